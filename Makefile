@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine (Python 3.11, make, a package registry):
+#   make report   renders every study in studies/ into outputs/<study>/
+#   make test     runs the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?=
+
+.PHONY: report test lab sync lock data bench clean help
+
+help:
+	@echo "make report  - render every study in studies/ into outputs/<study>/"
+	@echo "make test    - run the test suite"
+	@echo "make lab     - open JupyterLab on notebooks/ (the .py twins open as notebooks)"
+	@echo "make sync    - bring notebooks and their jupytext twins in sync"
+	@echo "make data    - rebuild derived files in data/ from data/raw/"
+	@echo "make lock    - re-resolve the pins in requirements.txt and environment.yml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+report: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/trendlib report --all $(if $(JOBS),--jobs $(JOBS),)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+sync: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb
+
+data: $(STAMP)
+	$(BIN)/python tools/build_data.py
+
+lock: $(STAMP)
+	$(BIN)/python tools/lock.py
+
+clean:
+	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache

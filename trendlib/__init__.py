@@ -1,0 +1,49 @@
+"""trendlib: Google Trends series, dated events and border crossings, for rerunnable notebooks.
+
+The public API is the short list in ``__all__``. Names are imported lazily so that
+``import trendlib`` and ``trendlib --help`` stay fast (pandas, statsmodels and
+matplotlib load only when a function that needs them is first used).
+
+Layers (each a subpackage with one job; data flows one way)::
+
+    trends/     pulls from Google Trends through pytrends (plan, client, cache, stitch)
+    datasets/   loads and validates the bundled data (trends files, events, crossings)
+    analysis/   statistics: pure functions on pandas objects, frozen result objects
+    plots       matplotlib figures from frames and results
+    report/     runs the notebooks (papermill), renders HTML, writes results.json and index.html
+    study       the validated study file (one YAML per study)
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_API: dict[str, str] = {
+    "Study": "trendlib.study",
+    "load_study": "trendlib.study",
+    "StudyError": "trendlib.study",
+    "TrendlibError": "trendlib.errors",
+    "load_trends": "trendlib.datasets",
+    "load_events": "trendlib.datasets",
+    "read_provenance": "trendlib.provenance",
+    "Exhibits": "trendlib.report.exhibits",
+    "run_study": "trendlib.report.runner",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'trendlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

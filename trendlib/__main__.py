@@ -1,0 +1,5 @@
+import sys
+
+from trendlib.cli import main
+
+sys.exit(main())

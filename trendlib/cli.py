@@ -1,0 +1,57 @@
+"""The ``trendlib`` command: argument parsing, exit codes and messages only.
+
+Each subcommand lives with the layer it drives and registers itself here through
+a ``register(subparsers)`` function; handlers import their heavy dependencies
+only when they run, so ``trendlib --help`` stays fast.
+
+Exit codes: 0 success; 1 the work ran but something failed (a notebook raised);
+2 bad input (study file, data file, arguments); 3 the outside world failed
+(Google refused, network down) after retries; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from trendlib import __version__
+from trendlib.errors import TrendlibError
+
+# modules that define a `register(subparsers)` function, in the order --help lists them
+COMMAND_MODULES = [
+    "trendlib.report.commands",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trendlib",
+        description="Google Trends series, dated events and border crossings, as rerunnable notebooks.",
+        epilog="Run 'trendlib COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"trendlib {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    try:
+        return int(args.handler(args) or 0)
+    except TrendlibError as exc:
+        print(f"trendlib {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"trendlib {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

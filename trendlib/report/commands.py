@@ -1,0 +1,63 @@
+"""``trendlib report``: render studies into HTML reports."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="render studies (papermill + HTML) into outputs/<study>/",
+        description="Validate study files, run every notebook in notebooks/ for each with papermill, and "
+                    "write per study: executed notebooks, a reader's HTML and a full HTML per notebook, "
+                    "figures/, tables/, results.json and index.html.")
+    p.add_argument("studies", nargs="*", metavar="STUDY.yaml", help="study files to render")
+    p.add_argument("--all", action="store_true", help="render every study in --studies-dir")
+    p.add_argument("--studies-dir", default="studies", metavar="DIR",
+                   help="where --all looks for *.yaml (default: studies)")
+    p.add_argument("--out", default="outputs", metavar="DIR", help="output root (default: outputs)")
+    p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+                   help="studies rendered in parallel (default: the number of cores)")
+    p.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="notebooks folder (default: the checkout's notebooks/)")
+    p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
+                   help="longest a single cell may run (default: 600)")
+    p.set_defaults(handler=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from trendlib.report.runner import ReportError, run_studies
+    from trendlib.study import load_study
+
+    paths = [Path(s) for s in args.studies]
+    if args.all:
+        folder = Path(args.studies_dir)
+        if not folder.is_dir():
+            raise ReportError(f"--all: studies folder {str(folder)!r} does not exist")
+        paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not paths:
+        raise ReportError("name at least one STUDY.yaml, or use --all")
+    studies = [load_study(p) for p in dict.fromkeys(paths)]  # validates all before anything runs
+    runs = run_studies(studies, out=args.out, notebooks_dir=args.notebooks, jobs=args.jobs,
+                       timeout=args.timeout)
+    failed = 0
+    for run in runs:
+        print(f"{run.study}: {'ok' if run.ok else 'FAILED'} -> {run.out_dir / 'index.html'} "
+              f"({run.wall_s:.1f} s)")
+        for nb in run.failures:
+            failed += 1
+            print(f"  notebook {nb.notebook} failed at {nb.cell or 'an unknown cell'}: {nb.error}\n"
+                  f"  see {run.out_dir / nb.html_full}", file=sys.stderr)
+    return 1 if failed else 0

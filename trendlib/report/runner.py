@@ -1,0 +1,366 @@
+"""Run a study's notebooks with papermill and write its report folder.
+
+For each study: check every notebook's parameters against the study before
+anything runs, execute the notebooks in numbered order through a real Jupyter
+kernel, render two HTML pages per notebook, then write ``results.json`` and
+``index.html``. Studies run in parallel (``jobs`` worker processes). A study is
+built in a staging folder and moved into ``<out>/<study>/`` when complete, so an
+interrupted run never leaves a half-written report in place of a good one.
+
+A notebook that raises does not stop the others: its executed notebook and HTML
+(with the error) are still written, the run is marked failed, and the caller
+exits non-zero naming the notebook and the cell.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from trendlib.errors import TrendlibError
+from trendlib.study import Study
+
+__all__ = ["ReportError", "NotebookRun", "StudyRun", "discover_notebooks", "check_notebook_parameters",
+           "run_study", "run_studies", "default_notebooks_dir"]
+
+log = logging.getLogger("trendlib.report")
+
+#: parameters the runner injects besides the study's own (Study.to_parameters()).
+RUNNER_PARAMETERS = ("output_dir",)
+_PY_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
+
+
+class ReportError(TrendlibError):
+    """The report cannot start (no notebooks, a notebook's parameters do not fit the study, bad output folder)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NotebookRun:
+    """How one notebook ran for one study. Paths are relative to the study's output folder."""
+
+    notebook: str
+    status: str  # "ok" | "failed"
+    duration_s: float
+    started_at: str
+    ipynb: str
+    html_reader: str
+    html_full: str
+    error: str = ""
+    cell: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class StudyRun:
+    """The outcome of one study's report."""
+
+    study: str
+    out_dir: Path
+    notebooks: tuple[NotebookRun, ...]
+    wall_s: float
+
+    @property
+    def ok(self) -> bool:
+        return all(n.status == "ok" for n in self.notebooks)
+
+    @property
+    def failures(self) -> list[NotebookRun]:
+        return [n for n in self.notebooks if n.status != "ok"]
+
+
+def default_notebooks_dir() -> Path:
+    """``notebooks/`` of the checkout trendlib is installed from, else ``./notebooks``."""
+    here = Path(__file__).resolve().parents[2] / "notebooks"
+    return here if here.is_dir() else Path.cwd() / "notebooks"
+
+
+def discover_notebooks(notebooks_dir: str | Path) -> list[Path]:
+    """Notebooks named ``NN-verb-object.ipynb``, in numbered order."""
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise ReportError(f"notebooks folder {str(notebooks_dir)!r} does not exist")
+    found = sorted(p for p in notebooks_dir.glob("[0-9][0-9]*-*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise ReportError(f"no notebooks named NN-name.ipynb in {str(notebooks_dir)!r}")
+    return found
+
+
+def check_notebook_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
+    """Refuse to run when the notebook does not declare a parameter or declares another type.
+
+    Papermill only logs a parameter the notebook does not know; trendlib stops
+    before any kernel starts, naming the notebook, the parameter and the types.
+    """
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # papermill raises plain exceptions for unreadable notebooks
+        raise ReportError(f"notebook {notebook.name}: cannot read its parameters cell ({exc})") from None
+    if not declared:
+        raise ReportError(f"notebook {notebook.name} has no cell tagged 'parameters'; every notebook "
+                          "must declare the study parameters in one")
+    for name, value in parameters.items():
+        if name not in declared:
+            raise ReportError(f"notebook {notebook.name} does not declare parameter {name!r}; add "
+                              f"'{name}: {type(value).__name__} = ...  # comment' to its parameters cell")
+        type_name = (declared[name].get("inferred_type_name") or "").split("[")[0].strip()
+        expected = _PY_TYPES.get(type_name)
+        if expected is not None and not isinstance(value, expected):
+            raise ReportError(f"parameter {name!r} = {value!r} ({type(value).__name__}) does not fit "
+                              f"notebook {notebook.name}, which declares it as {type_name}")
+
+
+# ---------------------------------------------------------------- worker side
+def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout: int,
+                 banners: list[str], title: str) -> dict[str, Any]:
+    """Run one notebook with papermill and render its HTML. Runs in a worker process."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from trendlib.report.render import banner_html, render_notebook_html
+
+    nb = Path(nb_path)
+    out = Path(out_dir)
+    stem = nb.stem
+    executed = out / f"{stem}.ipynb"
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    status, error, cell = "ok", "", ""
+    try:
+        papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
+                                   cwd=str(out), progress_bar=False, log_output=False,
+                                   execution_timeout=timeout, request_save_on_cell_execute=False)
+    except PapermillExecutionError as exc:
+        status = "failed"
+        first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+        cell = f"cell In[{exc.exec_count}]: {first.strip()[:120]}"
+        error = f"{exc.ename}: {exc.evalue}".strip()
+    except Exception as exc:  # kernel died, timeout, unreadable notebook: report, do not crash the run
+        status = "failed"
+        error = f"{type(exc).__name__}: {exc}"
+        cell = _timed_out_cell(executed) if "Timeout" in type(exc).__name__ else ""
+    duration = time.perf_counter() - t0
+    reader, full = f"{stem}.html", f"{stem}.full.html"
+    page_banners = list(banners)
+    if status != "ok":
+        page_banners.append(banner_html("error", f"This notebook failed at {cell or 'an unknown cell'}: "
+                                                 f"{error}. The output below stops there."))
+    if executed.is_file():
+        try:
+            render_notebook_html(executed, reader=out / reader, full=out / full,
+                                 title=f"{title} - {stem}", banners=page_banners)
+        except Exception as exc:  # pragma: no cover - rendering a valid notebook should not fail
+            status, error = "failed", error or f"HTML rendering failed: {type(exc).__name__}: {exc}"
+    else:
+        _write_error_page(out / reader, out / full, title, stem, error)
+    return {"notebook": stem, "status": status, "duration_s": round(duration, 2), "started_at": started,
+            "ipynb": executed.name, "html_reader": reader, "html_full": full, "error": error, "cell": cell}
+
+
+def _timed_out_cell(executed: Path) -> str:
+    try:
+        import nbformat
+        nb = nbformat.read(str(executed), as_version=4)
+        for i, c in enumerate(nb.cells):
+            if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("status") == "running":
+                first = next((ln for ln in c.source.splitlines() if ln.strip()), "")
+                return f"cell {i}: {first.strip()[:120]}"
+    except Exception:
+        pass
+    return ""
+
+
+def _write_error_page(reader: Path, full: Path, title: str, stem: str, error: str) -> None:
+    import html
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+            f"<body><h1>{html.escape(stem)} did not run</h1><pre>{html.escape(error)}</pre></body></html>")
+    reader.write_text(page, encoding="utf-8")
+    full.write_text(page, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- main side
+@dataclasses.dataclass
+class _StudyState:
+    study: Study
+    staging: Path
+    final: Path
+    parameters: dict[str, Any]
+    banners: list[str]
+    pending: list[Path]
+    provenance: list[dict[str, Any]]
+    runs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    t0: float = 0.0
+
+
+def _study_dirs(study: Study, out_root: Path) -> tuple[Path, Path]:
+    out_root = out_root.resolve()
+    final = (out_root / study.name).resolve()
+    if final.parent != out_root:
+        raise ReportError(f"study name {study.name!r} would write outside the output folder {str(out_root)!r}")
+    return final, out_root / f".{study.name}.staging"
+
+
+def run_study(study: Study, *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
+              timeout: int = 600, progress: bool | None = None) -> StudyRun:
+    """Render one study; see :func:`run_studies`."""
+    return run_studies([study], out=out, notebooks_dir=notebooks_dir, jobs=1, timeout=timeout,
+                       progress=progress)[0]
+
+
+def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
+                jobs: int | None = None, timeout: int = 600, progress: bool | None = None) -> list[StudyRun]:
+    """Render every study into ``<out>/<study.name>/`` and return how each went.
+
+    Parameters
+    ----------
+    studies : validated studies (:func:`trendlib.load_study`)
+    out : output root; each study gets its own folder under it
+    notebooks_dir : where ``NN-name.ipynb`` notebooks are (default: the checkout's ``notebooks/``)
+    jobs : worker processes (default: the number of cores); studies run in parallel,
+        a study's notebooks in numbered order
+    timeout : seconds one cell may run before the notebook is stopped and marked failed
+    progress : a progress bar (default: when stderr is a terminal; plain log lines otherwise)
+    """
+    from trendlib.provenance import read_provenance
+    from trendlib.report.index import write_root_index, write_study_outputs
+    from trendlib.report.render import banner_html
+
+    if not studies:
+        raise ReportError("no studies to render")
+    names = [s.name for s in studies]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ReportError(f"two studies share the name(s) {', '.join(dupes)}; study file names must differ")
+    out_root = Path(out)
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create output folder {str(out_root)!r}: {exc.strerror}") from None
+    if not os.access(out_root, os.W_OK):
+        raise ReportError(f"output folder {str(out_root)!r} is not writable")
+    notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+
+    states: list[_StudyState] = []
+    for study in studies:
+        final, staging = _study_dirs(study, out_root)
+        params = dict(study.to_parameters(), output_dir=str(staging.resolve()))
+        for nb in notebooks:  # all checks before any kernel starts
+            check_notebook_parameters(nb, params)
+        provenance = [read_provenance(p, role=r) for r, p in study.data_files().items()]
+        banners = []
+        illustrative = [p for p in provenance if p["illustrative"]]
+        if illustrative:
+            banners.append(banner_html("illustrative", (
+                "ILLUSTRATIVE DATA: " + ", ".join(Path(p["file"]).name for p in illustrative)
+                + " is simulated, not observed. Charts and numbers made from it show how the analysis "
+                  "works; they are not findings about the real world.")))
+        states.append(_StudyState(study=study, staging=staging, final=final, parameters=params,
+                                  banners=banners, pending=list(notebooks), provenance=provenance))
+
+    for st in states:
+        if st.staging.exists():
+            shutil.rmtree(st.staging)
+        st.staging.mkdir(parents=True)
+
+    total = len(states) * len(notebooks)
+    bar = _Progress(total, enabled=progress)
+    results: dict[str, StudyRun] = {}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(states)), mp_context=ctx) as pool:
+        running: dict[Future, _StudyState] = {}
+
+        def submit(st: _StudyState) -> None:
+            nb = st.pending.pop(0)
+            if not st.t0:
+                st.t0 = time.perf_counter()
+            fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
+                              st.banners, st.study.title)
+            running[fut] = st
+
+        for st in states:
+            submit(st)
+        while running:
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                st = running.pop(fut)
+                try:
+                    rec = fut.result()
+                except Exception as exc:  # the worker process itself died
+                    rec = {"notebook": "?", "status": "failed", "duration_s": 0.0, "started_at": "",
+                           "ipynb": "", "html_reader": "", "html_full": "", "error": f"worker died: {exc}",
+                           "cell": ""}
+                st.runs.append(rec)
+                bar.step(f"{st.study.name}: {rec['notebook']} {rec['status']} ({rec['duration_s']:.1f} s)")
+                if st.pending:
+                    submit(st)
+                else:
+                    results[st.study.name] = _finish(st, write_study_outputs)
+    bar.close()
+    write_root_index(out_root)
+    return [results[s.name] for s in studies]
+
+
+def _finish(st: _StudyState, write_study_outputs) -> StudyRun:
+    runs = tuple(NotebookRun(**r) for r in st.runs)
+    wall = time.perf_counter() - st.t0
+    write_study_outputs(st.staging, study=st.study, provenance=st.provenance,
+                        notebooks=[r.to_dict() for r in runs], banners=st.banners, wall_s=wall)
+    # swap the finished staging folder into place
+    old = st.final.with_name(f".{st.final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if st.final.exists():
+        st.final.rename(old)
+    st.staging.rename(st.final)
+    if old.exists():
+        shutil.rmtree(old)
+    _fix_paths(st.final, st.staging)
+    return StudyRun(study=st.study.name, out_dir=st.final, notebooks=runs, wall_s=wall)
+
+
+def _fix_paths(final: Path, staging: Path) -> None:
+    """results.json names the study folder, not the staging folder it was written in."""
+    import json
+    path = final / "results.json"
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    data["run"]["output_dir"] = str(final)
+    from trendlib._io import atomic_write_text
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+class _Progress:
+    """tqdm on a terminal; plain log lines otherwise (papermill, CI)."""
+
+    def __init__(self, total: int, *, enabled: bool | None):
+        self.total, self.n = total, 0
+        tty = sys.stderr.isatty()
+        self.bar = None
+        if enabled if enabled is not None else tty:
+            if tty:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, unit="notebook", desc="report", file=sys.stderr)
+
+    def step(self, message: str) -> None:
+        self.n += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(message[:60])
+            self.bar.update(1)
+        else:
+            log.info("[%d/%d] %s", self.n, self.total, message)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
