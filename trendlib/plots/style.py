@@ -1,0 +1,64 @@
+"""House style shared by every trendlib figure.
+
+* :data:`PALETTE` - colour-blind-safe (Okabe-Ito) colours, in order of use.
+* :func:`apply_style` - rcParams for column-width figures (call once per figure function,
+  inside ``with apply_style():``).
+* :func:`finish` - title, source line (bottom left) and the ILLUSTRATIVE mark (a
+  prominent label and a suffix on the title) when any input is simulated.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+#: Okabe-Ito palette, safe for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+EVENT_COLOR = "#555555"
+ILLUSTRATIVE_COLOR = "#B8860B"
+COLUMN_WIDTH_IN = 7.0  # a figure this wide stays legible at newspaper column width
+
+_RC = {
+    "font.size": 9.5,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e6e6e6",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "svg.hashsalt": "trendlib",
+}
+
+
+@contextlib.contextmanager
+def apply_style() -> Iterator[None]:
+    """Temporarily apply trendlib's rcParams (does not leak into the caller's figures)."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(_RC):
+        yield
+
+
+def finish(fig, *, title: str, source: str, illustrative: bool = False, note: str = "") -> None:
+    """Give ``fig`` its title, source line and, if ``illustrative``, the ILLUSTRATIVE mark.
+
+    ``title`` should state the finding or what is shown ("Searches for 'visa' jumped in
+    the week of the invasion"), ``source`` where the numbers come from.
+    """
+    if illustrative:
+        title = f"ILLUSTRATIVE (simulated data): {title}"
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    text = f"Source: {source}"
+    if note:
+        text += f"\n{note}"
+    fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=7.5, color="#444444", wrap=True)
+    if illustrative:
+        fig.text(0.99, -0.01, "ILLUSTRATIVE DATA - NOT REAL GOOGLE TRENDS", ha="right", va="top",
+                 fontsize=8.5, fontweight="bold", color=ILLUSTRATIVE_COLOR)
