@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -102,17 +103,230 @@ def build_events() -> dict[Path, str]:
             target.with_name(target.stem + ".provenance.json"): _json(prov)}
 
 
+CROSSINGS_RAW = RAW / "border_crossings_2022.csv"
+DAILY_RAW = RAW / "daily_crossings_2022.csv"
+FACTS_RAW = RAW / "search_interest_facts_2022.csv"
+MANIFEST = ROOT / "data" / "raw" / "MANIFEST.yaml"
+
+CROSSINGS_COLUMNS = ["id", "period_start", "period_end", "window", "country", "crossing", "footprint",
+                     "counted_by", "direction", "direction_reported", "population", "value", "value_max",
+                     "qualifier", "unit", "source_org", "source_url", "confidence", "notes"]
+
+# Two rows share a footprint only when they describe the same stretch of border.
+# Default: "<country>/<crossing>" slugged, so differently worded crossings never mix.
+# Merged here, by hand, only where the wording differs but the border is the same:
+FOOTPRINT_SAME = {
+    ("Finland", "SE Finland Border Guard District (all 5)"):
+        "finland/se-border-guard-district-5-checkpoints",
+    ("Finland", "SE Finland Border Guard District (Vaalimaa+Nuijamaa+Vainikkala+Imatra+Parikkala)"):
+        "finland/se-border-guard-district-5-checkpoints",
+    ("Finland", "SE Finland (Imatra+Nuijamaa+Vaalimaa)"): "finland/se-3-checkpoints",
+    ("Finland", "eastern land border (all)"): "finland/eastern-land-border-all",
+    ("Mongolia", "Altanbulag"): "mongolia/altanbulag",
+    ("Mongolia", "Altanbulag (Kyakhta-Altanbulag)"): "mongolia/altanbulag",
+}
+
+# reported direction -> (direction relative to the counting side, who counted)
+_DIRECTION_WORDS = {"both_directions": "both", "refused_entry": "refused", "registrations": "registered",
+                    "stay_extensions": "stay_extended", "net_stayed": "net_stayed"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _footprint(country: str, crossing: str) -> str:
+    return FOOTPRINT_SAME.get((country, crossing)) or f"{_slug(country)}/{_slug(crossing)}"
+
+
+def _direction(reported: str, country: str) -> tuple[str, str]:
+    """(direction, counted_by): direction is relative to the side that counted."""
+    if reported == "exit_from_Russia":
+        return "exit", "Russia"
+    if reported.startswith("entry_to_"):
+        return "entry", country
+    if reported.startswith("exit_from_") or reported == "exit_to_Russia":
+        return "exit", country
+    if reported.startswith("arrived_and_still_present_"):
+        return "present", country
+    if reported in _DIRECTION_WORDS:
+        return _DIRECTION_WORDS[reported], country
+    raise SystemExit(f"{_rel(CROSSINGS_RAW)}: unknown direction {reported!r}; add it to tools/build_data.py")
+
+
+def build_crossings() -> dict[Path, str]:
+    """Border-crossing figures as reported periods, one row per source row, with id and footprint.
+
+    Values are copied unchanged (ranges keep value and value_max). ``window`` comes from the
+    single-day subset file (calendar day vs a 24-hour window ending on period_end); every row of
+    that subset must match a row of the full file, or the build fails.
+    """
+    with CROSSINGS_RAW.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with DAILY_RAW.open(encoding="utf-8") as fh:
+        daily = list(csv.DictReader(fh))
+    match_key = ("date_start", "date_end", "country", "crossing", "direction", "value", "source_url")
+    windows: dict[tuple, str] = {}
+    for d in daily:
+        windows[tuple(d[k] for k in match_key)] = ("calendar_day" if d["window"] == "calendar day"
+                                                    else "24h_to_end" if d["window"].startswith("24h window")
+                                                    else d["window"])
+    full_keys = {tuple(r[k] for k in match_key) for r in rows}
+    unmatched = [k for k in windows if k not in full_keys]
+    if unmatched:
+        raise SystemExit(f"{_rel(DAILY_RAW)}: {len(unmatched)} row(s) not in {_rel(CROSSINGS_RAW)}: {unmatched[:2]}")
+    out = []
+    for i, r in enumerate(rows):
+        key = tuple(r[k] for k in match_key)
+        window = windows.get(key) or ("calendar_day" if r["date_start"] == r["date_end"] else "period")
+        direction, counted_by = _direction(r["direction"], r["country"])
+        out.append([f"cr{i + 1:03d}", r["date_start"], r["date_end"], window, r["country"], r["crossing"],
+                    _footprint(r["country"], r["crossing"]), counted_by, direction, r["direction"],
+                    r["population"], r["value"], r["value_max"], r["qualifier"], r["unit"], r["source_org"],
+                    r["source_url"], r["confidence"], r["notes"]])
+    target = ROOT / "data" / "crossings" / "crossings_2022.csv"
+    prov = {
+        "source": "compiled from public reports (one source_url and source_org per row)",
+        "illustrative": False,
+        "description": ("Border-crossing and exit figures of 2022 as reported periods (Finland, Georgia, "
+                        "Kazakhstan, Frontex/EU, FSB quarterly exits, Mongolia, Norway, Estonia, ...), one "
+                        "row per published figure."),
+        "citation": ("trendlib border-crossing figures 2022; each row cites its own source_url and "
+                     "source_org (official figures as relayed by the press)."),
+        "licence": "Facts with their sources; the compilation is CC BY 4.0 (see data/README.md).",
+        "notes": ("Values are exactly as reported (ranges keep value and value_max; 'lower_bound' means "
+                  "'more than'). Many figures are cumulative since 21 Sep 2022: daily values come only from "
+                  "trendlib.datasets.derive_crossing_series. Conflicting reports of the same figure are all "
+                  "kept (see notes 'CONFLICT'). Finland has two footprints (all eastern checkpoints vs the "
+                  "three south-eastern ones) that must never be mixed."),
+        "rows": len(out),
+        "footprints_merged_by_hand": [{"country": c, "crossing": x, "footprint": f}
+                                      for (c, x), f in FOOTPRINT_SAME.items()],
+        "derived_from": [{"file": _rel(CROSSINGS_RAW), "sha256": _sha(CROSSINGS_RAW)},
+                         {"file": _rel(DAILY_RAW), "sha256": _sha(DAILY_RAW), "used_for": "window"}],
+        "derived_by": "tools/build_data.py",
+    }
+    return {target: _csv_text(CROSSINGS_COLUMNS, out),
+            target.with_name(target.stem + ".provenance.json"): _json(prov)}
+
+
+FACTS_COLUMNS = ["id", "date_start", "date_end", "date_text", "date_precision", "time_local", "geo",
+                 "engine", "query", "query_en", "metric", "value", "qualifier", "value_text", "timestamp",
+                 "unit", "unit_text", "index_window", "source_org", "source_url", "confidence", "notes"]
+_RATIO = re.compile(r"^(almost |~|>)?(\d+(?:\.\d+)?)x\b")
+
+
+def _month_end(ym: str) -> str:
+    import calendar
+    y, m = map(int, ym.split("-"))
+    return f"{ym}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def _fact_dates(text: str) -> tuple[str, str, str]:
+    """(date_start, date_end, precision) for the date forms of the facts file."""
+    t = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
+        return t, t, "day"
+    if re.fullmatch(r"\d{4}-\d{2}", t):
+        return t + "-01", _month_end(t), "month"
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", t)
+    if m:
+        return m.group(1), m.group(2), "period"
+    m = re.fullmatch(r"(\d{4}-\d{2})\.\.(\d{4}-\d{2})", t)
+    if m:
+        return m.group(1) + "-01", _month_end(m.group(2)), "period"
+    parts = [p.strip() for p in re.split(r";| / ", t)]
+    if len(parts) > 1:
+        firsts = [_fact_dates(p) for p in parts]
+        return min(f[0] for f in firsts), max(f[1] for f in firsts), "list"
+    raise SystemExit(f"{_rel(FACTS_RAW)}: date {text!r} has no known form; add it to tools/build_data.py")
+
+
+def _fact_value(r: dict) -> tuple[str, str, str]:
+    """(value, qualifier, timestamp) parsed from the reported value text, which is kept verbatim."""
+    text, unit_text = r["value"].strip(), r["unit"]
+    if r["metric"] == "peak_time_of_index":
+        return "", "", text
+    if re.fullmatch(r"\d+", text):
+        if "lower bound" in unit_text:
+            return text, "lower_bound", ""
+        if "approx" in unit_text:
+            return text, "approx", ""
+        return text, "as_reported", ""
+    m = _RATIO.match(text)
+    if m:
+        return m.group(2), {"almost ": "upper_bound", "~": "approx", ">": "lower_bound"}.get(
+            m.group(1) or "", "approx"), ""
+    return "", "", ""
+
+
+def build_facts() -> dict[Path, str]:
+    """Published search-interest facts, one row per fact, numbers parsed where the text is a number."""
+    with FACTS_RAW.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for i, r in enumerate(rows):
+        start, end, precision = _fact_dates(r["date"])
+        value, qualifier, stamp = _fact_value(r)
+        unit = r["unit"].split(" (")[0].strip()
+        out.append([f"sf{i + 1:03d}", start, end, r["date"], precision, r["time_local"], r["geo"],
+                    r["engine"], r["query"], r["query_en"], r["metric"], value, qualifier, r["value"], stamp,
+                    unit, r["unit"], r["index_window"], r["source_org"], r["source_url"], r["confidence"],
+                    r["notes"]])
+    target = ROOT / "data" / "facts" / "search_facts_2022.csv"
+    prov = {
+        "source": "compiled from press reports of Google Trends and Yandex Wordstat (one source_url per row)",
+        "illustrative": False,
+        "description": ("Published facts about 2022 search interest in Russia: Google Trends peak times, "
+                        "index values and fold changes, Yandex Wordstat weekly and monthly query counts."),
+        "citation": "trendlib search-interest facts 2022; each row cites its own source_url and source_org.",
+        "licence": "Facts with their sources; the compilation is CC BY 4.0 (see data/README.md).",
+        "notes": ("Facts to print beside a chart or to check a pull against, not a series. value_text is the "
+                  "reported wording, verbatim; value is a number only where that wording is one (a count, an "
+                  "index value, or the factor of an 'Nx' fold change), with qualifier saying how to read it. "
+                  "Yandex counts are query impressions, Google values are a 0-100 index: never one axis."),
+        "rows": len(out),
+        "derived_from": [{"file": _rel(FACTS_RAW), "sha256": _sha(FACTS_RAW)}],
+        "derived_by": "tools/build_data.py",
+    }
+    return {target: _csv_text(FACTS_COLUMNS, out),
+            target.with_name(target.stem + ".provenance.json"): _json(prov)}
+
+
+def check_manifest() -> list[str]:
+    """Raw files whose bytes differ from data/raw/MANIFEST.yaml (or that are missing or unlisted)."""
+    import yaml
+    listed = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["files"]
+    problems = []
+    base = MANIFEST.parent
+    for entry in listed:
+        path = base / entry["path"]
+        if not path.is_file():
+            problems.append(f"{entry['path']}: listed in MANIFEST.yaml but missing")
+        elif _sha(path) != entry["sha256"]:
+            problems.append(f"{entry['path']}: sha256 differs from MANIFEST.yaml (raw files are immutable)")
+    names = {e["path"] for e in listed}
+    for path in sorted(base.rglob("*")):
+        if path.is_file() and path != MANIFEST and path.relative_to(base).as_posix() not in names:
+            problems.append(f"{path.relative_to(base).as_posix()}: raw file not listed in MANIFEST.yaml")
+    return problems
+
+
 def _json(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-BUILDERS = [build_invasion_trends, build_events]
+BUILDERS = [build_invasion_trends, build_events, build_crossings, build_facts]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="verify instead of writing")
     args = ap.parse_args(argv)
+    raw_problems = check_manifest()
+    if raw_problems:
+        print("data/raw does not match data/raw/MANIFEST.yaml:\n  " + "\n  ".join(raw_problems))
+        return 1
     stale = []
     for build in BUILDERS:
         for path, text in build().items():
