@@ -256,7 +256,7 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
         raise StudyError(f"study file {str(path)!r} is not UTF-8 text ({exc.reason} at byte "
                          f"{exc.start}); save it as UTF-8") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise StudyError(f"study file {str(path)!r} is not valid YAML: {exc}") from None
     if raw is None:
@@ -267,6 +267,20 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
 
 
 # ---------------------------------------------------------------- helpers
+def _loader():
+    """yaml.SafeLoader that leaves dates as text, so a bad date gets trendlib's message naming the key."""
+    import yaml
+
+    class _StudyLoader(yaml.SafeLoader):
+        pass
+
+    _StudyLoader.yaml_implicit_resolvers = {
+        ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _StudyLoader
+
+
 def _normalise(path: Path) -> str:
     import os
     return os.path.normpath(str(path))

@@ -31,7 +31,7 @@ def banner_html(kind: str, text: str) -> str:
 
 def _strip_network(page: str) -> str:
     """Remove <script src="http..."> tags (MathJax, require.js from CDNs): the page must not need them."""
-    return re.sub(r'<script[^>]+src="https?://[^"]*"[^>]*>\s*</script>', "", page)
+    return re.sub(r'<script[^>]+src="(https?://[^"]*)?"[^>]*>\s*</script>', "", page)
 
 
 def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str | Path,
@@ -39,8 +39,8 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
     """Write the reader's and the full HTML page of an executed notebook.
 
     ``banners`` are HTML blocks (see :func:`banner_html`) shown at the top of both.
-    Cells tagged ``remove_cell`` are left out of both pages; cells tagged
-    ``remove_input`` show only their output.
+    Cells tagged ``remove_cell`` are left out of both pages; the reader's page
+    shows no code at all, the full page shows all of it.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -56,7 +56,6 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
         cfg = Config()
         cfg.TagRemovePreprocessor.enabled = True
         cfg.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
-        cfg.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
         exporter = HTMLExporter(config=cfg, template_name="lab", embed_images=True,
                                 exclude_input=is_reader, exclude_input_prompt=is_reader,
                                 exclude_output_prompt=is_reader)

@@ -103,6 +103,7 @@ def check_notebook_parameters(notebook: Path, parameters: dict[str, Any]) -> Non
     """
     import papermill
 
+    logging.getLogger("papermill").setLevel(logging.WARNING)  # its INFO lines are noise here
     try:
         declared = papermill.inspect_notebook(str(notebook))
     except Exception as exc:  # papermill raises plain exceptions for unreadable notebooks

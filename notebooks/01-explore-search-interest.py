@@ -1,0 +1,156 @@
+# %% [markdown]
+# # 01 · What the study's search series look like
+#
+# **Question.** How did Google search interest in the study's queries move over the study period, and where
+# do the dated events fall on those curves?
+#
+# **What this notebook does.** It loads the study's Google Trends series, its event calendar and (when the
+# study has one) its border-crossing file through `trendlib`, says where each file comes from, draws every
+# query as its own panel with every event marked and named, and tabulates each series.
+#
+# **What it does not do.** It tests nothing. Whether a jump is unusual is the event study's question
+# (notebook 10); how searches relate to border crossings is notebook 20's.
+
+# %% tags=["parameters"]
+study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
+title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
+geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
+start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
+end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
+event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
+queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
+trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
+events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
+crossings: str = ""  # border-crossing volumes file (empty if the study has none)
+facts: str = ""  # published search facts file (empty if none)
+output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+
+# %%
+# Validate the parameters (papermill injects them without checking) and set up the outputs.
+import pandas as pd
+from IPython.display import Markdown, display
+
+import trendlib
+from trendlib.datasets import describe_series, events_in_window, select_series
+from trendlib.plots.series import plot_search_interest
+
+study = trendlib.Study.from_parameters(
+    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
+    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
+)
+provenance = [trendlib.read_provenance(path, role=role) for role, path in study.data_files().items()]
+illustrative = any(p["illustrative"] for p in provenance)
+exhibits = trendlib.Exhibits(output_dir, notebook="01-explore-search-interest", illustrative=illustrative)
+
+# %% [markdown]
+# ## Where the data come from
+#
+# Every number below traces back to one of these files. The checksum (sha256) identifies the exact file
+# version; `results.json` holds the full values.
+
+# %%
+prov_table = pd.DataFrame(
+    [{"role": p["role"], "file": p["file"].rsplit("/", 1)[-1], "source": p["source"],
+      "illustrative": "YES - simulated" if p["illustrative"] else "no", "sha256": p["sha256"][:12],
+      "notes": p["notes"]} for p in provenance]
+)
+display(prov_table.style.hide(axis="index"))
+if illustrative:
+    display(Markdown("**Some inputs are ILLUSTRATIVE (simulated, not observed).** Charts and numbers made "
+                     "from them show how the analysis works; they are not findings about the world."))
+
+# %% [markdown]
+# ## What Google's 0–100 index is, and what it is not
+#
+# - **It is relative, not a count.** For each day (or week) Google takes the share of all searches in the
+#   place that were for the term, then rescales so that the highest point *in that download* is 100.
+#   "50" means half the peak share, not 50 searches and not 50 % of people.
+# - **Each download has its own scale.** "60" in one download and "60" in another are not the same amount;
+#   only lines from the same request (or calibrated to a common scale) can be compared with each other.
+#   In a file where every query was downloaded separately, each line is scaled to its own peak.
+# - **It is a sample.** Google computes it from a sample of searches, so a download made on another day
+#   gives slightly different numbers; small queries can come back as 0 or "<1".
+# - **It covers Google users only.** In Russia Google handled roughly half of searches in 2022 (Yandex the
+#   rest), and not a random half.
+# - **Searching is not doing.** Interest in "how to leave" measures worry and information-seeking,
+#   not departures.
+
+# %%
+raw_trends = trendlib.load_trends(study.trends)
+series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
+all_events = trendlib.load_events(study.events)
+window_events = events_in_window(all_events, study.start, study.end)
+summary = describe_series(series, labels=study.labels)
+
+left = series.attrs["left_out"]
+display(Markdown(
+    f"The trends file holds {len(raw_trends):,} rows; {len(series):,} are this study's "
+    f"({len(study.terms)} queries, geo `{study.geo or 'worldwide'}`, {study.start} to {study.end}). "
+    f"Left out: {left['other_query']} rows of other queries, {left['other_geo']} of other places, "
+    f"{left['outside_dates']} outside the dates. "
+    f"{len(window_events)} of the calendar's {len(all_events)} events fall inside the period"
+    + (f" ({window_events.attrs['left_out']['month_precision_only']} more are dated only to a month "
+       "and cannot be drawn on a day)." if window_events.attrs['left_out']['month_precision_only'] else ".")
+))
+
+# %% [markdown]
+# ## The series, with the events marked
+#
+# One panel per query, each on its own 0–100 scale. Dashed lines are the dated events, numbered as in the
+# key under the chart. Open circles mark a period that was not complete when the data were downloaded.
+
+# %%
+resolution = summary["resolution"].iloc[0]
+adverb = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}.get(resolution, resolution)
+source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "trends"}))
+fig = plot_search_interest(
+    series, labels=study.labels, events=window_events,
+    title=f"Google search interest, {adverb}, {study.start:%b %Y} to {study.end:%b %Y}",
+    source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}",
+    illustrative=illustrative,
+)
+exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
+                     caption="Search interest per query (own 0-100 scale per panel) with the study's events marked.")
+exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value_high", "n_samples",
+                            "is_partial", "resolution", "source"]],
+                    "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
+display(fig)
+
+# %% [markdown]
+# ## Each series in numbers
+#
+# `peak_date` is the start of the day or week with the highest value; `share_zero` is the share of periods
+# where Google reported 0 (too few searches to show). A high share of zeros means the series is too thin to
+# read day-to-day movements from.
+
+# %%
+exhibits.save_table(summary, "table1_series-summary",
+                    caption="Per query: period, number of points, mean, peak and its date, zeros, partial periods.")
+display(summary.style.hide(axis="index").format({"share_zero": "{:.0%}", "mean": "{:.1f}", "peak_value": "{:.0f}"}))
+
+# %%
+event_day = pd.Timestamp(study.event_date)
+lines = []
+for row in summary.itertuples():
+    when = "before" if pd.Timestamp(row.peak_date) < event_day else "on or after"
+    period = "on" if resolution == "day" else f"in the {resolution} starting"
+    lines.append(f"- **{row.label}** peaked {period} {row.peak_date:%d %B %Y}, "
+                 f"{when} the event of {event_day:%d %B %Y}.")
+display(Markdown("\n".join(lines)))
+exhibits.record("explore", {
+    "n_rows": len(series), "resolution": resolution, "n_events_in_window": len(window_events),
+    "left_out": left, "series": summary,
+})
+
+# %% [markdown]
+# ## Caveats
+#
+# - **Relative, sampled, Google-only.** The values are a relative index from a sample of Google searches,
+#   scaled per download; they are not numbers of people and miss everyone who searched on Yandex.
+# - **Panels are not comparable with each other** unless the file says its queries were calibrated to a
+#   common scale: a higher line in one panel does not mean more searches than in another.
+# - **A peak on an event's date is not proof the event caused it.** Several events can fall in the same
+#   week, and coverage of a search spike can itself drive more searches. Notebook 10 asks how unusual each
+#   jump was, against a baseline.
+# - **Searching is not leaving.** Interest in emigration-related queries shows worry and curiosity, not
+#   departures.
