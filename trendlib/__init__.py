@@ -31,6 +31,11 @@ _API: dict[str, str] = {
     "read_provenance": "trendlib.provenance",
     "Exhibits": "trendlib.report.exhibits",
     "run_study": "trendlib.report.runner",
+    "make_plan": "trendlib.trends.plan",
+    "FetchPlan": "trendlib.trends.plan",
+    "TrendsRequest": "trendlib.trends.plan",
+    "expected_resolution": "trendlib.trends.plan",
+    "choose_anchor": "trendlib.trends.plan",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -14,6 +14,8 @@ QuotaExceeded        3         Google signals a longer block (repeated 429 waves
 ServerError          3         5xx, a cut or invalid response, or the network failed after retries
 NoData               3         Google has no data for the request
 ResolutionMismatch   3         Google answered at another resolution than the plan expects
+StitchError          3         pulls cannot be put on one scale (windows or batches share too few
+                               usable points, e.g. no overlap or an anchor rounded to 0)
 ==================== ========= ===========================================================
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from trendlib.errors import TrendlibError
 
 __all__ = ["TrendsError", "BadRequest", "OfflineMiss", "RateLimited", "QuotaExceeded", "ServerError",
-           "NoData", "ResolutionMismatch"]
+           "NoData", "ResolutionMismatch", "StitchError"]
 
 
 class TrendsError(TrendlibError):
@@ -76,3 +78,8 @@ class NoData(TrendsError):
 
 class ResolutionMismatch(TrendsError):
     pass
+
+
+class StitchError(TrendsError):
+    """Pulls cannot be put on one common scale: too little usable overlap between windows, or an
+    anchor reported as 0 / "<1" in a batch. The message names the windows or batches and what is needed."""
