@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trendlib.datasets._csv import line_of, read_csv_text
+from trendlib.datasets._csv import check_not_empty, check_unique, line_of, read_csv_text
 from trendlib.datasets.errors import DataError
 
 EVENTS_COLUMNS = ["date", "time_local", "event", "category", "source_url", "confidence"]
@@ -43,10 +43,22 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def load_events(path: str | Path) -> pd.DataFrame:
-    """Load and validate an events file (dates, event text, source, confidence)."""
+    """Load and validate an events file (dates, event text, source, confidence).
+
+    Raises :class:`DataError` naming file, line and column for: a missing column, an empty
+    file, an empty or duplicate ``id`` (when the file has ids), an empty source_url, a date
+    that is not ``YYYY-MM-DD``/``YYYY-MM`` or not a real calendar date, empty event text, an
+    unknown confidence, and a duplicate event (same date and text).
+    """
     path = Path(path)
     f = str(path)
     df = read_csv_text(path, required=EVENTS_COLUMNS, kind="events")
+    if df.empty:
+        raise DataError("has a header but no rows", file=f)
+    if "id" in df.columns:
+        check_not_empty(df, "id", file=f)
+        check_unique(df, ["id"], file=f, what="id")
+    check_not_empty(df, "source_url", file=f)
     dates, precision = [], []
     for i, text in enumerate(df["date"].str.strip()):
         if _DAY.match(text):

@@ -15,9 +15,19 @@ n_samples    int        number of Google samples behind the value
 is_partial   bool       the period was not complete when fetched
 resolution   str        'hour', 'day', 'week' or 'month'
 source       str        where the row comes from (e.g. 'google-trends-api', 'illustrative')
+below_one    bool       optional: Google showed "<1" (stored as value 0; the true value is in [0, 1))
 ============ ========== ==============================================================
 
-Further columns are kept as text. Values are never "searches": they are relative
+Further columns are kept as text.
+
+Per-sample series
+-----------------
+Beside a trends file ``x.csv`` may lie ``x.samples.csv`` (:func:`samples_path`): one row per
+``(date, query, geo, sample)``, the series as each separate Google sample (fetch day) returned
+it, before averaging. Columns (:data:`SAMPLES_COLUMNS`): ``date`` (datetime64, period start),
+``query``, ``geo``, ``sample`` (str, the sample's name, e.g. ``s1``), ``fetched_on``
+(datetime64, UTC day of the fetch), ``value`` (float 0-100, NaN where Google had no data),
+``below_one`` (bool), ``is_partial`` (bool), ``resolution`` (str). Values are never "searches": they are relative
 index points (see the notebooks' explanation of Google's 0-100 index).
 """
 from __future__ import annotations
@@ -27,11 +37,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trendlib.datasets._csv import line_of, read_csv_text
+from trendlib.datasets._csv import (check_unique, check_vocab, fail_first, line_of, parse_day, parse_flag,
+                                    parse_number, read_csv_text)
 from trendlib.datasets.errors import DataError
 
 TRENDS_COLUMNS = ["date", "query", "geo", "value", "value_low", "value_high", "n_samples",
                   "is_partial", "resolution", "source"]
+SAMPLES_COLUMNS = ["date", "query", "geo", "sample", "fetched_on", "value", "below_one", "is_partial",
+                   "resolution"]
 RESOLUTIONS = ("hour", "day", "week", "month")
 _TRUE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 
@@ -89,6 +102,15 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         raise DataError(f"is_partial {df['is_partial'].iloc[i]!r}; expected true or false",
                         file=f, row=line_of(i), column="is_partial")
     out["is_partial"] = flags.map(_TRUE).astype(bool)
+    fail_first(out["value_low"] > out["value"], lambda i: f"value_low {out['value_low'].iloc[i]} is above value "
+               f"{out['value'].iloc[i]}", file=f, column="value_low")
+    fail_first(out["value_high"] < out["value"], lambda i: f"value_high {out['value_high'].iloc[i]} is below "
+               f"value {out['value'].iloc[i]}", file=f, column="value_high")
+    if "below_one" in df.columns:
+        out["below_one"] = parse_flag(df, "below_one", file=f, default=False)
+        fail_first(out["below_one"] & (out["value"] >= 1),
+                   lambda i: f"below_one is true but value is {out['value'].iloc[i]}; '<1' is stored as 0",
+                   file=f, column="below_one")
     bad = ~out["resolution"].isin(RESOLUTIONS)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -100,10 +122,64 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         raise DataError(f"duplicate row for date {out['date'].iloc[i].date()}, query "
                         f"{out['query'].iloc[i]!r}, geo {out['geo'].iloc[i]!r}",
                         file=f, row=line_of(i))
-    extras = [c for c in df.columns if c not in TRENDS_COLUMNS]
+    extras = [c for c in df.columns if c not in TRENDS_COLUMNS and c not in out.columns]
     for col in extras:
         out[col] = df[col]
-    out = out[TRENDS_COLUMNS + extras]
+    known = [c for c in out.columns if c not in TRENDS_COLUMNS and c not in extras]
+    out = out[TRENDS_COLUMNS + known + extras]
     out = out.sort_values(["query", "geo", "date"], kind="stable").reset_index(drop=True)
+    out.attrs["file"] = f
+    return out
+
+
+def samples_path(trends_path: str | Path) -> Path:
+    """The per-sample file that belongs to a trends file: ``x.csv`` -> ``x.samples.csv``."""
+    p = Path(trends_path)
+    if p.name.endswith(".samples.csv"):
+        return p
+    return p.with_name(p.stem + ".samples.csv")
+
+
+def load_trend_samples(path: str | Path, *, missing_ok: bool = False) -> pd.DataFrame:
+    """Load the per-sample series beside a trends file (or a ``.samples.csv`` given directly).
+
+    ``path`` may name the trends file (``x.csv``; its ``x.samples.csv`` is read) or the
+    samples file itself. With ``missing_ok=True`` a missing samples file gives an empty
+    frame with :data:`SAMPLES_COLUMNS` (``attrs['missing'] = True``) instead of an error.
+
+    Raises :class:`DataError` for a missing column, an unparseable date or fetch day, a value
+    not a number or outside 0-100, ``below_one`` true with a value of 1 or more, an unknown
+    resolution, an empty sample name, or a duplicate ``(date, query, geo, sample)``.
+    """
+    sp = samples_path(path)
+    f = str(sp)
+    if not sp.is_file() and missing_ok:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SAMPLES_COLUMNS})
+        empty.attrs.update(file=f, missing=True)
+        return empty
+    df = read_csv_text(sp, required=SAMPLES_COLUMNS, kind="trend samples")
+    if df.empty:
+        raise DataError("has a header but no rows", file=f)
+    out = pd.DataFrame(index=df.index)
+    dates = pd.to_datetime(df["date"].str.strip(), format="ISO8601", errors="coerce")
+    fail_first(dates.isna(), lambda i: f"date {df['date'].iloc[i]!r} is not an ISO date (YYYY-MM-DD)",
+               file=f, column="date")
+    out["date"] = dates
+    for col in ("query", "geo"):
+        out[col] = df[col].astype(str)
+    fail_first(out["query"].str.strip() == "", lambda i: "query is empty", file=f, column="query")
+    out["sample"] = df["sample"].str.strip()
+    fail_first(out["sample"] == "", lambda i: "sample is empty; name each Google sample (e.g. s1)",
+               file=f, column="sample")
+    out["fetched_on"] = parse_day(df, "fetched_on", file=f)
+    out["value"] = parse_number(df, "value", file=f, allow_empty=True, minimum=0, maximum=100)
+    out["below_one"] = parse_flag(df, "below_one", file=f, default=False)
+    fail_first(out["below_one"] & (out["value"] >= 1),
+               lambda i: f"below_one is true but value is {out['value'].iloc[i]}; '<1' is stored as 0",
+               file=f, column="below_one")
+    out["is_partial"] = parse_flag(df, "is_partial", file=f, default=False)
+    out["resolution"] = check_vocab(df, "resolution", RESOLUTIONS, file=f)
+    check_unique(out, ["date", "query", "geo", "sample"], file=f, what="row")
+    out = out.sort_values(["query", "geo", "sample", "date"], kind="stable").reset_index(drop=True)
     out.attrs["file"] = f
     return out
