@@ -138,7 +138,7 @@ def to_jsonable(value: Any) -> Any:
         if isinstance(value, np.ndarray):
             return [to_jsonable(v) for v in value.tolist()]
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return None if value != value else value.isoformat()  # NaT is a datetime unequal to itself
     if hasattr(value, "isoformat") and hasattr(value, "to_pydatetime"):  # pandas Timestamp
         return None if value != value else value.isoformat()
     if hasattr(value, "to_dict") and hasattr(value, "columns"):  # DataFrame
