@@ -13,22 +13,25 @@ Google's limits this module encodes
   (``google-trends-tooling-survey.md`` section 1, "Resolution and window limits";
   trendspy's docstring cross-checked against pytrends' recorded responses):
 
-  ===================================== ============ =======================================
+  ===================================== ============ ==========================================
   span of one request                    resolution   trendlib's rule (:func:`expected_resolution`)
-  ===================================== ============ =======================================
+  ===================================== ============ ==========================================
   under 72 hours (times given)           minutes      not supported (``BadRequest``)
-  72 hours to 8 days (times given)       ``hour``     hourly; trendlib plans at most 7 days
-  date-only span, up to 269 days         ``day``      ``n_days <= 269``  (:data:`MAX_DAILY_DAYS`)
-  270 to 1899 days                       ``week``     ``270 <= n_days <= 1899`` (weeks start on Sunday)
-  1900 days (about 5.2 years) and more   ``month``    ``n_days >= 1900``
-  ===================================== ============ =======================================
+  72 hours to 7 days (times given)       ``hour``     ``end - start <= 7 days`` with times
+  dates, up to 270 days                  ``day``      ``(end - start).days <= 269``
+  270 to 1900 days                       ``week``     ``270 <= (end - start).days <= 1899``
+  1900 days (about 5.2 years) and more   ``month``    ``(end - start).days >= 1900``
+  ===================================== ============ ==========================================
 
-  ``n_days`` counts calendar days *inclusive* (``end - start + 1``). Google's switch
-  points are documented only to the day ("270 days", "1900 days") without saying
-  whether the end day counts, so trendlib's daily windows stop at 269 days, one day
-  inside the limit either way. Date-only spans shorter than 8 days are still daily
-  (Google's answer for ``2021-01-01 2021-01-05`` is ``DAY``); hourly data needs the
-  ``YYYY-MM-DDTHH YYYY-MM-DDTHH`` timeframe, in UTC.
+  The span is ``end - start`` (so ``2022-01-01 2022-09-27`` spans 269 days and covers 270
+  calendar days), the same rule as :func:`trendlib.simulate.google_resolution` and the fake
+  server. Google documents its switch points only to the day ("270 days", "1900 days"), so
+  trendlib's daily *windows* are at most :data:`MAX_DAILY_DAYS` = 269 calendar days
+  (a span of 268), one day inside the limit whichever way Google counts; weeks start on
+  Sunday. Date-only spans shorter than 8 days are still daily (Google's answer for
+  ``2021-01-01 2021-01-05`` is ``DAY``); hourly data need the ``YYYY-MM-DDTHH YYYY-MM-DDTHH``
+  timeframe, in UTC. Hourly requests are planned only for 72 hours to 7 days (Google: 72 h to
+  8 days; one day of margin, matching the fake server).
 * A *daily* series over more than 269 days is fetched as overlapping daily windows
   of at most ``max_window_days`` days each, overlapping by at least ``overlap_days``
   (default :data:`DEFAULT_OVERLAP_DAYS`), plus, per batch, one *pin* pull over the
@@ -64,11 +67,12 @@ __all__ = [
 
 #: Google compares at most this many terms in one request.
 MAX_TERMS = 5
-#: Longest date-only span (calendar days, inclusive) for which Google answers daily.
+#: Longest daily window trendlib requests, in calendar days inclusive (Google: daily while
+#: ``end - start`` <= 269 days; a 269-day window has ``end - start`` = 268, a day of margin).
 MAX_DAILY_DAYS = 269
-#: Longest span (calendar days, inclusive) answered weekly; longer spans are monthly.
+#: Google answers weekly while ``end - start`` <= this many days, monthly beyond.
 MAX_WEEKLY_DAYS = 1899
-#: Longest span trendlib requests at hourly resolution (Google: under 8 days).
+#: Longest span (``end - start``) trendlib requests at hourly resolution (Google: under 8 days).
 MAX_HOURLY_DAYS = 7
 #: Shortest hourly span: below 72 hours Google answers in minutes, which trendlib does not handle.
 MIN_HOURLY_HOURS = 72
@@ -227,15 +231,15 @@ def _n_days(start: dt.date, end: dt.date) -> int:
 def expected_resolution(start: Bound | str, end: Bound | str) -> Resolution:
     """The resolution Google answers with for one request from ``start`` to ``end``.
 
-    Date bounds (``datetime.date`` or ``'YYYY-MM-DD'``): by the number of calendar days
-    *inclusive*, ``n = end - start + 1``: ``'day'`` for n <= 269, ``'week'`` for
-    270 <= n <= 1899, ``'month'`` for n >= 1900 (see the module docstring for the source
-    and the one-day safety margin).
+    Date bounds (``datetime.date`` or ``'YYYY-MM-DD'``), by the span ``d = (end - start).days``:
+    ``'day'`` for d <= 269, ``'week'`` for 270 <= d <= 1899, ``'month'`` for d >= 1900 (see
+    the module docstring for the source). A 269-day window (``MAX_DAILY_DAYS``, inclusive)
+    has d = 268.
 
     Bounds with a time of day (``datetime`` with a non-zero hour, or ``'YYYY-MM-DDTHH'``;
-    UTC): ``'hour'`` when the span ``end - start`` is 72 hours to under 8 days; a shorter
-    span gets minute data from Google, which trendlib does not support
-    (:class:`BadRequest`); a longer one is answered like a date span.
+    UTC): ``'hour'`` when the span ``end - start`` is 72 hours to 7 days; a shorter span gets
+    minute data from Google, which trendlib does not support (:class:`BadRequest`); a longer
+    one is answered like a date span.
     """
     s, s_time = _parse_bound(start, "start")
     e, e_time = _parse_bound(end, "end")
@@ -248,12 +252,12 @@ def expected_resolution(start: Bound | str, end: Bound | str) -> Resolution:
                              f"Google answers spans under {MIN_HOURLY_HOURS} hours in minutes, which trendlib "
                              f"does not handle; accepted: hourly spans of {MIN_HOURLY_HOURS} hours to "
                              f"{MAX_HOURLY_DAYS} days")
-        if span < dt.timedelta(days=8):
+        if span <= dt.timedelta(days=MAX_HOURLY_DAYS):
             return "hour"
-    n = _n_days(s.date(), e.date())
-    if n <= MAX_DAILY_DAYS:
+    d = (e.date() - s.date()).days
+    if d <= MAX_DAILY_DAYS:
         return "day"
-    if n <= MAX_WEEKLY_DAYS:
+    if d <= MAX_WEEKLY_DAYS:
         return "week"
     return "month"
 
@@ -613,8 +617,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         elif resolution != google:
             n = _n_days(span_start, span_end)
             raise BadRequest(f"resolution {resolution!r} is not available for {span_start}..{span_end} "
-                             f"({n} days): Google answers {google!r} for that span (day <= {MAX_DAILY_DAYS} "
-                             f"days, week {MAX_DAILY_DAYS + 1}-{MAX_WEEKLY_DAYS}, month >= "
+                             f"(end - start = {n - 1} days): Google answers {google!r} for that span (day "
+                             f"<= {MAX_DAILY_DAYS}, week {MAX_DAILY_DAYS + 1}-{MAX_WEEKLY_DAYS}, month >= "
                              f"{MAX_WEEKLY_DAYS + 1}); accepted: 'auto', 'day' or {google!r}")
         else:
             res = resolution  # type: ignore[assignment]
