@@ -16,16 +16,36 @@ load_facts                   published search-interest facts (peak times, counts
 select_series, describe_...  apply a study to a trends file; describe the series
 ============================ ==========================================================
 """
-from trendlib.datasets.errors import DataError
-from trendlib.datasets.trends import (SAMPLES_COLUMNS, TRENDS_COLUMNS, load_trend_samples, load_trends,
-                                      samples_path)
-from trendlib.datasets.events import EVENTS_COLUMNS, load_events, events_in_window
-from trendlib.datasets.crossings import CROSSINGS_COLUMNS, load_crossings
-from trendlib.datasets.derive import CrossingSeries, derive_crossing_series
-from trendlib.datasets.facts import FACTS_COLUMNS, load_facts
-from trendlib.datasets.select import describe_series, select_series
+from __future__ import annotations
 
-__all__ = ["DataError", "TRENDS_COLUMNS", "load_trends", "SAMPLES_COLUMNS", "load_trend_samples",
-           "samples_path", "EVENTS_COLUMNS", "load_events", "events_in_window", "CROSSINGS_COLUMNS",
-           "load_crossings", "CrossingSeries", "derive_crossing_series", "FACTS_COLUMNS", "load_facts",
-           "select_series", "describe_series"]
+import importlib
+from typing import Any
+
+# public name -> submodule; imported on first use so that `trendlib --help` (which loads
+# trendlib.datasets.commands) does not pull in pandas
+_NAMES: dict[str, str] = {
+    "DataError": "errors",
+    "TRENDS_COLUMNS": "trends", "load_trends": "trends", "SAMPLES_COLUMNS": "trends",
+    "load_trend_samples": "trends", "samples_path": "trends",
+    "EVENTS_COLUMNS": "events", "load_events": "events", "events_in_window": "events",
+    "CROSSINGS_COLUMNS": "crossings", "load_crossings": "crossings",
+    "CrossingSeries": "derive", "derive_crossing_series": "derive",
+    "FACTS_COLUMNS": "facts", "load_facts": "facts",
+    "select_series": "select", "describe_series": "select",
+    "make_illustrative": "illustrative",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'trendlib.datasets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"trendlib.datasets.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,40 @@
+"""``trendlib import``: turn a Google Trends website CSV into a tidy file with provenance."""
+from __future__ import annotations
+
+import argparse
+import re
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="import a Trends website CSV (multiTimeline.csv / geoMap.csv) as a tidy file",
+        description="Read a CSV downloaded from the Google Trends website (interest over time: "
+                    "multiTimeline.csv; interest by region: geoMap.csv) and write it as a tidy CSV that "
+                    "trendlib reads (a timeline in the series format of 'trends:' study files), plus "
+                    "<OUT stem>.provenance.json with the file name, sha256, category, geo and resolution "
+                    "parsed from the header. '<1' is stored as 0 with below_one=true.")
+    p.add_argument("file", metavar="FILE", help="the downloaded multiTimeline.csv or geoMap.csv")
+    p.add_argument("--out", required=True, metavar="OUT.csv", help="where to write the tidy CSV")
+    p.add_argument("--geo", default=None, type=_geo, metavar="CODE",
+                   help="Google geo code to record: overrides the geo names in a timeline header, or names "
+                        "the country a region file covers (e.g. RU; '' = worldwide)")
+    p.add_argument("--last-partial", action="store_true",
+                   help="flag each query's last period as partial (the CSV does not mark it)")
+    p.set_defaults(handler=run)
+
+
+def _geo(text: str) -> str:
+    if not re.fullmatch(r"|[A-Z]{2}(-[A-Z0-9]{1,3}){0,2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Google Trends geo code; expected '' (worldwide), "
+                                         "a two-letter country code such as RU, or a region such as US-CA")
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    from trendlib.provenance import sidecar_path
+    from trendlib.trends.webexport import import_web_export
+
+    export = import_web_export(args.file, args.out, geo=args.geo, last_is_partial=args.last_partial)
+    print(export.summary())
+    print(f"wrote {args.out} and {sidecar_path(args.out)}")
+    return 0
