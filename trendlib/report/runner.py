@@ -138,10 +138,16 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     status, error, cell = "ok", "", ""
+    # The kernel writes its own diagnostics to stderr (transport warnings, shutdown notices); keep them
+    # in logs/<notebook>.kernel.log instead of the terminal. A worker runs one notebook at a time.
+    (out / "logs").mkdir(exist_ok=True)
+    saved_stderr = os.dup(2)
     try:
-        papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
-                                   cwd=str(out), progress_bar=False, log_output=False,
-                                   execution_timeout=timeout, request_save_on_cell_execute=False)
+        with open(out / "logs" / f"{stem}.kernel.log", "wb") as kernel_log:
+            os.dup2(kernel_log.fileno(), 2)
+            papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
+                                       cwd=str(out), progress_bar=False, log_output=False,
+                                       execution_timeout=timeout, request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
         status = "failed"
         first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
@@ -151,6 +157,9 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
         status = "failed"
         error = f"{type(exc).__name__}: {exc}"
         cell = _timed_out_cell(executed) if "Timeout" in type(exc).__name__ else ""
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
     duration = time.perf_counter() - t0
     reader, full = f"{stem}.html", f"{stem}.full.html"
     page_banners = list(banners)
