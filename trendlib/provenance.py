@@ -22,7 +22,37 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["sha256_file", "sidecar_path", "read_provenance"]
+__all__ = ["sha256_file", "sidecar_path", "read_provenance", "note_read", "reads", "ABSENT"]
+
+#: sha256 recorded for a sidecar that does not exist (its later creation is a change)
+ABSENT = "absent"
+
+# The read log: every data file (and provenance sidecar) this process has read, with the
+# sha256 of the bytes read. It lets the report runner tell which notebook depends on which
+# file, so a changed file re-renders exactly the notebooks that read it. One process runs
+# one notebook, so the log is that notebook's. Listeners (Exhibits) are told of each read.
+_READS: dict[str, str] = {}
+_LISTENERS: list = []
+
+
+def note_read(path: str | Path, *, sha256: str) -> None:
+    """Record that ``path`` was read and had ``sha256`` (``ABSENT`` for a missing sidecar)."""
+    key = str(Path(path).resolve())
+    if _READS.get(key) == sha256:
+        return
+    _READS[key] = sha256
+    for listener in list(_LISTENERS):
+        listener(key, sha256)
+
+
+def reads() -> dict[str, str]:
+    """A copy of the read log: absolute path -> sha256 of what was read."""
+    return dict(_READS)
+
+
+def add_read_listener(callback) -> None:
+    """Call ``callback(path, sha256)`` on every later read."""
+    _LISTENERS.append(callback)
 
 
 def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:
@@ -52,6 +82,7 @@ def read_provenance(path: str | Path, *, role: str = "") -> dict[str, Any]:
     side = sidecar_path(path)
     meta: dict[str, Any] = {}
     if side.is_file():
+        note_read(side, sha256=sha256_file(side))
         try:
             meta = json.loads(side.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -60,12 +91,16 @@ def read_provenance(path: str | Path, *, role: str = "") -> dict[str, Any]:
         if not isinstance(meta, dict):
             from trendlib.errors import TrendlibError
             raise TrendlibError(f"provenance file {str(side)!r}: expected a JSON object, got {type(meta).__name__}")
+    else:
+        note_read(side, sha256=ABSENT)
     illustrative = bool(meta.get("illustrative", False)) or "illustrative" in path.name.lower()
     source = meta.get("source") or ("illustrative" if illustrative else "not recorded")
+    digest = sha256_file(path)
+    note_read(path, sha256=digest)
     return {
         "role": role,
         "file": str(path),
-        "sha256": sha256_file(path),
+        "sha256": digest,
         "source": str(source),
         "illustrative": illustrative,
         "description": str(meta.get("description", "")),

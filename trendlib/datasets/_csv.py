@@ -7,6 +7,7 @@ Line numbers are 1-based file lines (line 1 is the header).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from trendlib.datasets.errors import DataError
+from trendlib.provenance import note_read
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_FALSE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -34,6 +36,7 @@ def read_csv_text(path: str | Path, *, required: list[str], kind: str) -> pd.Dat
     if not path.is_file():
         raise DataError(f"{kind} file not found", file=f)
     raw = path.read_bytes()
+    note_read(path, sha256=hashlib.sha256(raw).hexdigest())  # lets the report know who read what
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError(f"is UTF-16 text (byte-order mark {raw[:2].hex()}); save the {kind} file as "
                         "UTF-8 (comma-separated)", file=f)

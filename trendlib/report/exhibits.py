@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from trendlib import provenance
 from trendlib._io import atomic_write_text as _atomic_write
 from trendlib.errors import TrendlibError
 
@@ -44,9 +45,17 @@ class Exhibits:
         self.output_dir = Path(output_dir)
         self.notebook = notebook
         self.illustrative = bool(illustrative)
-        self._part = {"notebook": notebook, "figures": [], "tables": [], "results": {}}
+        self._part = {"notebook": notebook, "figures": [], "tables": [], "results": {}, "reads": {}}
         for sub in ("figures", "tables", PARTS_DIR):
             (self.output_dir / sub).mkdir(parents=True, exist_ok=True)
+        # every data file this notebook reads (before or after this point) is recorded with its sha256,
+        # so the runner can re-render exactly the notebooks whose inputs changed
+        self._part["reads"] = provenance.reads()
+        provenance.add_read_listener(self._on_read)
+        self._flush()
+
+    def _on_read(self, path: str, sha256: str) -> None:
+        self._part["reads"][path] = sha256
         self._flush()
 
     # -------------------------------------------------------------- figures
