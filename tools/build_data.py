@@ -293,6 +293,49 @@ def build_facts() -> dict[Path, str]:
             target.with_name(target.stem + ".provenance.json"): _json(prov)}
 
 
+ILLUSTRATIVE_TARGET = ROOT / "data" / "trends" / "mobilization-2022_daily_illustrative.csv"
+
+
+def _frame_csv(frame) -> str:
+    """A frame as CSV text: ISO dates, true/false flags, numbers without trailing zeros, NaN empty."""
+    out = frame.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("datetime64"):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif str(out[col].dtype) == "bool":
+            out[col] = out[col].map({True: "true", False: "false"})
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    return buf.getvalue()
+
+
+def build_illustrative() -> dict[Path, str]:
+    """The ILLUSTRATIVE daily series of mobilization-2022 (simulated; fixed seed), with samples.
+
+    Made by trendlib.datasets.illustrative.make_illustrative; its assumptions are tied to the
+    facts file by id and written into the provenance sidecar.
+    """
+    sys.path.insert(0, str(ROOT))
+    from trendlib.datasets.illustrative import make_illustrative
+    from trendlib.datasets.trends import samples_path
+
+    made = make_illustrative()
+    prov = dict(made.provenance)
+    prov["derived_by"] = "tools/build_data.py (trendlib.datasets.illustrative.make_illustrative)"
+    prov["samples_file"] = _rel(samples_path(ILLUSTRATIVE_TARGET))
+    samples = samples_path(ILLUSTRATIVE_TARGET)
+    sprov = {"source": "illustrative", "illustrative": True,
+             "description": ("ILLUSTRATIVE per-sample rows behind " + ILLUSTRATIVE_TARGET.name
+                             + ": one simulated Google sample per fetch day. NOT real Google data."),
+             "citation": prov["citation"], "licence": prov["licence"],
+             "notes": "See " + ILLUSTRATIVE_TARGET.stem + ".provenance.json for the assumptions.",
+             "series_file": _rel(ILLUSTRATIVE_TARGET)}
+    return {ILLUSTRATIVE_TARGET: _frame_csv(made.series),
+            ILLUSTRATIVE_TARGET.with_name(ILLUSTRATIVE_TARGET.stem + ".provenance.json"): _json(prov),
+            samples: _frame_csv(made.samples),
+            samples.with_name(samples.stem + ".provenance.json"): _json(sprov)}
+
+
 def check_manifest() -> list[str]:
     """Raw files whose bytes differ from data/raw/MANIFEST.yaml (or that are missing or unlisted)."""
     import yaml
@@ -316,7 +359,7 @@ def _json(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-BUILDERS = [build_invasion_trends, build_events, build_crossings, build_facts]
+BUILDERS = [build_invasion_trends, build_events, build_crossings, build_facts, build_illustrative]
 
 
 def main(argv: list[str] | None = None) -> int:
