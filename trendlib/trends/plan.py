@@ -458,8 +458,9 @@ class FetchPlan:
                 ov = f", overlaps the previous by {(self.windows[i - 1][1] - ws).days + 1} days"
             lines.append(f"  window {i}: {ws:%Y-%m-%d} .. {we:%Y-%m-%d} ({(we - ws).days + 1} days{ov})")
         if self.pin_resolution:
-            lines.append(f"pin pulls    : {len(self.pin_requests)} ({self.pin_resolution}ly, whole span, "
-                         "one per batch)")
+            adverb = {"day": "daily", "week": "weekly", "month": "monthly"}.get(self.pin_resolution,
+                                                                                  self.pin_resolution)
+            lines.append(f"pin pulls    : {len(self.pin_requests)} ({adverb}, whole span, one per batch)")
         lines.append(f"requests     : {self.n_requests} per fetch day"
                      + (f" x {self.samples} samples (different days) = {self.n_requests_total}"
                         if self.samples > 1 else ""))
