@@ -57,7 +57,8 @@ def read_csv_text(path: str | Path, *, required: list[str], kind: str) -> pd.Dat
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise DataError(f"cannot be read as CSV ({exc}); check quoting and the number of commas on that "
+        detail = " ".join(str(exc).split())
+        raise DataError(f"cannot be read as CSV ({detail}); check quoting and the number of commas on that "
                         "line", file=f, row=int(m.group(1)) if m else None) from None
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"cannot be read as CSV: {exc}", file=f) from None
@@ -158,6 +159,15 @@ def check_unique(df: pd.DataFrame, cols: list[str], *, file: str, what: str = "r
         i = int(np.flatnonzero(dup)[0])
         key = tuple(df[c].iloc[i] for c in cols)
         first = int(np.flatnonzero((df[cols] == pd.Series(key, index=cols)).all(axis=1).to_numpy())[0])
-        shown = ", ".join(f"{c}={df[c].iloc[i]!r}" for c in cols[:6])
+        shown = ", ".join(f"{c}={_show(df[c].iloc[i])}" for c in cols[:6])
         raise DataError(f"duplicate {what}: same {shown}{' ...' if len(cols) > 6 else ''} as line "
                         f"{line_of(first)}", file=file, row=line_of(i))
+
+
+def _show(value) -> str:
+    """A cell value as a reader would write it (dates as YYYY-MM-DD, 5068.0 as 5068)."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(str(value))
