@@ -184,12 +184,14 @@ def validate_geo(geo: str) -> str:
 def _parse_bound(value: Any, name: str) -> tuple[dt.datetime, bool]:
     """Parse a start/end bound; return (naive UTC datetime, whether it carries a time of day)."""
     if isinstance(value, dt.datetime):  # includes pandas.Timestamp
-        if value.tzinfo is not None:
+        # a naive datetime at midnight is a date; a time zone or an hour means an hourly bound
+        aware = value.tzinfo is not None
+        if aware:
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
         if value.minute or value.second or value.microsecond:
             raise BadRequest(f"{name} {value.isoformat()!r} is not on the hour; accepted: whole hours "
                              "(Google's hourly timeframe is YYYY-MM-DDTHH, UTC)")
-        return dt.datetime(value.year, value.month, value.day, value.hour), value.hour != 0
+        return dt.datetime(value.year, value.month, value.day, value.hour), aware or value.hour != 0
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day), False
     if isinstance(value, str):
