@@ -1,0 +1,88 @@
+"""Searches vs crossings: lag direction, size under independence, and honest refusals."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trendlib.analysis.leadlag import align_searches_crossings, prewhitened_ccf, searches_vs_crossings
+
+IDX = pd.date_range("2022-06-01", periods=120)
+
+
+def leading_pair(k, seed=1, n=120):
+    rng = np.random.default_rng(seed)
+    m = n + 10
+    u = rng.normal(0, 0.2, m)
+    x = np.zeros(m)
+    for i in range(1, m):
+        x[i] = 0.5 * x[i - 1] + u[i]
+    shifted = np.r_[np.zeros(k), x[:m - k]] if k >= 0 else np.r_[x[-k:], np.zeros(-k)]
+    y = 0.8 * shifted + rng.normal(0, 0.1, m)
+    idx = pd.date_range("2022-06-01", periods=n)
+    return pd.Series(30 * np.exp(x[10:]), index=idx), pd.Series(3000 * np.exp(y[10:]), index=idx)
+
+
+@pytest.mark.parametrize("k", [3, 0, -2])
+def test_lag_direction(k):
+    searches, crossings = leading_pair(k)
+    r = searches_vs_crossings(searches, crossings)
+    assert r.status == "ok"
+    assert r.peak_lag == k
+    assert r.significant
+    if k > 0:
+        assert r.lead_phrase() == f"searches moved {k} days before crossings"
+        g = r.tests[(r.tests["test"] == "granger")].set_index("direction")
+        assert g.loc["searches -> crossings", "p_value"] < 1e-6
+
+
+def test_ccf_convention_matches_methods_md():
+    # b_t = 0.8 a_{t-1} + noise: a leads b by one period
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=500)
+    b = 0.8 * np.r_[0, a[:-1]] + rng.normal(0, 0.6, 500)
+    ccf = prewhitened_ccf(a, b, max_lag=3).set_index("lag")
+    assert ccf.loc[1, "r"] > 0.7 and abs(ccf.loc[-1, "r"]) < 0.15
+
+
+def test_independent_random_walks_not_significant_beyond_nominal():
+    sig = []
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        a = pd.Series(np.clip(30 * np.exp(np.cumsum(rng.normal(0, 0.05, 120))), 0, 100), index=IDX)
+        b = pd.Series(np.round(3000 * np.exp(np.cumsum(rng.normal(0, 0.05, 120)))), index=IDX)
+        r = searches_vs_crossings(a, b)
+        assert r.status == "ok" and r.differenced
+        sig.append(r.significant)
+    assert np.mean(sig) <= 0.10
+
+
+def test_too_few_points_say_so():
+    s, c = leading_pair(1)
+    r = searches_vs_crossings(s, c.iloc[:12])
+    assert r.status == "too_few" and "12" in r.reason and math.isnan(r.peak_r)
+    assert "not tested" in r.summary()
+    assert r.to_frame().loc[0, "status"] == "too_few"
+
+
+def test_irregular_crossings_are_unusable_not_an_error():
+    s, _ = leading_pair(1)
+    c = pd.Series([100.0, 250.0, 90.0], index=pd.to_datetime(["2022-06-03", "2022-06-10", "2022-06-24"]))
+    c = c.iloc[[0, 2]]  # a 21-day gap: neither daily nor weekly
+    r = searches_vs_crossings(s, c)
+    assert r.status == "unusable" and "aligned" in r.reason
+
+
+def test_alignment_daily_searches_weekly_crossings():
+    s, _ = leading_pair(0)
+    weeks = pd.date_range("2022-06-05", periods=10, freq="7D")
+    tidy = pd.DataFrame({"date": weeks, "series": "Finland entries", "value": np.arange(10) * 100.0 + 1000})
+    al = align_searches_crossings(s, tidy)
+    assert al.attrs["frequency"] == "week" and len(al) == 10
+    assert al["searches"].iloc[0] == pytest.approx(s.loc["2022-06-05":"2022-06-11"].mean())
+
+
+def test_nowcast_says_too_few_when_short():
+    s, c = leading_pair(1, n=30)
+    r = searches_vs_crossings(s, c)
+    assert r.status == "ok" and r.nowcast["status"] == "too_few"
