@@ -44,6 +44,17 @@ _API: dict[str, str] = {
     "TrendsRequest": "trendlib.trends.plan",
     "expected_resolution": "trendlib.trends.plan",
     "choose_anchor": "trendlib.trends.plan",
+    "event_study": "trendlib.analysis.event_study",
+    "placebo_test": "trendlib.analysis.event_study",
+    "run_event_studies": "trendlib.analysis.event_study",
+    "event_study_by_sample": "trendlib.analysis.event_study",
+    "event_study_records": "trendlib.analysis.event_study",
+    "segmented_regression": "trendlib.analysis.segmented",
+    "state_space_counterfactual": "trendlib.analysis.counterfactual",
+    "searches_vs_crossings": "trendlib.analysis.leadlag",
+    "adjust_pvalues": "trendlib.analysis.multitest",
+    "fold_sentence": "trendlib.analysis.words",
+    "AnalysisError": "trendlib.analysis.errors",
 }
 
 __all__ = sorted(_API) + ["__version__"]
