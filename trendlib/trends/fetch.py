@@ -1,0 +1,529 @@
+"""Fetch a Google Trends series end to end: plan -> client/cache -> stitch -> tidy CSV + provenance.
+
+:func:`fetch_trends` is the Python entry point (``trendlib fetch`` calls it):
+
+1. :func:`~trendlib.trends.plan.make_plan` validates the inputs and lists the requests
+   (batches of <= 5 terms sharing an anchor, overlapping daily windows, coarse pins);
+   with more than 5 terms and no ``anchor``, a coarse *probe* pull of the whole span
+   (one request per batch, through ``terms[0]``) gives rough levels and
+   :func:`~trendlib.trends.plan.choose_anchor` picks the anchor that rounding hurts least;
+2. every request goes through the cache first: a response already cached for the fetch day
+   is never asked again, so a rerun after an interruption resumes where it stopped; new
+   responses are written to the cache (raw) before they are parsed;
+3. Google's samples: pulls of one request on different fetch days. With ``samples=N`` a
+   request is fetched on the current fetch day only while it has fewer than N cached days;
+   the N most recent are used (run the fetch on N different days to fill them);
+4. per sample, batches are calibrated through the anchor
+   (:func:`~trendlib.trends.stitch.calibrate_batches`), windows stitched jointly and pinned to
+   the coarse pull (:func:`~trendlib.trends.stitch.stitch_windows`); the samples are then
+   averaged (:func:`~trendlib.trends.stitch.average_samples`: value, low/high band, n_samples).
+
+Outputs (``out=FILE``): the tidy CSV (``date, query, geo, value, value_low, value_high,
+n_samples, is_partial, resolution, source, below_one``; loads with :func:`trendlib.load_trends`),
+``<stem>.provenance.json`` (terms, geo, span, requests with fetch times and cache keys, pytrends
+version, calibration and stitching factors with their intervals) and ``<stem>.samples.csv``
+(the series per Google sample). Values are index points relative to the peak (max 100), never
+numbers of searches.
+
+Only pulls from Google's own URL are labelled ``source = "google-trends-api"``; a pull from any
+other server (e.g. :mod:`trendlib.fakegoogle`) is labelled with that server and marked
+``illustrative: true`` in its provenance, so simulated numbers cannot pass as real.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trendlib._io import atomic_write_text
+from trendlib.trends.errors import NoData, OfflineMiss, TrendsError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from trendlib.trends.cache import CacheEntry, TrendsCache
+    from trendlib.trends.client import TrendsClient
+    from trendlib.trends.plan import FetchPlan, TrendsRequest
+
+__all__ = ["FetchResult", "fetch_trends", "fetch_plan", "write_outputs", "GOOGLE_SOURCE", "OUTPUT_COLUMNS",
+           "SAMPLE_COLUMNS"]
+
+log = logging.getLogger("trendlib.trends.fetch")
+
+GOOGLE_SOURCE = "google-trends-api"
+OUTPUT_COLUMNS = ["date", "query", "geo", "value", "value_low", "value_high", "n_samples", "is_partial",
+                  "resolution", "source", "below_one"]
+SAMPLE_COLUMNS = ["date", "query", "geo", "sample", "fetched_on", "value", "below_one", "is_partial",
+                  "resolution"]
+CITATION = "Google Trends (https://trends.google.com), retrieved through pytrends by trendlib"
+LICENCE = "Google Trends data; reuse with attribution to Google Trends"
+
+
+@dataclass(frozen=True, eq=False)
+class FetchResult:
+    """A fetched series and how it was made.
+
+    Attributes
+    ----------
+    frame : tidy series (:data:`OUTPUT_COLUMNS`), one row per (date, query, geo); ``value`` index
+        points 0-100 on one scale for all terms (mean over samples), ``value_low``/``value_high`` the
+        range across samples, ``n_samples`` samples with data.
+    samples : the series per Google sample (:data:`SAMPLE_COLUMNS`), each on its own 0-100 scale.
+    plan : the :class:`~trendlib.trends.plan.FetchPlan` that was executed.
+    provenance : the JSON-ready provenance record (also written beside ``out``).
+    requests_sent : HTTP requests sent in this call (0 when everything came from the cache).
+    from_cache : widget responses served from the cache; fetched : widget responses fetched now.
+    out : the CSV written, or None.
+    """
+
+    frame: "pd.DataFrame"
+    samples: "pd.DataFrame"
+    plan: "FetchPlan"
+    provenance: dict[str, Any]
+    requests_sent: int
+    from_cache: int
+    fetched: int
+    out: Path | None = None
+
+    def to_frame(self) -> "pd.DataFrame":
+        return self.frame.copy()
+
+    def summary(self) -> str:
+        f = self.frame
+        lines = [f"Google Trends fetch: {len(self.plan.terms)} term(s) in {self.plan.geo or 'worldwide'}, "
+                 f"{self.plan.start} .. {self.plan.end}, {self.plan.resolution}",
+                 f"source        : {self.provenance.get('source')}"
+                 + ("  (ILLUSTRATIVE: not Google)" if self.provenance.get("illustrative") else ""),
+                 f"requests      : {self.plan.n_requests} planned; {self.fetched} fetched now, "
+                 f"{self.from_cache} from cache; {self.requests_sent} HTTP requests sent",
+                 f"samples       : {self.provenance.get('n_samples_used')} of {self.plan.samples} wanted "
+                 f"(fetch days: {', '.join(s['fetched_on'] for s in self.provenance.get('samples', []))})",
+                 f"rows          : {len(f)}; partial periods: {int(f['is_partial'].sum())}; "
+                 f"missing values: {int(f['value'].isna().sum())}"]
+        if self.out is not None:
+            lines.append(f"written       : {self.out}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Tracker:
+    """Requests done/remaining, for resumable errors."""
+
+    all: list[str]
+    done: list[str] = field(default_factory=list)
+
+    def remaining(self) -> list[str]:
+        done = set(self.done)
+        return [d for d in self.all if d not in done]
+
+
+def _progress(total: int, desc: str) -> Any:
+    """A tqdm bar on a terminal, None otherwise (the caller logs plain lines then)."""
+    if total <= 1 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="req", leave=False, file=sys.stderr)
+
+
+def _is_google(url: str) -> bool:
+    from trendlib.trends.client import DEFAULT_TRENDS_URL
+    return url.rstrip("/") == DEFAULT_TRENDS_URL
+
+
+class _Runner:
+    """Resolves requests through cache and client for one fetch (shared by series, regions, related)."""
+
+    def __init__(self, *, client: "TrendsClient | None", cache: "TrendsCache", fetch_day: dt.date,
+                 samples: int, base_url: str | None, min_interval: float | None, backoff: float | None):
+        self.cache = cache
+        self.fetch_day = fetch_day
+        self.samples = samples
+        self._client = client
+        self._client_args = dict(base_url=base_url, min_interval=min_interval, backoff=backoff)
+        self.fetched = 0
+        self.from_cache = 0
+
+    @property
+    def client(self) -> "TrendsClient":
+        if self._client is None:
+            from trendlib.trends.client import TrendsClient
+            self._client = TrendsClient(**self._client_args)
+        return self._client
+
+    @property
+    def base_url(self) -> str:
+        if self._client is not None:
+            return self._client.base_url
+        from trendlib.trends.client import resolve_base_url
+        return resolve_base_url(self._client_args["base_url"])
+
+    @property
+    def requests_sent(self) -> int:
+        return self._client.requests_sent if self._client is not None else 0
+
+    def missing(self, items: Sequence[tuple[str, str]]) -> list[str]:
+        """Descriptions of the (key, description) items with no cached sample at all."""
+        return [desc for key, desc in items if not self.cache.fetch_days(key)]
+
+    def resolve(self, items: Sequence[tuple[str, str, dict[str, Any], Any]], label: str) -> dict[str, list["CacheEntry"]]:
+        """Cached or fetched entries for every item ``(key, description, canonical, send)``.
+
+        ``send()`` performs the request and returns a :class:`RawResponse`. Returns, per key, the
+        entries used (the ``samples`` most recent fetch days, oldest first).
+        """
+        if self.cache.offline:
+            miss = self.missing([(k, d) for k, d, _, _ in items])
+            if miss:
+                raise OfflineMiss(f"offline mode: the cache {str(self.cache.root)!r} lacks {len(miss)} of "
+                                  f"{len(items)} request(s): " + "; ".join(miss)
+                                  + ". Run the same fetch online (without --offline / TRENDLIB_OFFLINE) to fill it",
+                                  remaining=miss)
+        tracker = _Tracker(all=[d for _, d, _, _ in items])
+        bar = _progress(len(items), label)
+        day = self.fetch_day.isoformat()
+        out: dict[str, list[CacheEntry]] = {}
+        try:
+            for i, (key, desc, canonical, send) in enumerate(items, start=1):
+                days = self.cache.fetch_days(key)
+                need = (not self.cache.offline and day not in days and len(days) < self.samples)
+                if need:
+                    with self.cache.lock(key):
+                        days = self.cache.fetch_days(key)  # another process may have fetched it meanwhile
+                        if day not in days and len(days) < self.samples:
+                            try:
+                                raw = send()
+                            except TrendsError as exc:
+                                raise type(exc)(str(exc), request=exc.request or desc, done=tracker.done,
+                                                remaining=tracker.remaining()) from None
+                            meta = {"kind": raw.kind, "url": raw.url, "status": raw.status,
+                                    "content_type": raw.content_type, "fetched_at": raw.fetched_at,
+                                    "widget": raw.widget, "attempts": raw.attempts, "retries": list(raw.retries),
+                                    "base_url": self.base_url}
+                            self.cache.store(key, fetch_day=day, text=raw.text, request=canonical, meta=meta,
+                                             description=desc)
+                            self.fetched += 1
+                            how = "fetched"
+                        else:
+                            self.from_cache += 1
+                            how = "cached (by another process)"
+                else:
+                    self.from_cache += 1
+                    how = "cached"
+                entries = self.cache.samples(key)[-self.samples:]
+                if not entries:
+                    raise OfflineMiss(f"no cached sample of {desc}", request=desc, done=tracker.done,
+                                      remaining=tracker.remaining())
+                out[key] = entries
+                tracker.done.append(desc)
+                if bar is not None:
+                    bar.update(1)
+                else:
+                    log.info("%s %d/%d %s: %s", label, i, len(items), how, desc)
+        finally:
+            if bar is not None:
+                bar.close()
+        return out
+
+
+def _request_items(plan: "FetchPlan", runner: _Runner, requests: Sequence["TrendsRequest"] | None = None):
+    items = []
+    for r in requests if requests is not None else plan.requests:
+        def send(r: "TrendsRequest" = r) -> Any:
+            return runner.client.interest_over_time(list(r.terms), timeframe=r.timeframe, geo=r.geo,
+                                                    category=r.category, gprop=r.gprop)
+        items.append((r.key(), r.describe(), r.canonical(), send))
+    return items
+
+
+def _parse(entry: "CacheEntry", r: "TrendsRequest") -> "pd.DataFrame":
+    from trendlib.trends.client import _RES_FROM_WIRE, parse_multiline
+    wire = str((entry.meta.get("widget") or {}).get("request", {}).get("resolution", ""))
+    announced = _RES_FROM_WIRE.get(wire, wire.lower())
+    return parse_multiline(entry.text, terms=r.terms, geo=r.geo, resolution=announced, expected=r.resolution,
+                           request=r.describe())
+
+
+def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tuple["pd.DataFrame", dict[str, Any]]:
+    """One sample's requests -> one series on one scale (max 100), with the factors used."""
+    import pandas as pd
+
+    from trendlib.trends.stitch import calibrate_batches, stitch_windows
+
+    info: dict[str, Any] = {"calibration": [], "stitching": None}
+
+    def calibrate(reqs: list[tuple[int, "TrendsRequest"]], label: str) -> pd.DataFrame:
+        parts = [frames[i] for i, _ in sorted(reqs, key=lambda x: x[1].batch)]
+        if len(parts) == 1:
+            return parts[0]
+        res = calibrate_batches(parts, anchor=plan.anchor)
+        fac = res.factors.copy()
+        info["calibration"].append({"part": label, "anchor": res.anchor, "scale": res.scale,
+                                    "factors": _records(fac)})
+        return res.frame.drop(columns=[c for c in ("batch",) if c in res.frame.columns])
+
+    indexed = list(enumerate(plan.requests))
+    windows = []
+    for w in range(len(plan.windows)):
+        reqs = [(i, r) for i, r in indexed if r.purpose == "window" and r.window == w]
+        windows.append(calibrate(reqs, f"window {w}"))
+    pins = [(i, r) for i, r in indexed if r.purpose == "pin"]
+    pin = calibrate(pins, "pin") if pins else None
+    if len(windows) == 1:
+        out = windows[0].copy()
+        top = out["value"].max()
+        if top and top > 0 and abs(top - 100) > 1e-9:
+            scale = 100.0 / top
+            for c in ("value", "value_low", "value_high"):
+                if c in out.columns:
+                    out[c] = out[c] * scale
+    else:
+        res = stitch_windows(windows, pin=pin, pin_resolution=plan.pin_resolution or "week")
+        info["stitching"] = {"method": res.method, "pin_resolution": res.pin_resolution, "scale": res.scale,
+                             "tau_overlap": res.tau_overlap, "tau_pin": res.tau_pin,
+                             "factors": _records(res.factors)}
+        out = res.frame
+    if "below_one" not in out.columns:
+        out["below_one"] = False
+    if "is_partial" not in out.columns:
+        out["is_partial"] = False
+    return out, info
+
+
+def _records(df: "pd.DataFrame") -> list[dict[str, Any]]:
+    return json.loads(df.to_json(orient="records", date_format="iso", double_precision=6))
+
+
+def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "TrendsClient | None" = None,
+               cache: "TrendsCache | None" = None, base_url: str | None = None,
+               min_interval: float | None = None, backoff: float | None = None,
+               cache_dir: str | Path | None = None, offline: bool | None = None,
+               fetch_day: dt.date | str | None = None, description: str = "") -> FetchResult:
+    """Execute a :class:`~trendlib.trends.plan.FetchPlan` (see :func:`fetch_trends` for the options)."""
+    import pandas as pd
+
+    from trendlib.trends.cache import TrendsCache, utc_today
+
+    cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
+    day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
+    runner = _Runner(client=client, cache=cache, fetch_day=day, samples=plan.samples, base_url=base_url,
+                     min_interval=min_interval, backoff=backoff)
+    entries = runner.resolve(_request_items(plan, runner), "fetch")
+
+    keys = [r.key() for r in plan.requests]
+    n_used = min(len(entries[k]) for k in keys)
+    sample_frames, infos, sample_meta = [], [], []
+    for s in range(n_used):
+        frames, days = {}, []
+        for i, r in enumerate(plan.requests):
+            e = entries[r.key()][-n_used:][s]
+            frames[i] = _parse(e, r)
+            days.append(e.fetch_day)
+        combined, info = _combine_sample(plan, frames)
+        name = f"s{s + 1}"
+        fetched_on = max(days)
+        combined = combined.assign(sample=name, fetched_on=fetched_on)
+        sample_frames.append(combined)
+        infos.append({"sample": name, "fetched_on": fetched_on, **info})
+        sample_meta.append({"sample": name, "fetched_on": fetched_on, "fetch_days": sorted(set(days))})
+    if n_used < plan.samples:
+        log.warning("%d of %d sample(s) available; rerun the fetch on %d more day(s) to add Google samples",
+                    n_used, plan.samples, plan.samples - n_used)
+    allsamples = pd.concat(sample_frames, ignore_index=True)
+    if "geo" not in allsamples.columns:
+        allsamples["geo"] = plan.geo
+    from trendlib.trends.stitch import average_samples
+    avg = average_samples(allsamples[["date", "query", "geo", "sample", "value", "is_partial", "below_one"]])
+    google = _is_google(runner.base_url)
+    source = GOOGLE_SOURCE if google else "non-google-server"
+    frame = _tidy(avg, plan, source)
+    samples = _tidy_samples(allsamples, plan)
+
+    request_records = []
+    for r in plan.requests:
+        request_records.append({
+            "key": r.key(), "description": r.describe(), "purpose": r.purpose, "batch": r.batch,
+            "window": r.window, "terms": list(r.terms), "timeframe": r.timeframe, "resolution": r.resolution,
+            "fetches": [{"fetch_day": e.fetch_day, "fetched_at": e.fetched_at, "attempts": e.meta.get("attempts"),
+                         "retries": len(e.meta.get("retries") or []), "url_base": e.meta.get("base_url"),
+                         "cache_file": str(e.meta_path)} for e in entries[r.key()]]})
+    prov = _provenance(plan, google=google, base_url=runner.base_url, description=description,
+                       requests=request_records, samples=sample_meta, factors=infos)
+    result = FetchResult(frame=frame, samples=samples, plan=plan, provenance=prov,
+                         requests_sent=runner.requests_sent, from_cache=runner.from_cache, fetched=runner.fetched,
+                         out=Path(out) if out is not None else None)
+    if out is not None:
+        write_outputs(result, out)
+    return result
+
+
+def _round(s: "pd.Series") -> "pd.Series":
+    return s.astype(float).round(4).clip(lower=0.0, upper=100.0)
+
+
+def _tidy(avg: "pd.DataFrame", plan: "FetchPlan", source: str) -> "pd.DataFrame":
+    import pandas as pd
+    out = pd.DataFrame({
+        "date": pd.to_datetime(avg["date"]),
+        "query": avg["query"].astype(str),
+        "geo": avg["geo"].fillna(plan.geo).astype(str),
+        "value": _round(avg["value"]),
+        "value_low": _round(avg["value_low"]),
+        "value_high": _round(avg["value_high"]),
+        "n_samples": avg["n_samples"].astype(int),
+        "is_partial": avg["is_partial"].astype(bool),
+        "resolution": plan.resolution,
+        "source": source,
+        "below_one": avg["below_one"].astype(bool) if "below_one" in avg.columns else False,
+    })
+    order = {t: i for i, t in enumerate(plan.terms)}
+    out["_o"] = out["query"].map(order)
+    return out.sort_values(["_o", "date"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _tidy_samples(allsamples: "pd.DataFrame", plan: "FetchPlan") -> "pd.DataFrame":
+    import pandas as pd
+    b1 = allsamples["below_one"].fillna(False).astype(bool)
+    value = allsamples["value"].astype(float).where(~b1, 0.0)  # '<1' is stored as 0 (as Google reported it)
+    out = pd.DataFrame({
+        "date": pd.to_datetime(allsamples["date"]), "query": allsamples["query"].astype(str),
+        "geo": allsamples["geo"].fillna(plan.geo).astype(str), "sample": allsamples["sample"],
+        "fetched_on": allsamples["fetched_on"], "value": _round(value), "below_one": b1,
+        "is_partial": allsamples["is_partial"].fillna(False).astype(bool), "resolution": plan.resolution})
+    return out.reset_index(drop=True)
+
+
+def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: str, requests: list[dict[str, Any]],
+                samples: list[dict[str, Any]], factors: list[dict[str, Any]]) -> dict[str, Any]:
+    from importlib import metadata
+
+    import trendlib
+    span = (f"{plan.start:%Y-%m-%dT%H}", f"{plan.end:%Y-%m-%dT%H}") if plan.resolution == "hour" else \
+        (f"{plan.start:%Y-%m-%d}", f"{plan.end:%Y-%m-%d}")
+    terms = ", ".join(repr(t) for t in plan.terms)
+    desc = description or (f"Google Trends {plan.resolution} index of {len(plan.terms)} term(s) ({terms}) in "
+                           f"{plan.geo or 'worldwide'}, {span[0]} to {span[1]}, all terms on one scale "
+                           "(max 100), averaged over Google samples.")
+    notes = [f"{len(samples)} Google sample(s) (fetch days {', '.join(s['fetched_on'] for s in samples)}); "
+             "value_low/value_high are the range across samples.",
+             "Values are relative index points (max 100 over all terms and the span), not numbers of searches.",
+             "'<1' is kept in below_one (value shown at the stitched midpoint), no data is an empty value, "
+             "is_partial marks the period still running when fetched."]
+    if not google:
+        notes.insert(0, f"NOT GOOGLE: fetched from {base_url}, a server other than Google Trends (e.g. trendlib's "
+                        "fake server, whose numbers are simulated). Marked illustrative; do not publish as real.")
+    try:
+        pyt = metadata.version("pytrends")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        pyt = "not installed"
+    return {
+        "source": GOOGLE_SOURCE if google else f"non-google-server {base_url}",
+        "illustrative": not google,
+        "description": desc,
+        "citation": CITATION if google else f"simulated/other server at {base_url}; not Google Trends data",
+        "licence": LICENCE if google else "",
+        "notes": " ".join(notes),
+        "terms": list(plan.terms), "geo": plan.geo, "span": {"start": span[0], "end": span[1]},
+        "resolution": plan.resolution, "category": plan.category, "gprop": plan.gprop,
+        "anchor": plan.anchor, "batches": [list(b) for b in plan.batches],
+        "windows": [[f"{a}", f"{b}"] for a, b in plan.windows], "pin_resolution": plan.pin_resolution,
+        "samples_wanted": plan.samples, "n_samples_used": len(samples), "samples": samples,
+        "base_url": base_url, "pytrends_version": pyt, "trendlib_version": trendlib.__version__,
+        "requests": requests, "factors": factors,
+        "retrieved_at": max((f["fetched_at"] for r in requests for f in r["fetches"]), default=""),
+    }
+
+
+def write_outputs(result: FetchResult, out: str | Path) -> Path:
+    """Write the tidy CSV, ``<stem>.provenance.json`` and ``<stem>.samples.csv`` (all atomically)."""
+    from trendlib.provenance import sidecar_path
+    out = Path(out)
+    f = result.frame.copy()
+    f["date"] = _date_text(f["date"], result.plan.resolution)
+    atomic_write_text(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"))
+    s = result.samples.copy()
+    s["date"] = _date_text(s["date"], result.plan.resolution)
+    atomic_write_text(out.with_name(out.stem + ".samples.csv"), s[SAMPLE_COLUMNS].to_csv(index=False,
+                                                                                       lineterminator="\n"))
+    atomic_write_text(sidecar_path(out), json.dumps(result.provenance, ensure_ascii=False, indent=2,
+                                                    default=str) + "\n")
+    return out
+
+
+def _date_text(dates: "pd.Series", resolution: str) -> "pd.Series":
+    import pandas as pd
+    d = pd.to_datetime(dates)
+    return d.dt.strftime("%Y-%m-%dT%H:00:00" if resolution == "hour" else "%Y-%m-%d")
+
+
+def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, resolution: str = "auto",
+                 category: int = 0, gprop: str = "", anchor: str | None = None, samples: int = 1,
+                 out: str | Path | None = None, client: "TrendsClient | None" = None,
+                 cache: "TrendsCache | None" = None, base_url: str | None = None,
+                 min_interval: float | None = None, backoff: float | None = None,
+                 cache_dir: str | Path | None = None, offline: bool | None = None,
+                 fetch_day: dt.date | str | None = None, description: str = "",
+                 overlap_days: int | None = None) -> FetchResult:
+    """Fetch ``terms`` in ``geo`` from ``start`` to ``end`` as one calibrated, stitched series.
+
+    Parameters (keyword-only)
+    -------------------------
+    geo, start, end, resolution, category, gprop, anchor, samples, overlap_days : as in
+        :func:`trendlib.trends.plan.make_plan` (dates inclusive, UTC; ``resolution="day"`` works
+        over any span; with > 5 terms and no anchor, a probe pull chooses it).
+    out : write the tidy CSV here, plus ``<stem>.provenance.json`` and ``<stem>.samples.csv``.
+    client : a :class:`~trendlib.trends.client.TrendsClient` (default: one built from
+        ``base_url``, ``min_interval``, ``backoff`` and the environment).
+    cache / cache_dir / offline : the :class:`~trendlib.trends.cache.TrendsCache` (default folder
+        ``TRENDLIB_CACHE_DIR`` or ``.trendlib-cache``; offline from ``TRENDLIB_OFFLINE``).
+    fetch_day : the UTC day the requests count as fetched on (default: today, UTC). Only
+        simulations against the fake server should set it.
+
+    Returns a :class:`FetchResult`. Raises :class:`~trendlib.trends.errors.BadRequest` for bad
+    inputs (before sending anything), :class:`~trendlib.trends.errors.OfflineMiss`, and the
+    client's typed errors, which list the requests done (cached) and remaining: rerun to resume.
+    """
+    from trendlib.trends.cache import TrendsCache
+    from trendlib.trends.client import TrendsClient
+    from trendlib.trends.plan import DEFAULT_OVERLAP_DAYS, make_plan
+
+    kw = dict(geo=geo, start=start, end=end, resolution=resolution, category=category, gprop=gprop,
+              samples=samples, overlap_days=overlap_days if overlap_days is not None else DEFAULT_OVERLAP_DAYS)
+    plan = make_plan(terms, anchor=anchor, **kw)
+    cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
+    if client is None:  # one client (one rate limiter) for the probe and the fetch; sends nothing yet
+        client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff)
+    if plan.anchor is not None and anchor is None:
+        chosen = _probe_anchor(plan, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
+                               backoff=backoff, fetch_day=fetch_day)
+        if chosen != plan.anchor:
+            log.info("anchor chosen from the probe pull: %r (instead of %r)", chosen, plan.anchor)
+            plan = make_plan(terms, anchor=chosen, **kw)
+    return fetch_plan(plan, out=out, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
+                      backoff=backoff, fetch_day=fetch_day, description=description)
+
+
+def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
+                  base_url: str | None, min_interval: float | None, backoff: float | None,
+                  fetch_day: Any) -> str:
+    """Rough levels of all terms from one coarse whole-span pull per batch (anchor ``terms[0]``)."""
+    from trendlib.trends.cache import utc_today
+    from trendlib.trends.plan import choose_anchor, make_plan
+    from trendlib.trends.stitch import calibrate_batches
+
+    probe = make_plan(list(plan.terms), geo=plan.geo, start=plan.start, end=plan.end, resolution="auto",
+                      category=plan.category, gprop=plan.gprop, anchor=plan.terms[0], samples=1)
+    day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
+    runner = _Runner(client=client, cache=cache, fetch_day=day, samples=1, base_url=base_url,
+                     min_interval=min_interval, backoff=backoff)
+    entries = runner.resolve(_request_items(probe, runner), "probe")
+    frames = [_parse(entries[r.key()][-1], r) for r in probe.requests]
+    cal = calibrate_batches(frames, anchor=probe.anchor)
+    levels = cal.frame.groupby("query")["value"].mean().fillna(0.0).to_dict()
+    if not any(v > 0 for v in levels.values()):
+        raise NoData(f"the probe pull found no data for any of {list(plan.terms)} in {plan.geo or 'worldwide'}")
+    return choose_anchor({t: float(levels.get(t, 0.0)) for t in plan.terms})
