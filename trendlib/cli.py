@@ -22,6 +22,7 @@ from trendlib.errors import TrendlibError
 COMMAND_MODULES = [
     "trendlib.report.commands",
     "trendlib.datasets.commands",
+    "trendlib.trends.commands",
 ]
 
 

@@ -1,0 +1,205 @@
+"""``trendlib fetch`` and ``trendlib plan``: Google Trends pulls from the command line.
+
+``trendlib plan`` prints what a fetch would send (batches, windows, expected resolutions,
+request count, time at the configured rate) and sends nothing. ``trendlib fetch`` runs it
+(cache first, polite client, calibration, stitching, sample averaging) and writes the tidy
+CSV with its provenance and per-sample files. Both take either terms and options, or
+``--study FILE`` (terms, geo, dates, category and gprop from the study).
+
+``fetch --study`` fills the study's trends file. When that file's name carries an
+"illustrative" marker (``_illustrative``, ``-illustrative`` or ``.illustrative``, any case),
+the real pull is written beside it without the marker and only the ``trends:`` line of the
+study YAML is rewritten to point at it (comments kept), so the report shows real data.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+_MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
+    return value
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("terms", nargs="*", metavar="TERM", help="search terms exactly as sent to Google")
+    p.add_argument("--study", metavar="STUDY.yaml", help="take terms, geo, dates, category and gprop from a study")
+    p.add_argument("--geo", help="Google geo code: '' (worldwide), RU, US-CA, ... (required without --study)")
+    p.add_argument("--start", metavar="YYYY-MM-DD", help="first day (inclusive; YYYY-MM-DDTHH for hourly, UTC)")
+    p.add_argument("--end", metavar="YYYY-MM-DD", help="last day (inclusive)")
+    p.add_argument("--resolution", default="auto", choices=["auto", "hour", "day", "week", "month"],
+                   help="auto = what Google gives for the whole span; day works over any span "
+                        "(overlapping windows, stitched and pinned) (default: auto)")
+    p.add_argument("--category", type=int, default=None, metavar="ID", help="Google category id (default 0 = all)")
+    p.add_argument("--gprop", default=None, choices=["", "images", "news", "youtube", "froogle"],
+                   help="Google property ('' = web search, the default)")
+    p.add_argument("--anchor", default=None, metavar="TERM",
+                   help="with more than 5 terms: the term shared by every batch (default: chosen by a probe pull)")
+    p.add_argument("--samples", type=_positive_int, default=1, metavar="N",
+                   help="Google samples to average: pulls on N different (real) days; each run on a new day "
+                        "adds one until N are cached (default 1)")
+    p.add_argument("--overlap-days", type=_positive_int, default=None, metavar="DAYS",
+                   help="minimum overlap of daily windows (default 90)")
+    p.add_argument("--min-interval", type=_seconds, default=None, metavar="SECONDS",
+                   help="seconds between requests (default TRENDLIB_MIN_INTERVAL or 5)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "fetch", help="pull Google Trends series (planned, cached, calibrated, stitched) into a tidy CSV",
+        description="Fetch Google Trends through pytrends: plan the requests, serve what the cache holds, send "
+                    "the rest politely (rate limit, backoff), calibrate batches through an anchor, stitch daily "
+                    "windows, average samples, and write a tidy CSV with <stem>.provenance.json and "
+                    "<stem>.samples.csv. Rerunning an interrupted fetch resumes it. The Trends URL comes from "
+                    "TRENDLIB_TRENDS_URL (e.g. a fake server: python -m trendlib.fakegoogle).")
+    _common(p)
+    p.add_argument("--out", metavar="FILE", help="the tidy CSV to write (required without --study)")
+    p.add_argument("--backoff", type=_seconds, default=None, metavar="SECONDS",
+                   help="first wait after a 429/5xx, doubled each retry (default TRENDLIB_BACKOFF_SECONDS or 20)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
+    p.add_argument("--offline", action="store_true", default=None,
+                   help="serve only from the cache; fail naming every missing request (or TRENDLIB_OFFLINE=1)")
+    p.add_argument("--regions-out", metavar="FILE",
+                   help="also write interest by region (terms 1-5, whole span) to this tidy CSV")
+    p.add_argument("--region-resolution", default=None, choices=["COUNTRY", "REGION", "DMA", "CITY"],
+                   help="region level for --regions-out (default: COUNTRY worldwide, REGION in a country)")
+    p.add_argument("--related-out", metavar="FILE",
+                   help="also write the top and rising related queries of each term to this tidy CSV")
+    p.set_defaults(handler=run_fetch)
+
+    q = sub.add_parser(
+        "plan", help="show the requests a fetch would send (sends nothing)",
+        description="Validate the inputs and print the fetch plan: batches, windows, expected resolution of each "
+                    "request, request count and the time it takes at the configured rate. Sends nothing.")
+    _common(q)
+    q.set_defaults(handler=run_plan)
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Any]:
+    from trendlib.trends.errors import BadRequest
+    if args.study:
+        if args.terms:
+            raise BadRequest(f"give either --study or terms, not both (terms: {args.terms})")
+        from trendlib.study import load_study
+        study = load_study(args.study, require_trends=False)
+        return {"terms": study.terms, "geo": study.geo if args.geo is None else args.geo,
+                "start": args.start or study.start.isoformat(), "end": args.end or study.end.isoformat(),
+                "category": study.category if args.category is None else args.category,
+                "gprop": study.gprop if args.gprop is None else args.gprop, "study": study}
+    missing = [name for name, v in (("TERM", args.terms), ("--geo", args.geo is not None), ("--start", args.start),
+                                    ("--end", args.end)) if not v]
+    if missing:
+        raise BadRequest(f"missing {', '.join(missing)}; give terms with --geo, --start and --end, or --study FILE")
+    return {"terms": list(args.terms), "geo": args.geo, "start": args.start, "end": args.end,
+            "category": args.category or 0, "gprop": args.gprop or "", "study": None}
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from trendlib.trends.client import resolve_min_interval
+    from trendlib.trends.plan import make_plan
+
+    inp = _inputs(args)
+    kw = {} if args.overlap_days is None else {"overlap_days": args.overlap_days}
+    plan = make_plan(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"], resolution=args.resolution,
+                     category=inp["category"], gprop=inp["gprop"], anchor=args.anchor, samples=args.samples, **kw)
+    interval = resolve_min_interval(args.min_interval)
+    print(plan.summary(min_interval=interval))
+    if plan.anchor is not None and args.anchor is None:
+        print(f"note         : anchor {plan.anchor!r} shown; at fetch time a probe pull ({len(plan.batches)} "
+              "coarse request(s), reused when the anchor stays) picks the anchor rounding hurts least")
+    print("\nrequests:")
+    table = plan.to_frame()[["request", "purpose", "batch", "window", "timeframe", "resolution", "terms"]]
+    print(table.to_string(index=False))
+    print("\nnothing was sent; `trendlib fetch` with the same options runs this plan "
+          "(cached requests are not sent again)")
+    return 0
+
+
+def _strip_marker(path: Path) -> Path:
+    return path.with_name(_MARKER.sub("", path.name))
+
+
+def _rewrite_trends_line(study_file: Path, old_value_path: Path) -> str:
+    """Point the study's ``trends:`` line at the marker-free file; returns the new value."""
+    from trendlib._io import atomic_write_text
+    from trendlib.study import StudyError
+    text = study_file.read_text(encoding="utf-8")
+    pattern = re.compile(r"^(?P<head>trends[ \t]*:[ \t]*)(?P<q>['\"]?)(?P<val>[^'\"#\n]*?)(?P=q)(?P<tail>[ \t]*(#.*)?)$",
+                         re.MULTILINE)
+    matches = list(pattern.finditer(text))
+    if len(matches) != 1:
+        raise StudyError(f"{study_file}: expected exactly one top-level 'trends:' line to rewrite, found {len(matches)}")
+    m = matches[0]
+    value = m.group("val").strip()
+    new_value = str(Path(value).with_name(_MARKER.sub("", Path(value).name)))
+    line = f"{m.group('head')}{m.group('q')}{new_value}{m.group('q')}{m.group('tail')}"
+    atomic_write_text(study_file, text[:m.start()] + line + text[m.end():])
+    return new_value
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from trendlib.trends.errors import BadRequest
+    from trendlib.trends.fetch import fetch_trends
+
+    inp = _inputs(args)
+    study = inp.pop("study")
+    rewrite = False
+    if study is not None:
+        target = Path(study.trends)
+        if args.out:
+            target = Path(args.out)
+        elif _MARKER.search(target.name):
+            target = _strip_marker(target)
+            rewrite = True
+    else:
+        if not args.out:
+            raise BadRequest("--out FILE is required (the tidy CSV to write), or use --study")
+        target = Path(args.out)
+    if target.suffix.lower() != ".csv":
+        raise BadRequest(f"output {str(target)!r} must be a .csv file")
+    common = dict(min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,
+                  offline=args.offline)
+    result = fetch_trends(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"],
+                          resolution=args.resolution, category=inp["category"], gprop=inp["gprop"],
+                          anchor=args.anchor, samples=args.samples, overlap_days=args.overlap_days, out=target,
+                          **common)
+    print(result.summary())
+    if result.provenance.get("illustrative"):
+        print(f"WARNING: {result.provenance.get('source')} is not Google Trends; the file is marked illustrative "
+              "in its provenance and must not be published as real data", file=sys.stderr)
+    if rewrite and study is not None and study.source_file is not None:
+        new_value = _rewrite_trends_line(Path(study.source_file), Path(study.trends))
+        print(f"study {study.source_file}: 'trends:' now points at {new_value} (was the illustrative "
+              f"{Path(study.trends).name}); the report will show this pull")
+    span = dict(geo=inp["geo"], start=inp["start"], end=inp["end"], category=inp["category"], gprop=inp["gprop"])
+    if args.regions_out:
+        from trendlib.trends.regions import fetch_regions
+        reg = fetch_regions(inp["terms"], resolution=args.region_resolution, out=args.regions_out, **span, **common)
+        print(reg.summary())
+    if args.related_out:
+        from trendlib.trends.regions import fetch_related
+        rel = fetch_related(inp["terms"], out=args.related_out, **span, **common)
+        print(rel.summary())
+    return 0
