@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="notebooks folder (default: the checkout's notebooks/)")
     p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
                    help="longest a single cell may run (default: 600)")
+    p.add_argument("--force", action="store_true",
+                   help="re-execute every notebook (default: reuse a notebook's outputs when none of its "
+                        "inputs changed)")
     p.set_defaults(handler=run)
 
 
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise ReportError("name at least one STUDY.yaml, or use --all")
     studies = [load_study(p) for p in dict.fromkeys(paths)]  # validates all before anything runs
     runs = run_studies(studies, out=args.out, notebooks_dir=args.notebooks, jobs=args.jobs,
-                       timeout=args.timeout)
+                       timeout=args.timeout, force=args.force)
     failed = 0
     for run in runs:
         print(f"{run.study}: {'ok' if run.ok else 'FAILED'} -> {run.out_dir / 'index.html'} "

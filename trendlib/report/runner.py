@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib.errors import TrendlibError
+from trendlib.report.exhibits import PARTS_DIR
 from trendlib.study import Study
 
 __all__ = ["ReportError", "NotebookRun", "StudyRun", "discover_notebooks", "check_notebook_parameters",
@@ -55,6 +57,10 @@ class NotebookRun:
     html_full: str
     error: str = ""
     cell: str = ""
+    reused: bool = False
+    made_at: str = ""
+    fingerprint: str = ""
+    reads: dict = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -207,8 +213,10 @@ class _StudyState:
     final: Path
     parameters: dict[str, Any]
     banners: list[str]
-    pending: list[Path]
     provenance: list[dict[str, Any]]
+    fingerprints: dict[str, str]
+    pending: list[Path]
+    reused: list[dict[str, Any]]
     runs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     t0: float = 0.0
 
@@ -222,14 +230,15 @@ def _study_dirs(study: Study, out_root: Path) -> tuple[Path, Path]:
 
 
 def run_study(study: Study, *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
-              timeout: int = 600, progress: bool | None = None) -> StudyRun:
+              timeout: int = 600, force: bool = False, progress: bool | None = None) -> StudyRun:
     """Render one study; see :func:`run_studies`."""
     return run_studies([study], out=out, notebooks_dir=notebooks_dir, jobs=1, timeout=timeout,
-                       progress=progress)[0]
+                       force=force, progress=progress)[0]
 
 
 def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
-                jobs: int | None = None, timeout: int = 600, progress: bool | None = None) -> list[StudyRun]:
+                jobs: int | None = None, timeout: int = 600, force: bool = False,
+                progress: bool | None = None) -> list[StudyRun]:
     """Render every study into ``<out>/<study.name>/`` and return how each went.
 
     Parameters
@@ -237,10 +246,19 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     studies : validated studies (:func:`trendlib.load_study`)
     out : output root; each study gets its own folder under it
     notebooks_dir : where ``NN-name.ipynb`` notebooks are (default: the checkout's ``notebooks/``)
-    jobs : worker processes (default: the number of cores); studies run in parallel,
-        a study's notebooks in numbered order
+    jobs : worker processes (default: the number of cores). Notebooks are independent of each
+        other (each reads only the study's inputs), so all (study, notebook) pairs are queued in
+        numbered order and run ``jobs`` at a time.
     timeout : seconds one cell may run before the notebook is stopped and marked failed
+    force : re-execute every notebook even when its outputs could be reused
     progress : a progress bar (default: when stderr is a terminal; plain log lines otherwise)
+
+    Incremental rendering: a notebook is re-executed only when one of its inputs changed
+    since the report in ``<out>/<study>/`` was made: the notebook file, the study parameters,
+    the banners, trendlib's own code, the versions of the analysis stack, or the sha256 of
+    any data file (or provenance sidecar) the notebook read last time. Otherwise its
+    executed notebook, HTML, figures and tables are carried over and ``index.html`` says
+    they were reused and when they were made.
     """
     from trendlib.provenance import read_provenance
     from trendlib.report.index import write_root_index, write_study_outputs
@@ -261,13 +279,12 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         raise ReportError(f"output folder {str(out_root)!r} is not writable")
     notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     jobs = max(1, int(jobs or os.cpu_count() or 1))
+    environment = _environment_fingerprint()
 
     states: list[_StudyState] = []
     for study in studies:
         final, staging = _study_dirs(study, out_root)
         params = dict(study.to_parameters(), output_dir=str(staging.resolve()))
-        for nb in notebooks:  # all checks before any kernel starts
-            check_notebook_parameters(nb, params)
         provenance = [read_provenance(p, role=r) for r, p in study.data_files().items()]
         banners = []
         illustrative = [p for p in provenance if p["illustrative"]]
@@ -276,54 +293,164 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
                 "ILLUSTRATIVE DATA: " + ", ".join(Path(p["file"]).name for p in illustrative)
                 + " is simulated, not observed. Charts and numbers made from it show how the analysis "
                   "works; they are not findings about the real world.")))
+        previous = {} if force else _previous_runs(final)
+        fingerprints, pending, reused = {}, [], []
+        for nb in notebooks:
+            fp = _fingerprint(nb, params, banners, environment)
+            fingerprints[nb.stem] = fp
+            prev = previous.get(nb.stem)
+            if prev is not None and _reusable(prev, fp, final):
+                reused.append(prev)
+            else:
+                check_notebook_parameters(nb, params)  # all checks before any kernel starts
+                pending.append(nb)
         states.append(_StudyState(study=study, staging=staging, final=final, parameters=params,
-                                  banners=banners, pending=list(notebooks), provenance=provenance))
+                                  banners=banners, provenance=provenance, fingerprints=fingerprints,
+                                  pending=pending, reused=reused))
 
     for st in states:
         if st.staging.exists():
             shutil.rmtree(st.staging)
         st.staging.mkdir(parents=True)
+        for prev in st.reused:
+            st.runs.append(_carry_over(prev, st.final, st.staging))
 
-    total = len(states) * len(notebooks)
-    bar = _Progress(total, enabled=progress)
+    tasks = [(st, nb) for nb in notebooks for st in states if nb in st.pending]
+    bar = _Progress(len(tasks), enabled=progress)
+    for st in states:
+        for prev in st.reused:
+            log.info("%s: %s reused (made %s; inputs unchanged)", st.study.name, prev["notebook"],
+                     prev.get("made_at") or prev.get("started_at"))
     results: dict[str, StudyRun] = {}
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(states)), mp_context=ctx) as pool:
-        running: dict[Future, _StudyState] = {}
-
-        def submit(st: _StudyState) -> None:
-            nb = st.pending.pop(0)
-            if not st.t0:
-                st.t0 = time.perf_counter()
-            fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
-                              st.banners, st.study.title)
-            running[fut] = st
-
-        for st in states:
-            submit(st)
-        while running:
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for fut in done:
-                st = running.pop(fut)
-                try:
-                    rec = fut.result()
-                except Exception as exc:  # the worker process itself died
-                    rec = {"notebook": "?", "status": "failed", "duration_s": 0.0, "started_at": "",
-                           "ipynb": "", "html_reader": "", "html_full": "", "error": f"worker died: {exc}",
-                           "cell": ""}
-                st.runs.append(rec)
-                bar.step(f"{st.study.name}: {rec['notebook']} {rec['status']} ({rec['duration_s']:.1f} s)")
-                if st.pending:
-                    submit(st)
-                else:
-                    results[st.study.name] = _finish(st, write_study_outputs)
+    left = {st.study.name: len(st.pending) for st in states}
+    for st in states:
+        st.t0 = time.perf_counter()
+        if not left[st.study.name]:
+            results[st.study.name] = _finish(st, write_study_outputs)
+    if tasks:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+            running: dict[Future, tuple[_StudyState, Path]] = {}
+            for st, nb in tasks:
+                fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
+                                  st.banners, st.study.title)
+                running[fut] = (st, nb)
+            while running:
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    st, nb = running.pop(fut)
+                    try:
+                        rec = fut.result()
+                    except Exception as exc:  # the worker process itself died
+                        rec = {"notebook": nb.stem, "status": "failed", "duration_s": 0.0, "started_at": "",
+                               "ipynb": "", "html_reader": "", "html_full": "",
+                               "error": f"worker died: {exc}", "cell": ""}
+                    rec["fingerprint"] = st.fingerprints[nb.stem]
+                    rec["reads"] = _reads_of(st.staging, nb.stem)
+                    rec["made_at"] = rec["started_at"]
+                    st.runs.append(rec)
+                    bar.step(f"{st.study.name}: {rec['notebook']} {rec['status']} ({rec['duration_s']:.1f} s)")
+                    left[st.study.name] -= 1
+                    if not left[st.study.name]:
+                        results[st.study.name] = _finish(st, write_study_outputs)
     bar.close()
     write_root_index(out_root)
     return [results[s.name] for s in studies]
 
 
+# ------------------------------------------------------------ incremental
+def _environment_fingerprint() -> str:
+    """sha256 of trendlib's own source files and the versions of the analysis stack."""
+    import hashlib
+
+    from trendlib.report.index import package_versions
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    versions = package_versions()
+    versions.pop("platform", None)
+    digest.update(json.dumps(versions, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(notebook: Path, params: dict[str, Any], banners: list[str], environment: str) -> str:
+    import hashlib
+
+    stable = {k: v for k, v in params.items() if k != "output_dir"}  # the staging path is not an input
+    digest = hashlib.sha256()
+    digest.update(notebook.read_bytes())
+    digest.update(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps(banners).encode())
+    digest.update(environment.encode())
+    return digest.hexdigest()
+
+
+def _previous_runs(final: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((final / "results.json").read_text(encoding="utf-8"))
+        return {n["notebook"]: n for n in data.get("notebooks", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _reusable(prev: dict[str, Any], fingerprint: str, final: Path) -> bool:
+    from trendlib.provenance import ABSENT, sha256_file
+
+    if prev.get("status") != "ok" or prev.get("fingerprint") != fingerprint or not prev.get("reads"):
+        return False
+    for path, sha in prev["reads"].items():
+        p = Path(path)
+        now = sha256_file(p) if p.is_file() else ABSENT
+        if now != sha:
+            return False
+    part = final / PARTS_DIR / f"{prev['notebook']}.json"
+    needed = [prev["ipynb"], prev["html_reader"], prev["html_full"], part]
+    if not all((final / f).is_file() for f in needed):
+        return False
+    try:
+        listed = json.loads(part.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    files = [f[k] for f in listed.get("figures", []) for k in ("png", "svg")]
+    files += [t["csv"] for t in listed.get("tables", [])]
+    return all((final / f).is_file() for f in files)
+
+
+def _carry_over(prev: dict[str, Any], final: Path, staging: Path) -> dict[str, Any]:
+    """Copy a reused notebook's files from the current report into the staging folder."""
+    stem = prev["notebook"]
+    part = json.loads((final / PARTS_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+    files = [prev["ipynb"], prev["html_reader"], prev["html_full"], f"{PARTS_DIR}/{stem}.json",
+             f"logs/{stem}.kernel.log"]
+    files += [f[k] for f in part.get("figures", []) for k in ("png", "svg")]
+    files += [t["csv"] for t in part.get("tables", [])]
+    for rel in files:
+        src = final / rel
+        if src.is_file():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, staging / rel)
+    rec = dict(prev)
+    rec["reused"] = True
+    rec["made_at"] = prev.get("made_at") or prev.get("started_at", "")
+    return rec
+
+
+def _reads_of(folder: Path, stem: str) -> dict[str, str]:
+    try:
+        return json.loads((folder / PARTS_DIR / f"{stem}.json").read_text(encoding="utf-8")).get("reads", {})
+    except (OSError, ValueError):
+        return {}
+
+
 def _finish(st: _StudyState, write_study_outputs) -> StudyRun:
-    runs = tuple(NotebookRun(**r) for r in st.runs)
+    order = {nb: i for i, nb in enumerate(st.fingerprints)}
+    st.runs.sort(key=lambda r: order.get(r["notebook"], len(order)))
+    fields = {f.name for f in dataclasses.fields(NotebookRun)}
+    runs = tuple(NotebookRun(**{k: v for k, v in r.items() if k in fields}) for r in st.runs)
     wall = time.perf_counter() - st.t0
     write_study_outputs(st.staging, study=st.study, provenance=st.provenance,
                         notebooks=[r.to_dict() for r in runs], banners=st.banners, wall_s=wall)
@@ -336,18 +463,17 @@ def _finish(st: _StudyState, write_study_outputs) -> StudyRun:
     st.staging.rename(st.final)
     if old.exists():
         shutil.rmtree(old)
-    _fix_paths(st.final, st.staging)
+    _fix_paths(st.final)
     return StudyRun(study=st.study.name, out_dir=st.final, notebooks=runs, wall_s=wall)
 
 
-def _fix_paths(final: Path, staging: Path) -> None:
+def _fix_paths(final: Path) -> None:
     """results.json names the study folder, not the staging folder it was written in."""
-    import json
-    path = final / "results.json"
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
-    data["run"]["output_dir"] = str(final)
     from trendlib._io import atomic_write_text
+
+    path = final / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["run"]["output_dir"] = str(final)
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
@@ -358,10 +484,9 @@ class _Progress:
         self.total, self.n = total, 0
         tty = sys.stderr.isatty()
         self.bar = None
-        if enabled if enabled is not None else tty:
-            if tty:
-                from tqdm import tqdm
-                self.bar = tqdm(total=total, unit="notebook", desc="report", file=sys.stderr)
+        if (enabled if enabled is not None else tty) and tty and total:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="notebook", desc="report", file=sys.stderr)
 
     def step(self, message: str) -> None:
         self.n += 1
