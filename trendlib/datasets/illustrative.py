@@ -51,7 +51,7 @@ DEFAULT_SEED = 20220921
 DEFAULT_FETCH_DAYS = ("2023-01-09", "2023-01-10", "2023-01-11", "2023-01-12", "2023-01-13")
 
 # Yandex Wordstat, "мобилизация": August ~100k/week (sf021), 5-11 Sep 158,593 (sf013),
-# 12-18 Sep 937,800 (sf011), 19-25 Sep >33M (sf020), September ~50M (Kyiv Post, LOW; notes of sf030).
+# 12-18 Sep 937,800 (sf011), 19-25 Sep >33M (sf020), September ~50M (Kyiv Post, LOW; notes of sf020 and sf030).
 _MOB_AUG_DAY = 100_000 / 7
 
 #: one entry per query: latent-curve parameters, and why each has the value it has
@@ -60,7 +60,7 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
         "freq": "D",
         "baseline": _MOB_AUG_DAY,
         "steps": [("2022-09-05", 158_593 / 100_000), ("2022-09-12", 937_800 / 158_593)],
-        "spikes": [("2022-09-20", 2.0 * 937_800 / 100_000, 0.5), ("2022-09-21", 800.0, 4.0)],
+        "spikes": [("2022-09-20", 2.0 * 937_800 / 100_000, 0.5), ("2022-09-21", 610.0, 4.0)],
         "weekly": 0.05, "noise": 0.08,
         "why": [
             "baseline: Yandex 'мобилизация' ~100,000 queries a week in August 2022 (sf021), used as the "
@@ -70,9 +70,9 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
             "spike 20 Sep (height 2x the pre-announcement level, half-life 0.5 day): the Duma's "
             "'mobilization' law and the postponed address; Google interest peaked at 13:00 MSK that day "
             "(sf002, LOW)",
-            "spike 21 Sep (height 800x the August level, half-life 4 days): sized so the week 19-25 Sep "
+            "spike 21 Sep (height 610x the August level, half-life 4 days): sized so the week 19-25 Sep "
             "sums to ~33 million on the Yandex scale (sf020, 'more than 33 million') and September to "
-            "~48 million (Kyiv Post's ~50 million, LOW); the half-life is ASSUMED to match that total",
+            "~49 million (Kyiv Post's ~50 million, LOW, in the notes of sf020 and sf030); the half-life is ASSUMED to match that total",
         ],
     },
     "отсрочка от армии": {
@@ -98,15 +98,15 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
         "baseline": 2_000.0,
         "steps": [],
         "spikes": [("2022-09-13T15", 0.5, 0.5), ("2022-09-17T15", 0.5, 0.5), ("2022-09-18T15", 0.5, 0.5),
-                   ("2022-09-20T15", 6.0, 1.0), ("2022-09-21T06", 8.0, 2.0)],
+                   ("2022-09-20T15", 7.5, 1.0), ("2022-09-21T06", 10.0, 2.0)],
         "weekly": 0.05, "noise": 0.1,
         "why": [
             "baseline 2,000/day: ASSUMED (no published August level), so that the mobilization week is "
             "~6x a normal week",
             "small spikes on 13, 17 and 18 Sep: the local peaks of the preceding week (sf005, LOW)",
-            "spike at 18:00 MSK (15:00 UTC) 20 Sep (height 6, half-life 1 day): 'peaked at about 6 pm "
+            "spike at 18:00 MSK (15:00 UTC) 20 Sep (height 7.5, half-life 1 day): 'peaked at about 6 pm "
             "Moscow time' on Tue 20 Sep (sf001)",
-            "spike at 09:00 MSK 21 Sep (the address; height 8, half-life 2 days): the two spikes are sized "
+            "spike at 09:00 MSK 21 Sep (the address; height 10, half-life 2 days): the two spikes are sized "
             "so 19-25 Sep sums to ~83,000, the Yandex count for 'уехать из России' that week (sf024)",
             "not modelled: the late-February 2022 peak that exceeds the September one (sf032) lies "
             "outside this window",
