@@ -1,0 +1,79 @@
+"""Figures from analysis results: they build, say what they show, mark illustrative data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trendlib.analysis.counterfactual import state_space_counterfactual
+from trendlib.analysis.event_study import run_event_studies
+from trendlib.analysis.leadlag import searches_vs_crossings
+from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
+from trendlib.plots.leadlag import plot_counterfactual, plot_crossings_vs_searches, plot_lead_lag
+
+
+def _texts(fig):
+    out = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    if fig._suptitle is not None:
+        out.append(fig._suptitle.get_text())
+    return " ".join(out)
+
+
+@pytest.fixture(scope="module")
+def studies():
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2022-06-01", periods=120)
+    frames = []
+    for q, fold in (("a", 3.0), ("b", 1.0), ("c", 30.0)):
+        level = 25.0 if q != "c" else 1.0
+        y = np.log(level) + rng.normal(0, 0.1, 120)
+        y[100:] += np.log(fold)
+        frames.append(pd.DataFrame({"date": idx, "query": q, "value": np.clip(np.round(np.exp(y)), 0, 100),
+                                    "resolution": "day"}))
+    events = pd.DataFrame({"date": [idx[100], idx[102]], "label": ["the shock", "a later rule"]})
+    return run_event_studies(pd.concat(frames), events.iloc[:1], queries=[("a", "A"), ("b", "B"), ("c", "C")]), events
+
+
+def test_event_study_small_multiples(studies):
+    res, events = studies
+    fig = plot_event_study(res, events=events, title="A tripled", source="simulated", illustrative=True)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 3
+    assert all(ax.get_yscale() == "log" for ax in axes)
+    text = _texts(fig)
+    assert "ILLUSTRATIVE" in text and "the shock" in text and "a later rule" in text and "normal" in text
+    # each panel draws both events as named (numbered) lines
+    assert sum(t.get_text() in ("1", "2") for t in axes[0].texts) == 2
+
+
+def test_fold_chart_marks_lower_bounds_and_correction(studies):
+    res, _ = studies
+    fig = plot_fold_increases(res, title="A tripled", source="simulated")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert "fdr_bh" in _texts(fig)
+    assert any(getattr(c, "arrow_patch", None) is not None for c in ax.texts)  # C: "at least"
+    assert "ILLUSTRATIVE" not in _texts(fig)
+
+
+def test_lead_lag_figures():
+    from tests.analysis.test_leadlag import leading_pair
+
+    a, b = leading_pair(2)
+    r = searches_vs_crossings(a, b)
+    fig = plot_lead_lag(r, title="Searches moved 2 days before crossings", source="simulated", illustrative=True)
+    assert "searches earlier" in fig.axes[0].get_xlabel() and "ILLUSTRATIVE" in _texts(fig)
+    fig2 = plot_crossings_vs_searches(r, lag=2, title="t", source="s", crossings_unit="entries per day")
+    assert "2 day(s) earlier" in fig2.axes[0].get_xlabel()
+    short = searches_vs_crossings(a.iloc[:10], b.iloc[:10])
+    with pytest.raises(ValueError, match="too_few"):
+        plot_lead_lag(short, title="t", source="s")
+
+
+def test_counterfactual_figure():
+    rng = np.random.default_rng(1)
+    idx = pd.date_range("2022-06-01", periods=120)
+    s = pd.Series(np.round(20 * np.exp(rng.normal(0, 0.1, 120))), index=idx)
+    cf = state_space_counterfactual(s, idx[100], param_draws=5, paths_per_draw=5)
+    fig = plot_counterfactual(cf, observed=s, title="t", source="s")
+    assert "Trend-based" in _texts(fig)

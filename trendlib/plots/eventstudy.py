@@ -1,0 +1,170 @@
+"""Event-study figures: "times normal" small multiples and a fold-increase chart.
+
+Both take results from :mod:`trendlib.analysis.event_study` and compute nothing new.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+
+from trendlib.plots.style import COLUMN_WIDTH_IN, EVENT_COLOR, PALETTE, apply_style, finish
+
+__all__ = ["plot_event_study", "plot_fold_increases", "event_key"]
+
+_EST_COLOR = "#e6eef7"
+_EVT_COLOR = "#fbe3c2"
+
+
+def _results(studies):
+    return list(studies.results) if hasattr(studies, "results") else list(studies)
+
+
+def event_key(events) -> tuple[list, str]:
+    """Numbered (date, label) pairs and the key text shown under a chart."""
+    if events is None or len(events) == 0:
+        return [], ""
+    ev = events.sort_values("date").reset_index(drop=True)
+    items = [(row["date"], str(row["label"])) for _, row in ev.iterrows()]
+    lines = [f"{k + 1}\u00a0{d:%d\u00a0%b\u00a0%Y}: {lab}" for k, (d, lab) in enumerate(items)]
+    return items, "\n".join(textwrap.wrap("Events (dashed lines): " + ";  ".join(lines), 140))
+
+
+def _times_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(v, _):
+        if v >= 1:
+            return f"{v:g}\u00d7"
+        return f"{v:.2g}\u00d7"
+
+    return FuncFormatter(fmt)
+
+
+def plot_event_study(studies, *, title: str, source: str, events=None, illustrative: bool = False,
+                     note: str = "", ncols: int = 2, show_estimation: bool = True):
+    """Small multiples, one panel per query: observed search interest as a multiple of normal.
+
+    Parameters
+    ----------
+    studies : an :class:`~trendlib.analysis.event_study.EventStudySet` or a list of
+        :class:`~trendlib.analysis.event_study.EventStudyResult` (one panel each).
+    events : frame with ``date`` and ``label``: every event inside a panel's window is a
+        numbered dashed line, named in the key under the chart.
+    title : should state the finding; ``source``, ``illustrative``, ``note`` as in
+        :func:`trendlib.plots.style.finish`.
+
+    The y axis is logarithmic in "x normal" (1x = what the baseline model expects,
+    ``(value + c) / (expected + c)``); the grey band is the 95 % forecast band; the
+    estimation window is shaded grey, the event window orange.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    res = _results(studies)
+    n = max(1, len(res))
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    items, key = event_key(events)
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 2.0 * nrows + 0.7), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+        ymax = max([float(np.nanmax(r.path["times_normal"])) for r in res] + [2.0])
+        ymin = min([float(np.nanmin(r.path["times_normal"])) for r in res] + [0.5])
+        for i, ax in enumerate(axes.flat):
+            if i >= n:
+                ax.set_visible(False)
+                continue
+            r = res[i]
+            p = r.path
+            if not show_estimation:
+                p = p[p["window"] != "estimation"]
+            for win, color in (("estimation", _EST_COLOR), ("event", _EVT_COLOR)):
+                part = p[p["window"] == win]
+                if len(part):
+                    ax.axvspan(part["date"].min(), part["date"].max(), color=color, alpha=0.6, linewidth=0,
+                               label=f"{win} window")
+            ax.fill_between(p["date"], p["band_low_times"], p["band_high_times"], color="#999999", alpha=0.35,
+                            linewidth=0, label="95% band of normal")
+            ax.axhline(1.0, color="#666666", linewidth=0.8)
+            ax.plot(p["date"], p["times_normal"], color=PALETTE[0], linewidth=1.4, marker="o" if r.frequency ==
+                    "week" else None, ms=2.5, label="observed")
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if ymax / ymin < 30 else (1.0,)))
+            ax.yaxis.set_major_formatter(_times_formatter())
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set_ylim(ymin / 1.3, ymax * 1.5)
+            bound = "\u2265" if r.fold_is_lower_bound else ""
+            lab = r.label if r.label == r.query else f"{r.label} ({r.query})"
+            ax.set_title(f"{lab}: {bound}{r.fold_increase:.1f}\u00d7", loc="left", fontsize=9)
+            lo, hi = p["date"].min(), p["date"].max()
+            last_x, tier = None, 0
+            for k, (d, _) in enumerate(items):
+                if lo <= d <= hi:
+                    close = last_x is not None and (d - last_x) < (hi - lo) * 0.04
+                    tier = (tier + 1) % 3 if close else 0
+                    last_x = d
+                    ax.axvline(d, color=EVENT_COLOR, linestyle="--", linewidth=0.8)
+                    ax.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"),
+                                xytext=(0, 2 + 8 * tier),
+                                textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                                color=EVENT_COLOR)
+            if i % ncols == 0:
+                ax.set_ylabel("\u00d7 normal (log scale)")
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            if i == 0:
+                ax.legend(loc="upper left", fontsize=7, ncols=2)
+        unit = ("Units: multiple of the level the baseline model expects (1\u00d7 = normal); Google index is "
+                "relative (0-100 per download), not a count of searches.")
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (unit, key, note) if x))
+    return fig
+
+
+def plot_fold_increases(studies, *, title: str, source: str, illustrative: bool = False, note: str = ""):
+    """One row per query x event: fold increase with its interval on a log "x normal" axis.
+
+    Filled markers are significant after the set's multiple-testing correction, open ones
+    are not; a lower-bound result ("at least N-fold") is drawn as an arrow from its lower
+    end.
+    """
+    from matplotlib.figure import Figure
+
+    res = _results(studies)
+    sig = list(getattr(studies, "significant", [r.p_value < 0.05 for r in res]))
+    order = sorted(range(len(res)), key=lambda i: res[i].fold_increase)
+    many_events = len({r.event_date for r in res}) > 1
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 0.35 * len(res) + 1.4), layout="constrained")
+        ax = fig.subplots()
+        for row, i in enumerate(order):
+            r = res[i]
+            color = PALETTE[0] if sig[i] else "#888888"
+            if r.fold_is_lower_bound:
+                ax.annotate("", xy=(r.fold_low * 2.5, row), xytext=(r.fold_low, row), annotation_clip=False,
+                            arrowprops={"arrowstyle": "->", "color": color, "lw": 1.6})
+                ax.plot([r.fold_low], [row], "|", color=color, ms=9)
+                ax.plot([r.fold_low * 2.5], [row], alpha=0)  # keep the arrow inside the axis limits
+            else:
+                ax.plot([r.fold_low, r.fold_high], [row, row], color=color, linewidth=2)
+                ax.plot([r.fold_increase], [row], "o", color=color, mfc=color if sig[i] else "white", ms=6)
+        labels = [(res[i].label + (f" ({res[i].event_date:%d %b %Y})" if many_events else "")) for i in order]
+        ax.set_yticks(range(len(order)), labels)
+        from matplotlib.ticker import LogLocator, NullFormatter
+
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(_times_formatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.axvline(1.0, color="#666666", linewidth=0.8)
+        ax.set_xlabel("search interest as a multiple of normal (log scale), 95% interval")
+        corr = getattr(studies, "correction", "none")
+        unit = (f"Filled: clear after correcting for {len(res)} tests ({corr}); open: not clear. Arrows: the "
+                "usual level was too low for a ratio, read as 'at least'.")
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (unit, note) if x))
+    return fig

@@ -1,0 +1,116 @@
+"""Searches-vs-crossings figures: lead/lag bars with a band, crossings vs lagged searches,
+and the counterfactual band.
+
+Inputs are results of :mod:`trendlib.analysis.leadlag` and
+:mod:`trendlib.analysis.counterfactual`; nothing is computed here beyond shifting the
+aligned series by the lag being drawn.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
+
+__all__ = ["plot_lead_lag", "plot_crossings_vs_searches", "plot_counterfactual"]
+
+
+def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False, note: str = ""):
+    """Bars of the prewhitened cross-correlation at lags ``-K..K`` with the +/-1.96/sqrt(n) band.
+
+    Positive lags (right) = searches earlier than crossings; negative (left) = crossings
+    earlier. Grey dots are the raw (not prewhitened) correlations, shown to make visible how
+    much of them is shared trend. Bars whose test survives the multiple-testing
+    correction are dark.
+    """
+    from matplotlib.figure import Figure
+
+    if result.status != "ok":
+        raise ValueError(f"lead/lag result has status {result.status!r}: {result.reason}")
+    ccf = result.ccf.dropna(subset=["r"])
+    sig = result.tests[result.tests["test"] == "ccf_prewhitened"].set_index("lag")["significant"]
+    unit = result.frequency
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 3.2), layout="constrained")
+        ax = fig.subplots()
+        colors = [PALETTE[0] if sig.get(k, False) else "#9ecae1" for k in ccf["lag"]]
+        ax.fill_between(ccf["lag"], -ccf["band"], ccf["band"], color="#dddddd", linewidth=0,
+                        step="mid", label="95% band if unrelated", zorder=0)
+        ax.bar(ccf["lag"], ccf["r"], color=colors, width=0.7, label="after prewhitening", zorder=2)
+        ax.plot(ccf["lag"], ccf["r_raw"], "o", color="#555555", ms=3.5, label="raw (shared trend included)",
+                zorder=3)
+        ax.axhline(0, color="#444444", linewidth=0.8)
+        ax.axvline(0, color="#444444", linewidth=0.5, linestyle=":")
+        ax.set_xlabel(f"lag in {unit}s:  \u2190 crossings earlier  |  searches earlier \u2192")
+        ax.set_ylabel("correlation of changes")
+        ax.set_ylim(-1, 1)
+        ax.set_xticks(list(ccf["lag"]))
+        ax.legend(loc="lower left", fontsize=7.5)
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (f"n = {result.n} {unit}s; dark bars survive the {result.correction} "
+                                          f"correction across {result.n_tests} tests.", note) if x))
+    return fig
+
+
+def plot_crossings_vs_searches(result, *, lag: int, title: str, source: str, illustrative: bool = False,
+                               crossings_unit: str = "crossings per period", note: str = ""):
+    """Scatter of crossings against searches ``lag`` periods earlier (log axes).
+
+    ``lag > 0`` pairs crossings at ``t`` with searches at ``t - lag``.
+    """
+    from matplotlib.figure import Figure
+
+    if result.status != "ok":
+        raise ValueError(f"lead/lag result has status {result.status!r}: {result.reason}")
+    a = result.aligned
+    s = a["searches"].to_numpy(float)
+    c = a["crossings"].to_numpy(float)
+    if lag > 0:
+        s, c = s[:-lag], c[lag:]
+    elif lag < 0:
+        s, c = s[-lag:], c[:lag]
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN * 0.7, 3.6), layout="constrained")
+        ax = fig.subplots()
+        ax.scatter(s, c, s=16, color=PALETTE[0], alpha=0.8)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        unit = result.frequency
+        when = (f"{lag} {unit}(s) earlier" if lag > 0 else (f"{-lag} {unit}(s) later" if lag < 0 else "same period"))
+        ax.set_xlabel(f"Google search interest, {when} (index points, log scale)")
+        ax.set_ylabel(f"{crossings_unit} (log scale)")
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (f"n = {len(s)} pairs. Shared timing inflates this picture: both respond "
+                                          "to the same news.", note) if x))
+    return fig
+
+
+def plot_counterfactual(result, *, title: str, source: str, observed=None, illustrative: bool = False,
+                        unit: str = "index points (0-100 per download)", note: str = ""):
+    """Observed series and the state-space counterfactual (dashed, with its band).
+
+    ``observed`` (optional) is the full series to draw for context before the forecast.
+    """
+    from matplotlib.figure import Figure
+    import matplotlib.dates as mdates
+
+    p = result.path
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 3.0), layout="constrained")
+        ax = fig.subplots()
+        if observed is not None:
+            o = observed[observed.index >= p["date"].min() - (p["date"].max() - p["date"].min()) * 2]
+            ax.plot(o.index, o.to_numpy(), color="#888888", linewidth=1, label="observed (before)")
+        ax.fill_between(p["date"], p["counterfactual_low"], p["counterfactual_high"], color=PALETTE[1], alpha=0.25,
+                        linewidth=0, label="95% band without the event")
+        ax.plot(p["date"], p["counterfactual"], "--", color=PALETTE[1], label="expected without the event")
+        ax.plot(p["date"], p["value"], color=PALETTE[0], linewidth=1.5, label="observed")
+        ax.axvline(np.datetime64(result.event_date), color="#555555", linestyle="--", linewidth=0.8)
+        ax.set_ylabel(unit)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.legend(loc="upper left", fontsize=7.5)
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (f"{result.kind.capitalize()} counterfactual (local-level state-space "
+                                          "model, parameter uncertainty included).", note) if x))
+    return fig
