@@ -177,6 +177,9 @@ def run_fetch(args: argparse.Namespace) -> int:
         if not args.out:
             raise BadRequest("--out FILE is required (the tidy CSV to write), or use --study")
         target = Path(args.out)
+    if args.regions_out and len(inp["terms"]) > 5:
+        raise BadRequest(f"--regions-out compares at most 5 terms in one request; {len(inp['terms'])} given "
+                         "(run it separately with up to 5 terms)")
     if target.suffix.lower() != ".csv":
         raise BadRequest(f"output {str(target)!r} must be a .csv file")
     common = dict(min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,

@@ -510,20 +510,47 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
 def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
                   base_url: str | None, min_interval: float | None, backoff: float | None,
                   fetch_day: Any) -> str:
-    """Rough levels of all terms from one coarse whole-span pull per batch (anchor ``terms[0]``)."""
+    """Choose the anchor from rough levels of all terms in coarse whole-span pulls.
+
+    1. one coarse pull of the first 5 terms gives their relative levels; the largest of them
+       becomes the probe's anchor (it is measured precisely, whatever the others);
+    2. one coarse pull per batch through that probe anchor puts every term on one rough scale
+       (terms far below it read 0 and are left out of the choice);
+    3. :func:`~trendlib.trends.plan.choose_anchor` picks the anchor rounding hurts least.
+
+    Costs ``1 + number of batches`` coarse requests (cached like any other; reused by the fetch
+    when they coincide with its pin pulls).
+    """
     from trendlib.trends.cache import utc_today
-    from trendlib.trends.plan import choose_anchor, make_plan
+    from trendlib.trends.errors import StitchError
+    from trendlib.trends.plan import MAX_TERMS, choose_anchor, make_plan
     from trendlib.trends.stitch import calibrate_batches
 
-    probe = make_plan(list(plan.terms), geo=plan.geo, start=plan.start, end=plan.end, resolution="auto",
-                      category=plan.category, gprop=plan.gprop, anchor=plan.terms[0], samples=1)
     day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
     runner = _Runner(client=client, cache=cache, fetch_day=day, samples=1, base_url=base_url,
                      min_interval=min_interval, backoff=backoff)
+    common = dict(geo=plan.geo, start=plan.start, end=plan.end, resolution="auto", category=plan.category,
+                  gprop=plan.gprop, samples=1)
+    first = make_plan(list(plan.terms[:MAX_TERMS]), **common)
+    got = runner.resolve(_request_items(first, runner), "probe")
+    r0 = first.requests[0]
+    levels0 = _parse(got[r0.key()][-1], r0).groupby("query")["value"].mean().fillna(0.0)
+    if not (levels0 > 0).any():
+        probe_anchor = plan.terms[0]
+    else:
+        probe_anchor = str(levels0.idxmax())
+    probe = make_plan(list(plan.terms), anchor=probe_anchor, **common)
     entries = runner.resolve(_request_items(probe, runner), "probe")
     frames = [_parse(entries[r.key()][-1], r) for r in probe.requests]
-    cal = calibrate_batches(frames, anchor=probe.anchor)
+    try:
+        cal = calibrate_batches(frames, anchor=probe_anchor)
+    except StitchError as exc:
+        log.warning("probe calibration failed (%s); keeping the anchor %r", exc, probe_anchor)
+        return probe_anchor
     levels = cal.frame.groupby("query")["value"].mean().fillna(0.0).to_dict()
     if not any(v > 0 for v in levels.values()):
         raise NoData(f"the probe pull found no data for any of {list(plan.terms)} in {plan.geo or 'worldwide'}")
-    return choose_anchor({t: float(levels.get(t, 0.0)) for t in plan.terms})
+    chosen = choose_anchor({t: float(levels.get(t, 0.0)) for t in plan.terms})
+    log.info("probe levels (one rough scale): %s; anchor %r",
+             ", ".join(f"{t}={levels.get(t, 0.0):.3g}" for t in plan.terms), chosen)
+    return chosen
