@@ -63,7 +63,7 @@ def google_frame(truth: dict[str, np.ndarray], dates: pd.DatetimeIndex, *, lo: i
 def weekly_pin(truth: dict[str, np.ndarray], dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Google-style weekly pull over the whole span: Sunday-start weeks of the *complete* weeks inside
     the span (mean volume), scaled so the max is 100 and rounded."""
-    sundays = [i for i, d in enumerate(dates) if d.dayofweek == 6]
+    sundays = [i for i, d in enumerate(dates) if d.day_of_week == 6]
     weeks = [(i, i + 7) for i in sundays if i + 7 <= len(dates)]
     means = {q: np.array([x[a:b].mean() for a, b in weeks]) for q, x in truth.items()}
     top = max(m.max() for m in means.values())

@@ -389,7 +389,7 @@ def _period_start(dates: pd.Series, resolution: str) -> pd.Series:
     if resolution == "day":
         return d
     if resolution == "week":  # Google's weeks start on Sunday
-        return d - pd.to_timedelta((d.dt.dayofweek + 1) % 7, unit="D")
+        return d - pd.to_timedelta((d.dt.day_of_week + 1) % 7, unit="D")
     if resolution == "month":
         return d - pd.to_timedelta(d.dt.day - 1, unit="D")
     raise BadRequest(f"resolution {resolution!r} is not known; accepted: 'day', 'week', 'month'")
@@ -663,30 +663,43 @@ def stitch_windows(frames: Sequence[pd.DataFrame], *, pin: pd.DataFrame | None =
                         & (pin_df["value"] >= min_value)]
         if len(pin_df) == 0:
             log.warning("the pin has no period with a value >= %g; stitching without it", min_value)
-        period_end = _period_end(pd.DatetimeIndex(pin_df["date"]), pin_resolution)
-        row_of = pd.Series(np.arange(n_rows), index=idx)
-        for (pr, pend) in zip(pin_df.itertuples(index=False), period_end):
-            key = tuple(getattr(pr, k) for k in keys)
-            days = pd.date_range(pr.date, pend - pd.Timedelta(days=1), freq="D")
-            try:
-                pos = row_of.reindex(pd.MultiIndex.from_tuples([(*key, d) for d in days])).to_numpy()
-            except (KeyError, ValueError):
-                continue
-            if np.any(pd.isna(pos)):
-                continue
-            pos = pos.astype(int)
+        if len(pin_df):
+            # each pin row covers [date, date + period); map every window row to the period holding it
+            starts = pd.DatetimeIndex(sorted(set(pin_df["date"])))
+            ends = pd.DatetimeIndex(_period_end(starts, pin_resolution))
+            length = np.asarray((ends - starts) / pd.Timedelta(days=1), dtype=float)
+            row_dates = pd.DatetimeIndex(allrows["date"])
+            j = starts.searchsorted(row_dates, side="right") - 1
+            inside = j >= 0
+            inside[inside] = row_dates[inside] < ends[j[inside]]
+            key_codes, key_uniques = pd.MultiIndex.from_frame(allrows[keys]).factorize()
+            n_groups = len(key_uniques) * len(starts)
+            gid = np.where(inside, key_codes * len(starts) + np.maximum(j, 0), n_groups)
+            pin_keys = pd.MultiIndex.from_frame(pin_df[keys])
+            pin_kc = pd.Index(key_uniques).get_indexer(pin_keys)
+            pin_j = starts.get_indexer(pd.DatetimeIndex(pin_df["date"]))
+            known = pin_kc >= 0
+            pin_gid = pin_kc * len(starts) + pin_j
+            pv = pin_df["value"].to_numpy(float)
+            var_pin = ((pin_df["value_high"].to_numpy(float) - pin_df["value_low"].to_numpy(float)) / pv) ** 2 / 12
+            pin_dates = pd.DatetimeIndex(pin_df["date"])
+            var_round = np.where(np.isfinite(HI - LO), (HI - LO) ** 2 / 12.0, 0.0)
             for w in range(n_win):
                 if not positive[w]:
                     continue
-                vals = P[pos, w]
-                if np.any(~np.isfinite(vals)) or np.any(PART[pos, w]):
-                    continue
-                m = float(vals.mean())
-                if m <= 0:
-                    continue
-                var_m = float(np.sum((HI[pos, w] - LO[pos, w]) ** 2 / 12.0)) / len(pos) ** 2 / m ** 2
-                var_p = ((pr.value_high - pr.value_low) / pr.value) ** 2 / 12.0
-                pin_rows.append((w, key, pd.Timestamp(pr.date), float(pr.value), var_p, m, var_m))
+                ok = np.isfinite(P[:, w]) & ~PART[:, w]
+                cnt = np.bincount(gid, weights=ok.astype(float), minlength=n_groups + 1)
+                tot = np.bincount(gid, weights=np.where(ok, P[:, w], 0.0), minlength=n_groups + 1)
+                vr = np.bincount(gid, weights=np.where(ok, var_round[:, w], 0.0), minlength=n_groups + 1)
+                for k in np.flatnonzero(known):
+                    g = pin_gid[k]
+                    n_days = length[pin_j[k]]
+                    if cnt[g] != n_days or tot[g] <= 0:
+                        continue
+                    m = tot[g] / n_days
+                    var_m = vr[g] / n_days ** 2 / m ** 2
+                    pin_rows.append((w, tuple(pin_keys[k]), pin_dates[k], float(pv[k]), float(var_pin[k]),
+                                     float(m), float(var_m)))
     n_pin_w = np.zeros(n_win, dtype=int)
     for r in pin_rows:
         n_pin_w[r[0]] += 1
