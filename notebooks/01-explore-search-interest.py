@@ -32,6 +32,7 @@ from IPython.display import Markdown, display
 
 import trendlib
 from trendlib.datasets import describe_series, events_in_window, select_series
+from trendlib.plots import show
 from trendlib.plots.series import plot_search_interest
 
 study = trendlib.Study.from_parameters(
@@ -54,7 +55,7 @@ prov_table = pd.DataFrame(
       "illustrative": "YES - simulated" if p["illustrative"] else "no", "sha256": p["sha256"][:12],
       "notes": p["notes"]} for p in provenance]
 )
-display(prov_table.style.hide(axis="index"))
+display(prov_table.style.hide(axis="index").set_properties(**{"text-align": "left"}))
 if illustrative:
     display(Markdown("**Some inputs are ILLUSTRATIVE (simulated, not observed).** Charts and numbers made "
                      "from them show how the analysis works; they are not findings about the world."))
@@ -114,7 +115,7 @@ exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
 exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value_high", "n_samples",
                             "is_partial", "resolution", "source"]],
                     "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
-display(fig)
+show(fig)
 
 # %% [markdown]
 # ## Each series in numbers

@@ -63,7 +63,8 @@ def test_reader_html_has_no_code_and_full_html_has_code_both_embed_figures(rende
     assert code_marker not in reader
     assert code_marker in full
     for page in (reader, full):
-        assert "data:image/png;base64," in page  # figure embedded: readable offline
+        assert re.search(r'<img[^>]+src="data:image/png;base64,', page)  # figure embedded: readable offline
+        assert "<Figure size" not in page  # a figure shown as text means it was never drawn
         assert not re.search(r'<script[^>]+src="https?://', page), "page loads a script from the network"
     assert 'class="jp-CodeMirrorEditor' not in reader
     assert 'class="jp-CodeMirrorEditor' in full

@@ -8,6 +8,6 @@ ILLUSTRATIVE wherever any input is simulated (:func:`trendlib.plots.style.finish
 Modules: ``style`` (house style, source line, illustrative mark), ``series``
 (search series with events marked).
 """
-from trendlib.plots.style import PALETTE, apply_style, finish
+from trendlib.plots.style import PALETTE, apply_style, finish, show
 
-__all__ = ["PALETTE", "apply_style", "finish"]
+__all__ = ["PALETTE", "apply_style", "finish", "show"]

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 
 #: Okabe-Ito palette, safe for the common colour-vision deficiencies.
@@ -62,3 +63,17 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
     if illustrative:
         fig.text(0.99, -0.01, "ILLUSTRATIVE DATA - NOT REAL GOOGLE TRENDS", ha="right", va="top",
                  fontsize=8.5, fontweight="bold", color=ILLUSTRATIVE_COLOR)
+
+
+def show(fig, *, dpi: int = 110) -> None:
+    """Display ``fig`` in a notebook as an embedded PNG (works for bare Figures, without pyplot).
+
+    trendlib builds figures as :class:`matplotlib.figure.Figure` objects, not through
+    pyplot, so nothing is drawn twice and no global figure state is kept; this puts
+    the picture in the cell's output, where the HTML pages embed it.
+    """
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    display(Image(data=buf.getvalue()))
