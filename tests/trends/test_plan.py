@@ -287,6 +287,17 @@ def test_anchor_near_the_geometric_middle_minimises_rounding_error():
     assert errors["mid"] < errors["big"] and errors["mid"] < errors["small"]
 
 
+def test_levels_pick_the_anchor_and_group_terms_by_level():
+    terms = ["t1", "t9", "t2", "t8", "t3", "t7", "t5"]
+    levels = {"t1": 1000, "t2": 500, "t3": 100, "t5": 30, "t7": 8, "t8": 4, "t9": 2}
+    p = make_plan(terms, levels=levels, **OK)
+    assert p.terms == tuple(terms)
+    assert p.anchor == choose_anchor(levels) == "t3"
+    assert p.batches == (("t3", "t1", "t2", "t5"), ("t3", "t7", "t8", "t9"))
+    with pytest.raises(BadRequest, match="levels lack the term"):
+        make_plan(terms, levels={"t1": 3.0}, **OK)
+
+
 def test_choose_anchor_is_scale_free_and_ignores_zero_levels():
     levels = {"a": 3.0, "b": 30.0, "c": 300.0, "z": 0.0}
     assert choose_anchor(levels) == "b"

@@ -108,6 +108,25 @@ def test_chosen_anchor_beats_the_largest_term_as_anchor():
     assert np.median(bad) > 5 * np.median(good)      # the big anchor rounds the small terms to 0 / "<1"
 
 
+def test_grouping_terms_by_level_protects_the_small_ones():
+    """Same anchor, same pulls: batches of similar levels (levels=...) beat an interleaved term order."""
+    worst_grouped, worst_mixed = [], []
+    for seed in range(3):
+        dates, truth = twelve(seed)
+        order = [q for pair in zip(list(truth)[:6], list(truth)[6:][::-1]) for q in pair]   # big, small, ...
+        levels = {q: float(truth[q].mean()) for q in order}
+        grouped = make_plan(order, geo="RU", start=dates[0].date(), end=dates[-1].date(), levels=levels)
+        mixed = make_plan(order, geo="RU", start=dates[0].date(), end=dates[-1].date(), anchor=grouped.anchor)
+        assert grouped.anchor == choose_anchor(levels) and grouped.batches != mixed.batches
+        for plan, sink in ((grouped, worst_grouped), (mixed, worst_mixed)):
+            frames, _ = pull_batches(truth, dates, plan.batches)
+            out = calibrate_batches(frames, anchor=plan.anchor).frame
+            e = np.array([np.log(max(out.loc[out["query"] == q, "value"].mean(), 1e-12)) - np.log(x.mean())
+                          for q, x in truth.items()])
+            sink.append(float(np.max(np.abs(e - np.median(e)))))
+    assert np.mean(worst_grouped) < 0.5 * np.mean(worst_mixed)
+
+
 def test_calibration_is_exact_without_rounding():
     rng = np.random.default_rng(3)
     dates = pd.date_range("2022-01-01", periods=50, freq="D")

@@ -505,10 +505,14 @@ def _windows(start: dt.date, end: dt.date, *, max_days: int, overlap: int) -> li
     return out
 
 
-def _batches(terms: tuple[str, ...], anchor: str | None) -> list[tuple[str, ...]]:
+def _batches(terms: tuple[str, ...], anchor: str | None,
+             levels: Mapping[str, float] | None = None) -> list[tuple[str, ...]]:
     if anchor is None:
         return [terms]
     others = [t for t in terms if t != anchor]
+    if levels is not None:
+        # similar levels together: small terms share a request with the anchor, not with the giants
+        others.sort(key=lambda t: -levels[t])
     per = MAX_TERMS - 1
     n = math.ceil(len(others) / per)
     # spread the others evenly (sizes differ by at most one), keeping their order
@@ -524,7 +528,8 @@ def _batches(terms: tuple[str, ...], anchor: str | None) -> list[tuple[str, ...]
 def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: Bound | str,
               resolution: str = "auto", category: int = 0, gprop: str = "", anchor: str | None = None,
               samples: int = 1, overlap_days: int = DEFAULT_OVERLAP_DAYS,
-              max_window_days: int = MAX_DAILY_DAYS, today: dt.date | str | None = None) -> FetchPlan:
+              max_window_days: int = MAX_DAILY_DAYS, today: dt.date | str | None = None,
+              levels: Mapping[str, float] | None = None) -> FetchPlan:
     """Plan the requests that fetch ``terms`` in ``geo`` from ``start`` to ``end``. Sends nothing.
 
     Parameters
@@ -542,8 +547,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         since trendlib does not aggregate finer data to pretend Google said it).
     category : Google category id, integer >= 0 (0 = all categories)
     gprop : '' (web search), 'images', 'news', 'youtube' or 'froogle'
-    anchor : with more than 5 terms, the term shared by every batch (one of ``terms``); default the
-        first term. Choose it with :func:`choose_anchor` from rough levels (e.g. a probe pull): a
+    anchor : with more than 5 terms, the term shared by every batch (one of ``terms``); default
+        :func:`choose_anchor` of ``levels`` when given, else the first term. Choose it with :func:`choose_anchor` from rough levels (e.g. a probe pull): a
         term near the geometric middle of the levels keeps every term measurable. Ignored (the
         plan's anchor is None) with 5 terms or fewer, since one request compares them directly.
     samples : pulls of each request on different fetch days to average (>= 1)
@@ -554,6 +559,10 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     max_window_days : longest daily window (8..269 days, default 269)
     today : optional date; ``end`` may not be after it. Never defaults to the real today
         (plans are reproducible); pass it to catch requests for future data.
+    levels : optional rough level of every term on one scale (e.g. means from a probe pull).
+        With more than 5 terms it picks the default anchor (:func:`choose_anchor`) and groups
+        the other terms by level (largest first), so small terms share a request with the
+        anchor rather than with the largest terms, and rounding hurts them less.
 
     Returns
     -------
@@ -626,15 +635,22 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         else:
             res = resolution  # type: ignore[assignment]
 
+    lv: dict[str, float] | None = None
+    if levels is not None:
+        lv = _check_levels(levels)
+        missing = [t for t in terms if t not in lv]
+        if missing:
+            raise BadRequest(f"levels lack the term(s) {', '.join(map(repr, missing))}; accepted: a level for "
+                             "every term")
     if len(terms) > MAX_TERMS:
         if anchor is None:
-            anchor = terms[0]
+            anchor = choose_anchor({t: lv[t] for t in terms}) if lv is not None else terms[0]
         elif anchor not in terms:
             raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
                              + ", ".join(repr(t) for t in terms))
     else:
         anchor = None
-    batches = _batches(terms, anchor)
+    batches = _batches(terms, anchor, lv)
 
     if res == "day":
         windows = _windows(span_start, span_end, max_days=max_window_days, overlap=overlap_days)
