@@ -77,3 +77,15 @@ def test_counterfactual_figure():
     cf = state_space_counterfactual(s, idx[100], param_draws=5, paths_per_draw=5)
     fig = plot_counterfactual(cf, observed=s, title="t", source="s")
     assert "Trend-based" in _texts(fig)
+
+
+def test_searches_and_crossings_two_panels_no_twin_axes():
+    from trendlib.plots.leadlag import plot_searches_and_crossings
+
+    idx = pd.date_range("2022-09-01", periods=40)
+    s = pd.Series(np.linspace(10, 60, 40), index=idx)
+    cr = pd.DataFrame({"date": idx[[5, 6, 20]], "series": "finland|entry", "value": [3000.0, 3100.0, 8000.0]})
+    ev = pd.DataFrame({"date": [idx[20]], "label": ["address"]})
+    fig = plot_searches_and_crossings(s, cr, events=ev, title="t", source="s", illustrative=True)
+    assert len(fig.axes) == 2  # stacked panels, never a twin y-axis
+    assert "address" in _texts(fig) and "ILLUSTRATIVE" in _texts(fig)

@@ -11,7 +11,7 @@ import numpy as np
 
 from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
 
-__all__ = ["plot_lead_lag", "plot_crossings_vs_searches", "plot_counterfactual"]
+__all__ = ["plot_lead_lag", "plot_crossings_vs_searches", "plot_counterfactual", "plot_searches_and_crossings"]
 
 
 def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False, note: str = ""):
@@ -113,4 +113,48 @@ def plot_counterfactual(result, *, title: str, source: str, observed=None, illus
         finish(fig, title=title, source=source, illustrative=illustrative,
                note="\n".join(x for x in (f"{result.kind.capitalize()} counterfactual (local-level state-space "
                                           "model, parameter uncertainty included).", note) if x))
+    return fig
+
+
+def plot_searches_and_crossings(searches, crossings, *, title: str, source: str, events=None,
+                                search_label: str = "search interest", crossings_label: str = "crossings",
+                                illustrative: bool = False, note: str = ""):
+    """Two stacked panels on one time axis (no dual y-axes): searches above, crossings below.
+
+    ``searches`` is a series of index points indexed by date; ``crossings`` a frame with
+    ``date, series, value`` (one marker colour per series; gaps stay gaps - no line is
+    drawn across days without a figure). ``events`` (``date, label``) are dashed lines,
+    numbered and named in the key.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+
+    from trendlib.plots.eventstudy import event_key
+
+    items, key = event_key(events)
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 4.6), layout="constrained")
+        ax1, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.2])
+        ax1.plot(searches.index, searches.to_numpy(), color=PALETTE[0], linewidth=1.3)
+        ax1.set_ylabel("index (0-100)")
+        ax1.set_title(search_label, loc="left", fontsize=9)
+        for j, (name, part) in enumerate(crossings.groupby("series", sort=True)):
+            part = part.sort_values("date")
+            ax2.plot(part["date"], part["value"], "o", ms=4, color=PALETTE[(j + 1) % len(PALETTE)], label=name)
+        ax2.set_ylabel(crossings_label)
+        ax2.set_title("reported crossings (each dot one reported day)", loc="left", fontsize=9)
+        ax2.legend(loc="upper left", fontsize=7)
+        lo = min(searches.index.min(), crossings["date"].min())
+        hi = max(searches.index.max(), crossings["date"].max())
+        for k, (d, _) in enumerate(items):
+            if lo <= d <= hi:
+                for ax in (ax1, ax2):
+                    ax.axvline(d, color="#555555", linestyle="--", linewidth=0.8)
+                ax1.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2 + 8 * (k % 2)),
+                             textcoords="offset points", ha="center", va="bottom", fontsize=7, color="#555555")
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        ax2.xaxis.set_major_locator(locator)
+        ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        finish(fig, title=title, source=source, illustrative=illustrative,
+               note="\n".join(x for x in (key, note) if x))
     return fig
