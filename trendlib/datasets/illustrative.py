@@ -72,7 +72,8 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
             "(sf002, LOW)",
             "spike 21 Sep (height 610x the August level, half-life 4 days): sized so the week 19-25 Sep "
             "sums to ~33 million on the Yandex scale (sf020, 'more than 33 million') and September to "
-            "~49 million (Kyiv Post's ~50 million, LOW, in the notes of sf020 and sf030); the half-life is ASSUMED to match that total",
+            "~49 million (Kyiv Post's ~50 million, LOW, in the notes of sf020 and sf030); the half-life "
+            "is ASSUMED to match that total",
         ],
     },
     "отсрочка от армии": {
