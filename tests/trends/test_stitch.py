@@ -266,6 +266,41 @@ def test_stitching_is_exact_without_rounding_and_order_free():
     assert np.allclose(shuffled.frame["value"].to_numpy(), stitch_windows(frames).frame["value"].to_numpy())
 
 
+def test_property_exact_windows_in_any_layout_are_stitched_exactly():
+    """Random layouts, scales, queries and gaps; values without rounding: the truth comes back exactly."""
+    rng = np.random.default_rng(2024)
+    for _ in range(25):
+        n = int(rng.integers(80, 400))
+        dates = pd.date_range("2019-01-01", periods=n, freq="D")
+        queries = [f"q{i}" for i in range(int(rng.integers(1, 4)))]
+        x = {q: rng.uniform(5, 100, n) for q in queries}
+        gaps = {q: rng.random(n) < 0.1 for q in queries}
+        wins, lo = [], 0
+        while True:
+            length = int(rng.integers(40, 120))
+            hi = min(n, lo + length)
+            wins.append((lo, hi))
+            if hi == n:
+                break
+            lo = hi - int(rng.integers(20, 35))
+        scales = np.exp(rng.normal(0, 1.5, len(wins)))
+        frames = []
+        for (lo, hi), sc in zip(wins, scales):
+            parts = []
+            for q in queries:
+                v = np.where(gaps[q][lo:hi], np.nan, x[q][lo:hi] * sc)
+                parts.append(pd.DataFrame({"date": dates[lo:hi], "query": q, "value": v, "value_low": v,
+                                           "value_high": v}))
+            frames.append(pd.concat(parts, ignore_index=True))
+        perm = rng.permutation(len(frames))
+        res = stitch_windows([frames[i] for i in perm], normalize=False)
+        ref = scales[wins.index(min(wins))]
+        for q in queries:
+            got = res.frame.loc[res.frame["query"] == q, "value"].to_numpy()
+            want = np.where(gaps[q], np.nan, x[q] * ref)
+            assert np.allclose(got, want, rtol=1e-7, equal_nan=True)
+
+
 def test_single_window_is_returned_on_the_0_100_scale():
     truth = {"a": S.latent(200, level=30, seed=1), "b": S.latent(200, level=10, seed=2)}
     dates = pd.date_range("2022-01-01", periods=200, freq="D")
