@@ -66,3 +66,21 @@ def test_trend_samples_beside_a_trends_file():
 def test_trends_below_one_column_is_parsed():
     t = load_trends(FIXTURES / "trends_good.csv")
     assert t["below_one"].tolist() == [False, False, True]
+
+
+def test_facts_in_window_matches_study_queries_and_counts_the_rest():
+    from trendlib.datasets import facts_in_window
+    f = load_facts(DATA / "facts" / "search_facts_2022.csv")
+    terms = ["как уехать из России", "отсрочка от армии", "как сломать руку", "куда уехать без визы",
+             "мобилизация"]
+    w = facts_in_window(f, "2022-08-01", "2022-10-31", queries=terms)
+    lo = w.attrs["left_out"]
+    assert w["id"].nunique() + lo["outside_window"] + lo["other_query"] + lo["other_engine"] == len(f)
+    pairs = set(zip(w["id"], w["matched_query"]))
+    assert ("sf003", "как сломать руку") in pairs            # '... в домашних условиях' contains the term
+    assert {("sf002", "мобилизация"), ("sf002", "отсрочка от армии")} <= pairs
+    assert ("sf001", "как уехать из России") in pairs
+    assert not any(q == "куда уехать без визы" for _, q in pairs)  # no published fact for it
+    assert (w["date_end"] >= "2022-08-01").all() and (w["date_start"] <= "2022-10-31").all()
+    google = facts_in_window(f, "2022-08-01", "2022-10-31", queries=terms, engines=["Google (Trends)"])
+    assert set(google["engine"]) == {"Google (Trends)"} and google.attrs["left_out"]["other_engine"] > 0

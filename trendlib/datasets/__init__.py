@@ -12,7 +12,7 @@ load_trend_samples           the per-Google-sample series beside a trends file
 load_events                  dated events drawn on every chart
 load_crossings               border-crossing figures as reported periods
 derive_crossing_series       periods -> series (single days, differenced, net), with ids
-load_facts                   published search-interest facts (peak times, counts, ...)
+load_facts, facts_in_window  published search-interest facts (peak times, counts, ...)
 select_series, describe_...  apply a study to a trends file; describe the series
 ============================ ==========================================================
 """
@@ -30,7 +30,7 @@ _NAMES: dict[str, str] = {
     "EVENTS_COLUMNS": "events", "load_events": "events", "events_in_window": "events",
     "CROSSINGS_COLUMNS": "crossings", "load_crossings": "crossings",
     "CrossingSeries": "derive", "derive_crossing_series": "derive",
-    "FACTS_COLUMNS": "facts", "load_facts": "facts",
+    "FACTS_COLUMNS": "facts", "load_facts": "facts", "facts_in_window": "facts",
     "select_series": "select", "describe_series": "select",
     "make_illustrative": "illustrative",
 }

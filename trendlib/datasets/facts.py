@@ -46,7 +46,7 @@ from trendlib.datasets._csv import (check_not_empty, check_unique, check_vocab, 
                                     parse_number, read_csv_text)
 from trendlib.datasets.errors import DataError
 
-__all__ = ["FACTS_COLUMNS", "load_facts"]
+__all__ = ["FACTS_COLUMNS", "load_facts", "facts_in_window"]
 
 FACTS_COLUMNS = ["id", "date_start", "date_end", "engine", "query", "metric", "value", "value_text",
                  "unit", "source_url", "confidence"]
@@ -106,3 +106,41 @@ def load_facts(path: str | Path) -> pd.DataFrame:
     out = out[_ORDER + extras].reset_index(drop=True)
     out.attrs["file"] = f
     return out
+
+
+def facts_in_window(facts: pd.DataFrame, start, end, *, queries=None, engines=None) -> pd.DataFrame:
+    """Facts that overlap ``start..end`` (inclusive) and, when given, concern one of ``queries``.
+
+    A fact concerns a study query when the query, lower-cased, is contained in the fact's
+    ``query`` (so ``как сломать руку`` matches ``как сломать руку в домашних условиях`` and
+    ``отсрочка от армии`` matches ``мобилизация / отсрочка от армии``); the matched study query
+    is in the added column ``matched_query`` ('' when ``queries`` is None; a fact matching two
+    queries appears once per query). ``engines`` keeps only those engines (e.g.
+    ``["Google (Trends)"]``). Counts of facts left out, by reason, are in
+    ``attrs['left_out']``: ``outside_window``, ``other_query``, ``other_engine``.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    inside = (facts["date_end"] >= start) & (facts["date_start"] <= end)
+    engine_ok = facts["engine"].isin(list(engines)) if engines is not None else pd.Series(True, index=facts.index)
+    matched_any = pd.Series(False, index=facts.index)
+    if queries is None:
+        chosen = facts[inside & engine_ok].copy()
+        chosen["matched_query"] = ""
+        matched_any[:] = True
+    else:
+        parts = []
+        for q in queries:
+            hit = facts["query"].str.lower().str.contains(str(q).lower(), regex=False)
+            matched_any |= hit
+            part = facts[inside & engine_ok & hit].copy()
+            part["matched_query"] = q
+            parts.append(part)
+        chosen = pd.concat(parts) if parts else facts.iloc[0:0].assign(matched_query="")
+    chosen = chosen.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
+    chosen.attrs = dict(facts.attrs)
+    chosen.attrs["left_out"] = {
+        "outside_window": int((~inside).sum()),
+        "other_engine": int((inside & ~engine_ok).sum()),
+        "other_query": int((inside & engine_ok & ~matched_any).sum()),
+    }
+    return chosen
