@@ -638,8 +638,8 @@ def stitch_windows(frames: Sequence[pd.DataFrame], *, pin: pd.DataFrame | None =
                 loose = both & (V[:, ia] >= 1) & (V[:, ib] >= 1)
                 if loose.sum() > use.sum() and positive[ia] and positive[ib]:
                     if loose.sum() >= min_points:
-                        log.warning("windows %d and %d: fewer than %d shared values >= %g; using %d values "
-                                    ">= 1 (noisier)", ia, ib, min_points, min_value, int(loose.sum()))
+                        log.info("windows %d and %d: fewer than %d shared values >= %g; using %d values "
+                                 ">= 1 (noisier)", ia, ib, min_points, min_value, int(loose.sum()))
                     use = loose
             if use.sum() < min_points:
                 continue
