@@ -141,3 +141,19 @@ def test_bad_inputs():
         event_study(s, "2023-01-01")
     with pytest.raises(AnalysisError, match="estimation window"):
         event_study(s, "2022-02-01", estimation=(-10, 0))
+
+
+def test_flat_zero_baseline_gives_a_lower_bound_not_a_crash(daily):
+    s = daily(seed=8, n=120)
+    s[:] = 0.0
+    s.iloc[100:107] = [40, 100, 60, 30, 20, 10, 8]
+    r = event_study(s, s.index[100])
+    assert math.isfinite(r.fold_low) and r.fold_is_lower_bound and r.p_value < 1e-3
+
+
+def test_same_day_events_are_studied_once(daily):
+    s = daily(seed=9, step_at=100, fold=2.0)
+    trends = pd.DataFrame({"date": s.index, "query": "q", "value": s.to_numpy(), "resolution": "day"})
+    d = s.index[100]
+    res = run_event_studies(trends, pd.DataFrame({"date": [d, d], "label": ["address", "protests"]}))
+    assert len(res.results) == 1 and res.results[0].event == "address / protests"

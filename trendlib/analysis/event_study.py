@@ -33,8 +33,10 @@ Method (methods.md §3.1, model-based variant)
   :func:`event_study_by_sample`).
 * Low baseline: when the median baseline value is below ``low_baseline`` index points
   (default 5) integer rounding makes ratios unstable; with ``c`` in the denominator the
-  ratio then understates the true multiple, so it is reported as "at least N-fold"
-  (``fold_is_lower_bound``), N = the lower end of the interval.
+  ratio then understates the true multiple, so a clear rise (interval above 1) is reported
+  as "at least N-fold" (``fold_is_lower_bound``), N = the lower end of the interval.
+* A flat baseline (often all zeros) has no residual variance; the variance is floored at
+  Google's integer rounding (1/12 index points squared, mapped to the log scale).
 * p-value: two-sided t test of mean abnormal log interest = 0 over the fold window, from
   the same forecast distribution. The placebo test (:func:`placebo_test`) checks it
   empirically on non-event dates.
@@ -292,6 +294,10 @@ def _fit(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold, low
     resid = yy - X @ beta
     df = len(yy) - k
     s2 = float(resid @ resid / df)
+    # Google rounds the index to integers: even a flat baseline is uncertain by the rounding
+    # (variance 1/12 index points squared), which on the log scale is 1/12 / (level + c)^2.
+    # This floor matters for flat (often all-zero) baselines, where s2 would otherwise be 0.
+    s2 = max(s2, (1 / 12) / float(np.exp(np.mean(yy))) ** 2)
     n_est = len(yy)
     # lag-1 autocorrelation of the residuals, bias-corrected for a short sample with fitted
     # mean and trend (Kendall's (1 + 3 rho) / n, plus 2 / n for the trend), then clipped
@@ -376,7 +382,7 @@ def _fit(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold, low
         fold_window=fold, fold_dates=fold_dates, n_estimation=int(len(est_pos)),
         baseline_median=baseline_median, baseline_level=baseline_level, event_mean=event_mean,
         fold_increase=fold_inc, fold_low=fold_low, fold_high=fold_high,
-        fold_is_lower_bound=bool(baseline_median < low_baseline), t_stat=float(t_stat), p_value=p_value,
+        fold_is_lower_bound=bool(baseline_median < low_baseline and fold_low > 1), t_stat=float(t_stat), p_value=p_value,
         df_resid=int(df), car=car, car_low=car - tq * sd_car, car_high=car + tq * sd_car,
         peak_date=peak_date, peak_value=peak_value, peak_multiple=float(peak_multiple), max_z=max_z,
         periods_to_band=back, rho=rho, ljung_box_p=lb_p, path=path)
@@ -535,6 +541,16 @@ class EventStudySet:
 
 
 def _events_list(events) -> list[tuple[pd.Timestamp, str]]:
+    out: dict[pd.Timestamp, list[str]] = {}
+    for date, name in _events_raw(events):
+        names = out.setdefault(date.normalize(), [])
+        if name not in names:
+            names.append(name)
+    # events on the same day cannot be told apart: one study, labels joined
+    return [(d, " / ".join(n)) for d, n in sorted(out.items())]
+
+
+def _events_raw(events) -> list[tuple[pd.Timestamp, str]]:
     if isinstance(events, pd.DataFrame):
         if "date" not in events.columns:
             raise AnalysisError(f"events frame has no 'date' column; columns are {list(events.columns)}")
@@ -562,7 +578,8 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     trends : tidy trends frame (``date, query, value, resolution, ...``).
     events : a frame with ``date`` and ``label`` (or ``event``) columns - month-precision
         rows (``date_precision`` = ``"month"``) are skipped - or a list of dates or
-        ``(date, label)`` pairs.
+        ``(date, label)`` pairs. Events on the same day are studied once, labels joined
+        with " / " (the data cannot tell them apart).
     queries : terms, or ``(term, label)`` pairs, or objects with ``term``/``label``
         (a :class:`trendlib.study.Query`); default every query in ``trends``.
     correction : ``"fdr_bh"`` (default), ``"holm"`` or ``"fdr_by"`` across all studies run.
