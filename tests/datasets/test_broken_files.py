@@ -83,7 +83,8 @@ def test_every_broken_fixture_is_in_the_table():
 
 
 WEB_CASES = [
-    ("no_category_line.csv", 1, "", ["is not 'Category: ...'"]),
+    ("not_a_trends_file.csv", 1, "date", ["first header cell 'date' is not known", "'Category: ...'"]),
+    ("semicolon_resaved.csv", 3, "", ["semicolon-separated"]),
     ("changed_first_header.csv", 3, "Date", ["'Date' is not known", "Day, Week or Month"]),
     ("term_without_geo.csv", 3, "как уехать из России", ["is not '<term>: (<geo or dates>)'"]),
     ("value_above_100.csv", 5, "как уехать из России: (Russia)", ["'101'", "0-100"]),

@@ -129,3 +129,9 @@ def test_cli_rejects_bad_geo_and_output(tmp_path, capsys):
         main(["import", str(WX / "geoMap_regions.csv"), "--out", str(tmp_path / "r.csv"), "--geo", "Russia"])
     assert "not a Google Trends geo code" in capsys.readouterr().err
     assert main(["import", str(WX / "geoMap_regions.csv"), "--out", str(tmp_path / "r.txt")]) == 2
+
+
+def test_missing_category_line_is_accepted_and_said():
+    e = read_web_export(WX / "multiTimeline_no_category.csv")
+    assert e.provenance["category"] == "" and "no 'Category: ...' line" in e.provenance["notes"]
+    assert e.frame["value"].tolist() == [3]

@@ -25,8 +25,9 @@ stored as 0 with ``below_one=True``, as Google's own JSON does), or empty (no da
 The first header cell is the level (``Country``, ``Region``, ``City``, ``Metro``); the
 parenthesis holds the date range, not the geo, so the parent geo is given by the caller.
 
-Robust to: a UTF-8 byte-order mark, CRLF line ends, a missing blank line, the header words of a
-few localized interfaces (English, Russian, German, French, Spanish). Anything else (a changed
+Robust to: a UTF-8 byte-order mark (or UTF-16 text), CRLF line ends, a missing blank line or a
+missing ``Category:`` line (recorded in the provenance notes), the header words of a few
+localized interfaces (English, Russian, German, French, Spanish). Anything else (a changed
 header, a ragged row, a value outside 0-100) raises :class:`WebExportError` naming the file, line
 and cell, and what was expected.
 
@@ -239,15 +240,22 @@ def read_web_export(path: str | Path, *, geo: str | None = None, last_is_partial
     nonblank = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip()]
     if not nonblank:
         _fail("file is empty; expected a Trends website CSV starting with 'Category: ...'", f)
+    notes: list[str] = []
     first_no, first = nonblank[0]
     m = _CATEGORY.match(first)
-    if not m:
-        _fail(f"first line {first[:80]!r} is not 'Category: ...'; expected a Google Trends website download "
-              "(multiTimeline.csv or geoMap.csv)", f, first_no)
-    category = m.group(2).strip().strip('"')
-    if len(nonblank) < 2:
-        _fail("no header line after 'Category: ...'", f)
-    head_no, head_line = nonblank[1]
+    if m:
+        category = m.group(2).strip().strip('"')
+        if len(nonblank) < 2:
+            _fail("no header line after 'Category: ...'", f)
+        head_index = 1
+    else:  # some downloads (and hand edits) drop the category line; the header decides
+        category = ""
+        head_index = 0
+        notes.append("the file has no 'Category: ...' line; the category is not stated")
+    head_no, head_line = nonblank[head_index]
+    if ";" in head_line and "," not in head_line:
+        _fail(f"header {head_line[:80]!r} is semicolon-separated (re-saved by a spreadsheet?); download the "
+              "CSV from the Trends website again, or save it comma-separated", f, head_no)
     header = next(csv.reader([head_line]))
     if len(header) < 2:
         _fail(f"header {head_line[:80]!r} has no term columns; expected e.g. 'Week,term: (Russia)'", f, head_no)
@@ -258,8 +266,8 @@ def read_web_export(path: str | Path, *, geo: str | None = None, last_is_partial
         kind, resolution = "regions", _GEO_WORDS[word]
     else:
         _fail(f"first header cell {header[0]!r} is not known; expected Time, Day, Week or Month "
-              "(multiTimeline.csv) or Country, Region, City or Metro (geoMap.csv)", f, head_no, header[0])
-    notes: list[str] = []
+              "(multiTimeline.csv) or Country, Region, City or Metro (geoMap.csv), after a 'Category: ...' "
+              "line", f, head_no, header[0])
     terms, parens = [], []
     for cell in header[1:]:
         tm = _TERM.match(cell.strip())
@@ -273,7 +281,7 @@ def read_web_export(path: str | Path, *, geo: str | None = None, last_is_partial
     rows = []
     below = empty = 0
     date_re, date_fmt = _DATE_FORMS.get(resolution, (None, None))
-    for line_no, text in nonblank[2:]:
+    for line_no, text in nonblank[head_index + 1:]:
         cells = next(csv.reader([text]))
         if len(cells) != len(header):
             _fail(f"{len(cells)} cells; the header has {len(header)}", f, line_no)
