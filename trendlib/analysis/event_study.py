@@ -353,7 +353,7 @@ def _fit(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold, low
     else:  # pragma: no cover - fold mask guarantees observations
         peak_date, peak_value, peak_multiple, max_z, back = None, math.nan, math.nan, math.nan, None
     lb_p = math.nan
-    if diagnostics and len(resid) >= 10:
+    if diagnostics and len(resid) >= 10 and float(np.var(resid)) > 1e-12:
         from statsmodels.stats.diagnostic import acorr_ljungbox
 
         lb_lag = min(7 if frequency == "day" else 4, len(resid) // 4)
