@@ -157,3 +157,14 @@ def test_same_day_events_are_studied_once(daily):
     d = s.index[100]
     res = run_event_studies(trends, pd.DataFrame({"date": [d, d], "label": ["address", "protests"]}))
     assert len(res.results) == 1 and res.results[0].event == "address / protests"
+
+
+def test_events_after_the_primary_spike_are_not_studied():
+    from trendlib.analysis.event_study import events_to_study
+
+    ev = pd.DataFrame({"date": pd.to_datetime(["2022-09-01", "2022-09-21", "2022-09-25", "2022-09-30"]),
+                       "label": list("abcd"), "date_precision": "day"})
+    kept = events_to_study(ev, "2022-09-21", frequency="day")
+    # day -8 of 25 Sep is 17 Sep, before the primary's event window (from 18 Sep); 30 Sep is not
+    assert list(kept["label"]) == ["a", "b", "c"]
+    assert kept.attrs["left_out"]["baseline_contains_primary"] == 1

@@ -58,7 +58,7 @@ from trendlib.analysis.preprocess import log_index, period_of, regularize, serie
 
 __all__ = ["DEFAULT_WINDOWS", "EventStudyResult", "EventStudySet", "PlaceboResult", "SampleSpread",
            "event_study", "placebo_test", "run_event_studies", "event_study_by_sample",
-           "event_study_records", "window_phrase"]
+           "event_study_records", "window_phrase", "events_to_study"]
 
 log = logging.getLogger("trendlib.analysis.event_study")
 
@@ -706,3 +706,28 @@ def window_phrase(result: EventStudyResult) -> str:
     same_year = a.year == b.year
     first = f"{a.day} {a:%B}" + ("" if same_year else f" {a.year}")
     return f"between {first} and {b.day} {b:%B %Y}"
+
+
+def events_to_study(events: pd.DataFrame, event_date, *, frequency: str,
+                    estimation: Sequence[int] | None = None, event_window: Sequence[int] | None = None) -> pd.DataFrame:
+    """The events whose baseline is untouched by the primary event at ``event_date``.
+
+    An event is kept when its estimation window ends before the primary event's event
+    window starts (both in periods of ``frequency``, days or weeks): a later event's
+    baseline would contain the primary spike and its "abnormal" interest would mean
+    nothing. The primary event is always kept. ``attrs["left_out"]`` counts the events
+    dropped (``baseline_contains_primary``) and month-precision ones (``month_precision``).
+    """
+    est, evt, _ = _resolve_windows(frequency, estimation, event_window, None)
+    step = 1 if frequency == "day" else 7
+    ev = events
+    month = 0
+    if "date_precision" in ev.columns:
+        month = int((ev["date_precision"].astype(str) != "day").sum())
+        ev = ev[ev["date_precision"].astype(str) == "day"]
+    primary = pd.Timestamp(event_date)
+    offset_days = (ev["date"] - primary).dt.days
+    keep = (offset_days + est[1] * step < evt[0] * step) | (offset_days == 0)
+    out = ev[keep].reset_index(drop=True)
+    out.attrs["left_out"] = {"baseline_contains_primary": int((~keep).sum()), "month_precision": month}
+    return out
