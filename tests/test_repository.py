@@ -80,7 +80,7 @@ def test_every_dependency_is_pinned_and_the_pins_fit_pyproject():
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pins = _pins((ROOT / "requirements.txt").read_text().splitlines())
-    deps = project["dependencies"] + project["optional-dependencies"]["test"]
+    deps = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     for dep in deps:
         req = Requirement(dep)
         name = req.name.lower().replace("_", "-")

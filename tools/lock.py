@@ -56,7 +56,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             venv.create(tmp, with_pip=True)
             py = str(Path(tmp) / "bin" / "python")
-            subprocess.run([py, "-m", "pip", "install", "-q", f"{ROOT}[test]"], check=True)
+            subprocess.run([py, "-m", "pip", "install", "-q", f"{ROOT}[test,dask]"], check=True)
             pins = freeze(py)
     write(pins)
     print(f"wrote requirements.txt and environment.yml ({len(pins)} pins)")

@@ -15,6 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "figures/, tables/, results.json and index.html.")
     p.add_argument("studies", nargs="*", metavar="STUDY.yaml", help="study files to render")
     p.add_argument("--all", action="store_true", help="render every study in --studies-dir")
+    p.add_argument("--sweep", metavar="SWEEP.yaml",
+                   help="expand a template study over lists of values and render them all into "
+                        "<out>/<sweep name>/ with a comparison table")
     p.add_argument("--studies-dir", default="studies", metavar="DIR",
                    help="where --all looks for *.yaml (default: studies)")
     p.add_argument("--out", default="outputs", metavar="DIR", help="output root (default: outputs)")
@@ -27,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="re-execute every notebook (default: reuse a notebook's outputs when none of its "
                         "inputs changed)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="where notebooks run: local processes (default) or a Dask distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address for --executor dask, e.g. tcp://127.0.0.1:8786")
     p.set_defaults(handler=run)
 
 
@@ -44,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from trendlib.report.runner import ReportError, run_studies
     from trendlib.study import load_study
 
+    if args.sweep:
+        return _run_sweep(args)
     paths = [Path(s) for s in args.studies]
     if args.all:
         folder = Path(args.studies_dir)
@@ -54,7 +63,30 @@ def run(args: argparse.Namespace) -> int:
         raise ReportError("name at least one STUDY.yaml, or use --all")
     studies = [load_study(p) for p in dict.fromkeys(paths)]  # validates all before anything runs
     runs = run_studies(studies, out=args.out, notebooks_dir=args.notebooks, jobs=args.jobs,
-                       timeout=args.timeout, force=args.force)
+                       timeout=args.timeout, force=args.force, executor=args.executor,
+                       scheduler=args.scheduler)
+    return _summarise(runs)
+
+
+def _run_sweep(args: argparse.Namespace) -> int:
+    from trendlib.report.runner import ReportError, run_studies
+    from trendlib.report.sweep import load_sweep, write_sweep_index
+
+    if args.studies or args.all:
+        raise ReportError("--sweep renders the sweep's own studies; do not name study files or --all with it")
+    sweep = load_sweep(args.sweep)
+    folder = Path(args.out) / sweep.name
+    print(f"sweep {sweep.name}: {len(sweep.studies)} studies -> {folder}")
+    runs = run_studies(list(sweep.studies), out=folder, notebooks_dir=args.notebooks, jobs=args.jobs,
+                       timeout=args.timeout, force=args.force, executor=args.executor,
+                       scheduler=args.scheduler)
+    index = write_sweep_index(folder, sweep)
+    code = _summarise(runs)
+    print(f"sweep index: {index}")
+    return code
+
+
+def _summarise(runs) -> int:
     failed = 0
     for run in runs:
         print(f"{run.study}: {'ok' if run.ok else 'FAILED'} -> {run.out_dir / 'index.html'} "

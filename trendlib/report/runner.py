@@ -13,6 +13,7 @@ exits non-zero naming the notebook and the cell.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -238,7 +239,8 @@ def run_study(study: Study, *, out: str | Path = "outputs", notebooks_dir: str |
 
 def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
                 jobs: int | None = None, timeout: int = 600, force: bool = False,
-                progress: bool | None = None) -> list[StudyRun]:
+                progress: bool | None = None, executor: str = "process",
+                scheduler: str | None = None) -> list[StudyRun]:
     """Render every study into ``<out>/<study.name>/`` and return how each went.
 
     Parameters
@@ -252,6 +254,9 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     timeout : seconds one cell may run before the notebook is stopped and marked failed
     force : re-execute every notebook even when its outputs could be reused
     progress : a progress bar (default: when stderr is a terminal; plain log lines otherwise)
+    executor : "process" (a local pool of ``jobs`` processes) or "dask" (a Dask distributed
+        cluster at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``; its workers must see the same
+        files at the same paths, e.g. a shared file system, and have trendlib installed)
 
     Incremental rendering: a notebook is re-executed only when one of its inputs changed
     since the report in ``<out>/<study>/`` was made: the notebook file, the study parameters,
@@ -328,8 +333,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         if not left[st.study.name]:
             results[st.study.name] = _finish(st, write_study_outputs)
     if tasks:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+        with _executor(executor, jobs=min(jobs, len(tasks)), scheduler=scheduler) as pool:
             running: dict[Future, tuple[_StudyState, Path]] = {}
             for st, nb in tasks:
                 fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
@@ -356,6 +360,32 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     bar.close()
     write_root_index(out_root)
     return [results[s.name] for s in studies]
+
+
+@contextlib.contextmanager
+def _executor(kind: str, *, jobs: int, scheduler: str | None):
+    """A concurrent.futures executor: local processes, or a Dask distributed cluster."""
+    if kind == "process":
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+    elif kind == "dask":
+        if not scheduler:
+            raise ReportError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ReportError("--executor dask needs the 'distributed' package: pip install 'trendlib[dask]'") from None
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ReportError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+        try:
+            with client.get_executor(pure=False) as pool:
+                yield pool
+        finally:
+            client.close()
+    else:
+        raise ReportError(f"executor {kind!r}; accepted: 'process', 'dask'")
 
 
 # ------------------------------------------------------------ incremental
