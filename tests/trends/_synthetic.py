@@ -78,6 +78,21 @@ def weekly_pin(truth: dict[str, np.ndarray], dates: pd.DatetimeIndex) -> pd.Data
     return pd.concat(rows, ignore_index=True)
 
 
+def monthly_pin(truth: dict[str, np.ndarray], dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Google-style monthly pull: complete calendar months inside the span (mean volume), max 100, rounded."""
+    months = pd.Series(np.arange(len(dates)), index=dates).groupby(dates.to_period("M"))
+    spans = [(g.iloc[0], g.iloc[-1] + 1) for _, g in months
+             if dates[g.iloc[0]].day == 1 and (dates[g.iloc[-1]] + pd.Timedelta(days=1)).day == 1]
+    means = {q: np.array([x[a:b].mean() for a, b in spans]) for q, x in truth.items()}
+    top = max(m.max() for m in means.values())
+    rows = []
+    for q, m in means.items():
+        scaled = m / top * 100
+        rows.append(pd.DataFrame({"date": [dates[a] for a, _ in spans], "query": q,
+                                  "value": np.floor(scaled + 0.5), "below_one": (scaled > 0) & (scaled < 1)}))
+    return pd.concat(rows, ignore_index=True)
+
+
 def windows_of(n_days: int, *, length: int, overlap: int) -> list[tuple[int, int]]:
     """Index windows [lo, hi) the way trendlib.trends.plan spreads them."""
     from trendlib.trends.plan import _windows

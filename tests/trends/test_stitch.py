@@ -237,6 +237,33 @@ def test_pin_fixes_level_drift():
     assert np.mean(err["pin"]) < 0.04
 
 
+def test_monthly_pin_over_six_years_and_daily_pin():
+    n = 2190                                              # > 1899 days: Google's coarse pull is monthly
+    dates = pd.date_range("2016-01-01", periods=n, freq="D")
+    truth = {"a": S.latent(n, level=10, seed=9, trend=1.0, noise=0.2),
+             "b": S.latent(n, level=25, seed=10, trend=-0.8, noise=0.2)}
+    rng = np.random.default_rng(9)
+    pulls = [S.google_frame(truth, dates, lo=lo, hi=hi, rng=rng, sample_sd=0.3)
+             for lo, hi in S.windows_of(n, length=269, overlap=45)]
+    frames, M = [p[0] for p in pulls], np.array([p[1] for p in pulls])
+    pin = S.monthly_pin(truth, dates)
+    assert len(pin) == 2 * 71 and (pin["date"].dt.day == 1).all()   # 2016-01 .. 2021-11 complete
+    err = {}
+    for name, kw in (("free", {}), ("pin", {"pin": pin, "pin_resolution": "month"})):
+        res = stitch_windows(frames, **kw)
+        e = np.log(res.factors["factor"].to_numpy()) - np.log(M)
+        err[name] = float(np.sqrt(np.mean((e - e.mean()) ** 2)))
+    assert res.pin_resolution == "month" and len(res.pin_fit) >= 2 * 60
+    assert (res.factors["n_pin_points"] >= 2 * 7).all()      # every window covers >= 7 whole months
+    assert err["pin"] < 0.6 * err["free"] and err["pin"] < 0.04
+    # a daily "pin" (a span Google still answers daily) pins day by day
+    short = [f[f["date"] < dates[300]] for f in frames[:2]]
+    daily_pin = pd.concat([pd.DataFrame({"date": dates[:300], "query": q, "value": np.round(x[:300] / 5)})
+                           for q, x in truth.items()], ignore_index=True)
+    res = stitch_windows(short, pin=daily_pin, pin_resolution="day")
+    assert res.pin_resolution == "day" and (res.factors["n_pin_points"] > 30).all()
+
+
 def test_pinned_weekly_means_follow_the_pin():
     truth, frames, M, pin = two_year(5, sample_sd=0.05)
     res = stitch_windows(frames, pin=pin, normalize=False)
