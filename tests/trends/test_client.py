@@ -11,6 +11,9 @@ from trendlib.trends import errors as E
 from trendlib.trends.client import (DEFAULT_TRENDS_URL, RateLimiter, TrendsClient, parse_comparedgeo,
                                     parse_multiline, parse_related, pytrends_pointed_at)
 
+# warnings raised by trendlib (or anything it calls) fail these tests
+pytestmark = pytest.mark.filterwarnings("error")
+
 WINDOW = "2022-01-01 2022-06-30"
 
 

@@ -17,6 +17,9 @@ from trendlib.cli import main
 from trendlib.trends.cache import TrendsCache
 from trendlib.trends.plan import make_plan
 
+# warnings raised by trendlib (or anything it calls) fail these tests
+pytestmark = pytest.mark.filterwarnings("error")
+
 SPAN = ["--geo", "RU", "--start", "2021-01-01", "--end", "2022-12-31", "--resolution", "day"]
 
 

@@ -13,6 +13,9 @@ import pytest
 from trendlib.fakegoogle import FakeGoogle
 from trendlib.trends.client import pytrends_pointed_at
 
+# warnings raised by trendlib (or anything it calls) fail these tests
+pytestmark = pytest.mark.filterwarnings("error")
+
 
 def _open(url, *, post=False):
     """(status, headers, body) of one request, closing everything (HTTP errors included)."""

@@ -18,6 +18,9 @@ from trendlib.trends.plan import make_plan
 
 from .conftest import TODAY
 
+# warnings raised by trendlib (or anything it calls) fail these tests
+pytestmark = pytest.mark.filterwarnings("error")
+
 FAST = dict(min_interval=0.0, backoff=0.001)
 
 

@@ -7,6 +7,9 @@ import pytest
 
 from trendlib import simulate
 
+# warnings raised by trendlib (or anything it calls) fail these tests
+pytestmark = pytest.mark.filterwarnings("error")
+
 
 def _truth():
     return simulate.latent_frame({
