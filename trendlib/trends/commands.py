@@ -127,8 +127,8 @@ def run_plan(args: argparse.Namespace) -> int:
     interval = resolve_min_interval(args.min_interval)
     print(plan.summary(min_interval=interval))
     if plan.anchor is not None and args.anchor is None:
-        print(f"note         : anchor {plan.anchor!r} shown; at fetch time a probe pull ({len(plan.batches)} "
-              "coarse request(s), reused when the anchor stays) picks the anchor rounding hurts least")
+        print(f"note         : anchor {plan.anchor!r} shown; at fetch time a probe pull ({1 + len(plan.batches)} "
+              "coarse whole-span request(s)) picks the anchor rounding hurts least")
     print("\nrequests:")
     table = plan.to_frame()[["request", "purpose", "batch", "window", "timeframe", "resolution", "terms"]]
     print(table.to_string(index=False))

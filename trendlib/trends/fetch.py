@@ -439,7 +439,7 @@ def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: 
 
 
 def write_outputs(result: FetchResult, out: str | Path) -> Path:
-    """Write the tidy CSV, ``<stem>.provenance.json`` and ``<stem>.samples.csv`` (all atomically)."""
+    """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance (atomically)."""
     from trendlib.provenance import sidecar_path
     out = Path(out)
     f = result.frame.copy()
@@ -451,6 +451,10 @@ def write_outputs(result: FetchResult, out: str | Path) -> Path:
                                                                                        lineterminator="\n"))
     atomic_write_text(sidecar_path(out), json.dumps(result.provenance, ensure_ascii=False, indent=2,
                                                     default=str) + "\n")
+    per_sample = dict(result.provenance, description="The same pull, one series per Google sample (fetch day), "
+                      "before averaging; each sample on its own scale (max 100).", derived_from=[{"file": out.name}])
+    atomic_write_text(sidecar_path(out.with_name(out.stem + ".samples.csv")),
+                      json.dumps(per_sample, ensure_ascii=False, indent=2, default=str) + "\n")
     return out
 
 
