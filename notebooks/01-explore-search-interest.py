@@ -31,7 +31,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
-from trendlib.datasets import describe_series, events_in_window, select_series
+from trendlib.datasets import describe_series, events_in_window, facts_in_window, load_facts, select_series
 from trendlib.plots import show
 from trendlib.plots.series import plot_search_interest
 
@@ -82,6 +82,9 @@ series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=stu
 all_events = trendlib.load_events(study.events)
 window_events = events_in_window(all_events, study.start, study.end)
 summary = describe_series(series, labels=study.labels)
+facts = None
+if study.facts is not None:
+    facts = facts_in_window(load_facts(study.facts), study.start, study.end, queries=study.terms)
 
 left = series.attrs["left_out"]
 display(Markdown(
@@ -105,7 +108,7 @@ resolution = summary["resolution"].iloc[0]
 adverb = {"hour": "hourly", "day": "daily", "week": "weekly", "month": "monthly"}.get(resolution, resolution)
 source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "trends"}))
 fig = plot_search_interest(
-    series, labels=study.labels, events=window_events,
+    series, labels=study.labels, events=window_events, facts=facts,
     title=f"Google search interest, {adverb}, {study.start:%b %Y} to {study.end:%b %Y}",
     source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}",
     illustrative=illustrative,
@@ -116,6 +119,27 @@ exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value
                             "is_partial", "resolution", "source"]],
                     "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
 show(fig)
+
+# %% [markdown]
+# ## Figures published at the time
+#
+# When the study has a file of published search facts, the ones about its queries and period are drawn
+# on the chart as numbered diamonds (F1, F2, ...) and listed here with their sources. They are what
+# journalists and researchers reported then (peak times, index values, Yandex counts), for checking the
+# chart against; they are not this chart's data, and a Yandex count is a different measure from Google's
+# index.
+
+# %%
+if facts is None or facts.empty:
+    display(Markdown("This study has no published search facts for its queries and period."))
+else:
+    fact_table = facts.reset_index(drop=True)
+    fact_table.insert(0, "mark", [f"F{i + 1}" for i in range(len(fact_table))])
+    fact_table = fact_table[["mark", "id", "date_start", "time_local", "engine", "matched_query", "metric",
+                             "value_text", "source_org", "source_url", "confidence"]]
+    exhibits.save_table(fact_table, "table2_published-facts",
+                        caption="Published search figures drawn on fig1 (F1, F2, ...), with sources.")
+    display(fact_table.style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]
 # ## Each series in numbers

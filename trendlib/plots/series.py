@@ -10,7 +10,7 @@ from trendlib.plots.style import COLUMN_WIDTH_IN, EVENT_COLOR, PALETTE, apply_st
 __all__ = ["plot_search_interest"]
 
 
-def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, title: str, source: str,
+def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, facts=None, title: str, source: str,
                          illustrative: bool = False, note: str = "", ncols: int = 2,
                          unit: str = "index points (0-100, peak of the download = 100)"):
     """Small multiples of Google Trends series, one panel per query, every event marked and named.
@@ -23,6 +23,10 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, titl
     labels : query -> label shown as the panel title (a Cyrillic term is shown with its label).
     events : frame with ``date`` and ``label`` (day-precision events inside the window);
         each gets a numbered dashed line on every panel and a line in the key below.
+    facts : published figures about the searches (``trendlib.datasets.facts_in_window`` output:
+        ``date_start, matched_query, engine, metric, value_text, source_org``); each is drawn as a
+        labelled diamond (F1, F2, ...) at the top of its query's panel and listed in the key
+        as a reported figure with its source, so a chart can be checked against what was published.
     title, source, illustrative, note : see :func:`trendlib.plots.style.finish`.
 
     Returns the figure. Partial periods (``is_partial``) are drawn as open circles;
@@ -36,13 +40,24 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, titl
     n = max(1, len(queries))
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
+    first, last = trends["date"].min(), trends["date"].max()
     ev = events.sort_values("date").reset_index(drop=True) if events is not None and len(events) else None
-    tiers = _label_tiers(ev["date"], trends["date"].min(), trends["date"].max()) if ev is not None else []
+    tiers = _label_tiers(ev["date"], first, last) if ev is not None else []
+    n_tiers = (max(tiers) + 1) if tiers else 0
+    fk = None
+    if facts is not None and len(facts):
+        fk = facts[facts["matched_query"].isin(queries)].sort_values("date_start").reset_index(drop=True)
+        fk = fk if len(fk) else None
     with apply_style():
-        # a bare Figure (not pyplot): no global state, and notebooks show it once, with display(fig)
-        fig = Figure(figsize=(COLUMN_WIDTH_IN, 1.9 * nrows + 0.6), layout="constrained")
-        axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
-        for i, ax in enumerate(axes.flat):
+        # a bare Figure (not pyplot): no global state; notebooks show it with trendlib.plots.show
+        strip = 0.16 * n_tiers + 0.1 if ev is not None else 0.0
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 1.9 * nrows + 0.6 + strip), layout="constrained")
+        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[max(strip, 0.01)] + [1.9] * nrows)
+        axes = [[fig.add_subplot(grid[r + 1, c]) for c in range(ncols)] for r in range(nrows)]
+        flat = [ax for row in axes for ax in row]
+        for ax in flat[1:]:
+            ax.sharex(flat[0])
+        for i, ax in enumerate(flat):
             if i >= n:
                 ax.set_visible(False)
                 continue
@@ -58,31 +73,52 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, titl
                 ax.plot(p["date"], p["value"], "o", mfc="white", mec=color, ms=4, label="partial period")
             label = labels.get(q, q)
             ax.set_title(label if label == q else f"{label}  ({q})", loc="left", fontsize=9)
-            ax.set_ylim(0, 105)
+            ax.set_ylim(0, 108)
             if ev is not None:
-                for k, row in ev.iterrows():
-                    ax.axvline(row["date"], color=EVENT_COLOR, linestyle="--", linewidth=0.8, alpha=0.8)
-                    if i < ncols:  # number the lines on the top row of panels, staggered when close
-                        ax.annotate(str(k + 1), xy=(row["date"], 1.0), xycoords=("data", "axes fraction"),
-                                    xytext=(0, 2 + 8 * tiers[k]), textcoords="offset points", ha="center",
-                                    va="bottom", fontsize=7, color=EVENT_COLOR)
+                for _, row in ev.iterrows():
+                    ax.axvline(row["date"], color=EVENT_COLOR, linestyle="--", linewidth=0.6, alpha=0.6)
+            if fk is not None:
+                for k, row in fk[fk["matched_query"] == q].iterrows():
+                    x = min(max(row["date_start"], first), last)  # a fact spanning the window's start
+                    ax.plot([x], [104], marker="D", ms=4, color="#D55E00", clip_on=False)
+                    ax.annotate(f"F{k + 1}", xy=(x, 104), xytext=(3, 0), textcoords="offset points",
+                                fontsize=6.5, color="#D55E00", va="center")
             if i % ncols == 0:
                 ax.set_ylabel("index (0-100)")
+            ax.set_xlim(first, last)
+        if ev is not None:  # numbered event markers in a strip above each column, staggered when close
+            for c in range(ncols):
+                sax = fig.add_subplot(grid[0, c], sharex=flat[0])
+                sax.set_ylim(-0.5, n_tiers - 0.3)
+                sax.axis("off")
+                for k, row in ev.iterrows():
+                    sax.plot([row["date"], row["date"]], [-0.5, tiers[k] - 0.25], color=EVENT_COLOR,
+                             linewidth=0.5, alpha=0.6)
+                    sax.text(row["date"], tiers[k], str(k + 1), ha="center", va="center", fontsize=6.5,
+                             color=EVENT_COLOR)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
-        for ax in axes[-1]:
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        flat[0].xaxis.set_major_locator(locator)
+        flat[0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        bottom = {max(i for i in range(n) if i % ncols == c) for c in range(ncols)}  # last panel per column
+        for i, ax in enumerate(flat[:n]):
+            ax.tick_params(labelbottom=i in bottom)
         key = ""
         if ev is not None:  # non-breaking spaces keep "3 04 Mar 2022:" on one line
-            lines = [f"{k + 1}\u00a0{row['date']:%d\u00a0%b\u00a0%Y}: {row['label']}" for k, row in ev.iterrows()]
-            key = "\n".join(textwrap.wrap("Events (dashed lines): " + ";  ".join(lines), 140))
+            lines = [f"{k + 1}\u00a0{row['date']:%d\u00a0%b}: {_clip(row['label'], 60)}" for k, row in ev.iterrows()]
+            key = "\n".join(textwrap.wrap("Events (numbered lines): " + ";  ".join(lines), 150))
+        fact_key = ""
+        if fk is not None:
+            items = [f"F{k + 1}\u00a0{row['date_start']:%d\u00a0%b}: {row['engine']} {row['metric'].replace('_', ' ')}"
+                     f" {_clip(row['value_text'], 24)} ({_clip(row['source_org'], 28)})" for k, row in fk.iterrows()]
+            fact_key = "\n".join(textwrap.wrap("Published figures (diamonds; as reported, not this chart's data): "
+                                               + ";  ".join(items), 150))
         unit_note = f"Units: {unit}."
         finish(fig, title=title, source=source, illustrative=illustrative,
-               note="\n".join(x for x in (unit_note, key, note) if x))
+               note="\n".join(x for x in (unit_note, key, fact_key, note) if x))
     return fig
 
 
-def _label_tiers(dates, first, last, *, min_gap: float = 0.025, levels: int = 4) -> list[int]:
+def _label_tiers(dates, first, last, *, min_gap: float = 0.035, levels: int = 8) -> list[int]:
     """Vertical tier (0, 1, ...) for each event number so that numbers of close events do not overlap."""
     span = max((last - first).total_seconds(), 1.0)
     tiers: list[int] = []
@@ -94,3 +130,8 @@ def _label_tiers(dates, first, last, *, min_gap: float = 0.025, levels: int = 4)
         tiers.append(tier)
         placed.append((x, tier))
     return tiers
+
+
+def _clip(text, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -59,10 +59,14 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
     text = f"Source: {source}"
     if note:
         text += f"\n{note}"
-    fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=7.5, color="#444444", wrap=True)
+    if illustrative:  # its own line above the source, so it never overlaps it
+        text = "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS\n" + text
+    label = fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=7.5, color="#444444")
     if illustrative:
-        fig.text(0.99, -0.01, "ILLUSTRATIVE DATA - NOT REAL GOOGLE TRENDS", ha="right", va="top",
-                 fontsize=8.5, fontweight="bold", color=ILLUSTRATIVE_COLOR)
+        label.set_color("#444444")
+        fig.text(0.01, 0.0, "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS", ha="left", va="top",
+                 fontsize=7.5, fontweight="bold", color=ILLUSTRATIVE_COLOR,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
 def show(fig, *, dpi: int = 110) -> None:
