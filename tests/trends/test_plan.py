@@ -298,6 +298,19 @@ def test_levels_pick_the_anchor_and_group_terms_by_level():
         make_plan(terms, levels={"t1": 3.0}, **OK)
 
 
+def test_peaks_move_the_anchor_up_when_a_term_spikes():
+    levels = {"spiky": 100.0, "b": 40.0, "c": 10.0, "d": 3.0, "e": 1.0}
+    assert choose_anchor(levels) == "c"
+    peaks = {**levels, "spiky": 2000.0}          # Google scales the request to the spike
+    assert anchor_rounding_error(levels, "c", peaks=peaks) > anchor_rounding_error(levels, "c")
+    best = choose_anchor(levels, peaks=peaks)
+    assert best in ("b", "c")
+    assert all(anchor_rounding_error(levels, best, peaks=peaks) <= anchor_rounding_error(levels, t, peaks=peaks)
+               for t in levels)
+    with pytest.raises(BadRequest, match="peaks lack"):
+        choose_anchor(levels, peaks={"spiky": 5.0})
+
+
 def test_choose_anchor_is_scale_free_and_ignores_zero_levels():
     levels = {"a": 3.0, "b": 30.0, "c": 300.0, "z": 0.0}
     assert choose_anchor(levels) == "b"

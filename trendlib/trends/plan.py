@@ -529,7 +529,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
               resolution: str = "auto", category: int = 0, gprop: str = "", anchor: str | None = None,
               samples: int = 1, overlap_days: int = DEFAULT_OVERLAP_DAYS,
               max_window_days: int = MAX_DAILY_DAYS, today: dt.date | str | None = None,
-              levels: Mapping[str, float] | None = None) -> FetchPlan:
+              levels: Mapping[str, float] | None = None, peaks: Mapping[str, float] | None = None
+              ) -> FetchPlan:
     """Plan the requests that fetch ``terms`` in ``geo`` from ``start`` to ``end``. Sends nothing.
 
     Parameters
@@ -563,6 +564,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         With more than 5 terms it picks the default anchor (:func:`choose_anchor`) and groups
         the other terms by level (largest first), so small terms share a request with the
         anchor rather than with the largest terms, and rounding hurts them less.
+    peaks : optional largest value of every term on the same scale, used with ``levels`` to
+        choose the anchor (Google scales each request to its peak; see :func:`choose_anchor`).
 
     Returns
     -------
@@ -644,7 +647,7 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
                              "every term")
     if len(terms) > MAX_TERMS:
         if anchor is None:
-            anchor = choose_anchor({t: lv[t] for t in terms}) if lv is not None else terms[0]
+            anchor = choose_anchor({t: lv[t] for t in terms}, peaks=peaks) if lv is not None else terms[0]
         elif anchor not in terms:
             raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
                              + ", ".join(repr(t) for t in terms))
@@ -696,59 +699,76 @@ def _check_levels(levels: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
-def anchor_rounding_error(levels: Mapping[str, float], anchor: str) -> float:
+def anchor_rounding_error(levels: Mapping[str, float], anchor: str, *,
+                          peaks: Mapping[str, float] | None = None) -> float:
     """Worst relative rounding error (a fraction) that calibrating every term through ``anchor`` implies.
 
-    ``levels`` are rough levels of the terms on one common scale (e.g. means from a probe pull;
-    only their ratios matter). Google scales each request so its largest value is 100 and
-    rounds to integers, so a value ``x`` reported in a request whose largest term is ``M``
-    carries an error of up to 0.5 in ``100 * x / M`` points, a relative error of ``0.5 M / (100 x)``.
-    Term ``t`` reaches the common scale through the anchor ``a`` in its batch (largest level at
-    least ``max(L_a, L_t)``) and the anchor in the reference batch (largest level at least the
-    largest level ``L_max``, which must sit in some batch with the anchor), so its error is about::
+    ``levels`` are rough typical levels of the terms on one common scale (e.g. means from a probe
+    pull; only ratios matter); ``peaks`` their largest values on the same scale (default: the
+    levels). Google scales each request so its largest value is 100 and rounds to integers, so
+    a typical value ``L`` in a request whose largest value is ``M`` is reported as ``100 L / M``
+    points with an error of up to 0.5, a relative error of ``0.5 M / (100 L)``. Term ``t`` reaches
+    the common scale through the anchor ``a`` in its batch (largest value at least
+    ``M_t = max(P_a, P_t)``) and the anchor in the batch holding the largest peak ``P_max``, so its
+    error is about::
 
-        e_t = 0.5/100 * ( max(L_a, L_t)/L_t + max(L_a, L_t)/L_a + L_max/L_a )
+        e_t = 0.5/100 * ( M_t/L_t + M_t/L_a + P_max/L_a )
 
-    A term or anchor that would be reported below 1 (``100 L / M < 1``: Google says 0 or "<1")
-    is destroyed: the error is ``inf``. The result is ``max_t e_t`` (the anchor's own term counts too).
+    A term or anchor reported below 1 point (``100 L / M < 1``: Google says 0 or "<1") is
+    destroyed: the error is ``inf``. The result is ``max_t e_t`` (the anchor's own term counts too).
     A large anchor pushes small terms to 0; a small anchor is itself rounded away next to large
     terms; an anchor near the geometric middle of the levels balances the two.
     """
     lv = _check_levels(levels)
+    pk = _check_levels(peaks) if peaks is not None else lv
+    missing = [t for t in lv if t not in pk]
+    if missing:
+        raise BadRequest(f"peaks lack the term(s) {', '.join(map(repr, missing))}; accepted: a peak for every term")
     if anchor not in lv:
         raise BadRequest(f"anchor {anchor!r} is not among the levels' terms; accepted: one of "
                          + ", ".join(repr(t) for t in lv))
-    la = lv[anchor]
-    lmax = max(lv.values())
-    if la <= 0 or 100 * la / lmax < 1:
+    pk = {t: max(pk[t], lv[t]) for t in lv}
+    la, pa = lv[anchor], pk[anchor]
+    pmax = max(pk.values())
+    if la <= 0 or 100 * la / pmax < 1:
         return math.inf
     worst = 0.0
     for term, lt in lv.items():
-        m = max(la, lt)
+        m = max(pa, pk[term])
         if lt <= 0 or 100 * lt / m < 1:
             return math.inf
-        e = 0.5 / 100 * (m / lt + m / la + lmax / la)
+        e = 0.5 / 100 * (m / lt + m / la + pmax / la)
         worst = max(worst, e)
     return worst
 
 
-def choose_anchor(levels: Mapping[str, float]) -> str:
+def choose_anchor(levels: Mapping[str, float], *, peaks: Mapping[str, float] | None = None) -> str:
     """Pick the anchor term that keeps integer rounding from destroying small series.
 
-    ``levels``: rough level of each term on one common scale (e.g. means from a coarse probe pull
-    or from an earlier fetch); only ratios matter. Every candidate is scored by
-    :func:`anchor_rounding_error` (the worst relative rounding error its calibration implies
-    over all terms) and the minimum wins; ties go to the earlier term. The winner sits near the
-    geometric middle of the levels: large enough to be measured precisely next to the largest
-    term, small enough that the smallest terms are not rounded to 0 next to it.
-    Terms with level 0 carry no information and cannot be rescued by any anchor; they are left
-    out of the scoring (a term that is 0 everywhere is reported as 0 whatever the anchor).
+    ``levels``: rough typical level of each term on one common scale (e.g. means from a coarse
+    probe pull or an earlier fetch); only ratios matter. ``peaks``: optional largest value of each
+    term on the same scale; pass them when terms spike, since Google scales every request to its
+    peak (default: the levels). Every candidate is scored by :func:`anchor_rounding_error` (the
+    worst relative rounding error its calibration implies over all terms) and the minimum wins;
+    ties go to the earlier term. The winner sits near the geometric middle of the levels: large
+    enough to be measured precisely next to the largest term, small enough that the smallest
+    terms are not rounded to 0 next to it. Terms with level 0 carry no information and cannot be
+    rescued by any anchor; they are left out of the scoring (a term that is 0 everywhere is
+    reported as 0 whatever the anchor).
     """
     lv = _check_levels(levels)
     scored = {t: v for t, v in lv.items() if v > 0}
+    pk = None
+    if peaks is not None:
+        pk_all = _check_levels(peaks)
+        missing = [t for t in scored if t not in pk_all]
+        if missing:
+            raise BadRequest(f"peaks lack the term(s) {', '.join(map(repr, missing))}; accepted: a peak for "
+                             "every term")
+        pk = {t: pk_all[t] for t in scored}
     best, best_err = None, math.inf
     for cand in scored:
-        err = anchor_rounding_error(scored, cand)
+        err = anchor_rounding_error(scored, cand, peaks=pk)
         if best is None or err < best_err:
             best, best_err = cand, err
     assert best is not None

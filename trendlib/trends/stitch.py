@@ -182,10 +182,12 @@ class CalibrationResult:
         factor's interval, ``below_one``, ``is_partial``, ``batch`` (where the row came from), and
         passed-through columns. The anchor's rows come from batch 0.
     factors : one row per batch: ``batch``, ``factor`` (multiplies the batch's reported values),
-        ``factor_low``, ``factor_high`` (interval covering integer rounding, widened to the 95 %
-        interval of sampling noise when the anchor's day-to-day ratios scatter more than rounding
-        explains), ``factor_se`` (standard error of log factor from that scatter), ``n_points``
-        (anchor dates used), ``anchor_mean`` (mean reported anchor value on those dates).
+        ``factor_low``/``factor_high`` (95 % interval: the +/-0.5 rounding of every anchor value
+        treated as independent uniform errors, or the observed scatter of the anchor ratios when
+        larger), ``factor_se`` (its standard error of log factor), ``bound_low``/``bound_high``
+        (worst-case bounds: every rounding error aligned against the estimate; guaranteed to hold
+        the true factor when the two pulls differ only by rounding), ``n_points`` (anchor dates
+        used), ``anchor_mean`` (mean reported anchor value in the batch on those dates).
     anchor : the anchor term
     scale : the final multiplier that made the overall max 100 (included in ``factors``)
     """
@@ -203,12 +205,13 @@ class CalibrationResult:
         lines = [f"Batch calibration through anchor {self.anchor!r}",
                  f"batches: {len(self.factors)}; queries: {self.frame['query'].nunique()}; "
                  f"dates: {self.frame['date'].nunique()}",
-                 f"{'batch':>5}  {'factor':>9}  {'interval (rounding + sampling)':<30}  {'se(log)':>7}  "
+                 f"{'batch':>5}  {'factor':>9}  {'95% interval':<22}  {'se(log)':>7}  {'worst-case bounds':<22}  "
                  f"{'n_points':>8}  {'anchor mean':>11}"]
         for r in self.factors.itertuples(index=False):
             interval = f"[{r.factor_low:.4g}, {r.factor_high:.4g}]"
-            lines.append(f"{r.batch:>5}  {r.factor:9.4g}  {interval:<30}  {r.factor_se:7.3f}  {r.n_points:>8}  "
-                         f"{r.anchor_mean:11.1f}")
+            bounds = f"[{r.bound_low:.4g}, {r.bound_high:.4g}]"
+            lines.append(f"{r.batch:>5}  {r.factor:9.4g}  {interval:<22}  {r.factor_se:7.3f}  {bounds:<22}  "
+                         f"{r.n_points:>8}  {r.anchor_mean:11.1f}")
         lines.append("factor = multiplier from the batch's 0-100 scale to the common scale (max 100).")
         return "\n".join(lines)
 
@@ -255,14 +258,21 @@ def calibrate_batches(frames: Sequence[pd.DataFrame], *, anchor: str, min_value:
     ------
     Batch ``b``'s factor is the ratio of sums of the anchor over the usable dates,
     ``f_b = sum(anchor in batch 0) / sum(anchor in batch b)``, which weights each date by its
-    size (large values carry the least rounding). Its interval propagates the +/-0.5 rounding
-    of every anchor value by interval arithmetic (:func:`rounding_bounds`; the best of the
-    nested subsets of dates ranked by value), and is widened to ``f_b * exp(+/-1.96 se)``
-    where ``se`` is the standard error of the mean log ratio across dates (weighted by the
-    anchor's size), which captures sampling noise that differs between the two requests.
+    size (large values carry the least rounding). Integer rounding is propagated two ways:
+
+    * ``factor_low``/``factor_high``, the 95 % interval ``f_b * exp(+/-1.96 se)``: ``se`` is the
+      larger of the rounding error of the two sums (each value uniform within its bounds,
+      independent across dates, delta method) and the observed scatter of the ratio estimator
+      (``sum((a0 - f a_b)^2)`` over the sum of ``a_b``), which also captures sampling noise that
+      differs between the two requests;
+    * ``bound_low``/``bound_high``, interval arithmetic with every value at the end of its
+      rounding bounds (:func:`rounding_bounds`; the narrowest over nested subsets of dates ranked
+      by value). Guaranteed but pessimistic: with an anchor reported around 2 in one batch it
+      is +/-25 % while the real error is about 1 %.
+
     Then every value is multiplied by its batch factor and everything by one constant so the
-    largest value is 100; ``value_low``/``value_high`` combine each value's rounding bounds
-    with its factor's interval.
+    largest value is 100; ``value_low``/``value_high`` are each value's rounding bounds times
+    its factor's 95 % interval.
 
     Returns
     -------
@@ -301,18 +311,25 @@ def calibrate_batches(frames: Sequence[pd.DataFrame], *, anchor: str, min_value:
 
     ref = prepared[0][prepared[0]["query"] == anchor]
     rows = [{"batch": 0, "factor": 1.0, "factor_low": 1.0, "factor_high": 1.0, "factor_se": 0.0,
+             "bound_low": 1.0, "bound_high": 1.0,
              "n_points": int(ref["value"].notna().sum()), "anchor_mean": float(ref["value"].mean())}]
     for b in range(1, len(prepared)):
         cur = prepared[b][prepared[b]["query"] == anchor]
         m = ref.merge(cur, on=on, suffixes=("_0", "_b"), how="inner")
-        ok = (m["value_0"].notna() & m["value_b"].notna() & ~m["below_one_0"] & ~m["below_one_b"]
-              & ~m["is_partial_0"] & ~m["is_partial_b"])
-        use = ok & (m["value_0"] >= min_value) & (m["value_b"] >= min_value)
-        if not use.any():
-            use = ok & (m["value_0"] >= 1) & (m["value_b"] >= 1)
-            if use.any():
-                log.info("batch %d: the anchor %r is below %g on every shared date; calibrating on %d "
-                         "dates with values >= 1 (wider interval)", b, anchor, min_value, int(use.sum()))
+        present = m["value_0"].notna() & m["value_b"].notna() & ~m["is_partial_0"] & ~m["is_partial_b"]
+        high = present & (m["value_0"] >= min_value) & (m["value_b"] >= min_value) \
+            & ~m["below_one_0"] & ~m["below_one_b"]
+        if high.sum() >= min(10, int(present.sum())) and high.any():
+            use = high
+        else:
+            # the anchor is small in some batch: use every shared date (zeros as 0, "<1" at 0.5), since
+            # keeping only the dates that happened to round up would bias the ratio
+            use = present
+            if not (present & (m["value_0"] >= 1) & (m["value_b"] >= 1)).any():
+                use = present & False
+            elif use.any():
+                log.info("batch %d: the anchor %r is below %g on most shared dates; calibrating on all %d "
+                         "shared dates (wider interval)", b, anchor, min_value, int(use.sum()))
         if not use.any():
             raise StitchError(
                 f"batch {b}: the anchor {anchor!r} has no date reported >= 1 in both batch 0 and batch {b} "
@@ -320,24 +337,31 @@ def calibrate_batches(frames: Sequence[pd.DataFrame], *, anchor: str, min_value:
                 f"{m['value_b'].max()!r}); it is rounded away next to larger terms: choose an anchor nearer "
                 "the middle of the terms' levels (trendlib.trends.plan.choose_anchor)")
         u = m[use]
-        a0, ab = u["value_0"].to_numpy(float), u["value_b"].to_numpy(float)
+        a0 = np.where(u["below_one_0"], 0.5, u["value_0"].to_numpy(float))
+        ab = np.where(u["below_one_b"], 0.5, u["value_b"].to_numpy(float))
         f = float(a0.sum() / ab.sum())
-        low, high = _ratio_bounds(a0, ab, u["value_low_0"].to_numpy(float), u["value_high_0"].to_numpy(float),
-                                  u["value_low_b"].to_numpy(float), u["value_high_b"].to_numpy(float))
-        # sampling scatter beyond rounding: weighted SE of the mean log ratio
-        se = 0.0
+        lo0, hi0 = u["value_low_0"].to_numpy(float), u["value_high_0"].to_numpy(float)
+        lob, hib = u["value_low_b"].to_numpy(float), u["value_high_b"].to_numpy(float)
+        bound_low, bound_high = _ratio_bounds(a0, ab, lo0, hi0, lob, hib)
+        # 95 % interval: rounding as independent uniform errors (delta method on the two sums), or the
+        # observed scatter of the ratio estimator when larger (sampling noise that differs by request)
+        se_round = math.sqrt(np.sum((hi0 - lo0) ** 2 / 12) / a0.sum() ** 2
+                             + np.sum((hib - lob) ** 2 / 12) / ab.sum() ** 2)
+        se_scatter = 0.0
         if len(u) >= 3:
-            lr = np.log(a0 / ab)
-            w = np.minimum(a0, ab) ** 2
-            mean = np.sum(w * lr) / np.sum(w)
-            var_obs = np.sum(w * (lr - mean) ** 2) / np.sum(w)
-            var_round = np.sum(w * (1 / (12 * a0 ** 2) + 1 / (12 * ab ** 2))) / np.sum(w)
-            n_eff = np.sum(w) ** 2 / np.sum(w ** 2)
-            if var_obs > var_round and n_eff > 1:
-                se = float(math.sqrt(var_obs / (n_eff - 1)))
-        low = min(low, f * math.exp(-Z95 * se), f)
-        high = max(high, f * math.exp(Z95 * se), f)
-        rows.append({"batch": b, "factor": f, "factor_low": low, "factor_high": high, "factor_se": se,
+            resid = a0 - f * ab
+            se_scatter = float(math.sqrt(np.sum(resid ** 2) * len(u) / (len(u) - 1)) / ab.sum() / f)
+        # rounding does not average out when an anchor's true values sit in a narrow band (sd < ~1 point):
+        # the mean rounding error of values with sd s is up to exp(-2 pi^2 s^2) / pi (first Fourier term of
+        # the saw-tooth); with an unknown phase its sd is that over sqrt(2)
+        se_sys2 = 0.0
+        for a in (a0, ab):
+            s_true = math.sqrt(max(float(np.var(a)) - 1 / 12, 0.0))
+            se_sys2 += (math.exp(-2 * math.pi ** 2 * s_true ** 2) / (math.pi * math.sqrt(2)) / float(a.mean())) ** 2
+        se = math.sqrt(max(se_round, se_scatter) ** 2 + se_sys2)
+        rows.append({"batch": b, "factor": f, "factor_low": f * math.exp(-Z95 * se),
+                     "factor_high": f * math.exp(Z95 * se), "factor_se": se,
+                     "bound_low": min(bound_low, f), "bound_high": max(bound_high, f),
                      "n_points": int(len(u)), "anchor_mean": float(ab.mean())})
     factors = pd.DataFrame(rows)
 
@@ -356,7 +380,7 @@ def calibrate_batches(frames: Sequence[pd.DataFrame], *, anchor: str, min_value:
     scale = 100.0 / float(top) if pd.notna(top) and top > 0 else 1.0
     for c in ("value", "value_low", "value_high"):
         out[c] = out[c] * scale
-    for c in ("factor", "factor_low", "factor_high"):
+    for c in ("factor", "factor_low", "factor_high", "bound_low", "bound_high"):
         factors[c] = factors[c] * scale
     order = list(dict.fromkeys(out["query"]))
     out["_q"] = out["query"].map({q: i for i, q in enumerate(order)})
