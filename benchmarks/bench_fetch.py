@@ -15,7 +15,9 @@ the median absolute log error against the latent truth (after one common scale f
 all queries; and after one factor per query, which ignores cross-query calibration), and
 the median absolute log error of cross-query ratios (of 2-year means, over all 45 pairs).
 
-Run:  .venv/bin/python benchmarks/bench_fetch.py     (about a minute; prints a table)
+Run:  .venv/bin/python benchmarks/bench_fetch.py     (about 20 s; prints a table)
+      .venv/bin/python benchmarks/bench_fetch.py --pandas22-python /path/to/venv-pandas22/bin/python
+      (the second also runs dailydata where it works: a venv with pandas 2.2 and pytrends 4.9.2)
 The numbers are from simulated data: they measure the methods, not Google.
 """
 from __future__ import annotations
@@ -100,6 +102,43 @@ def run_dailydata(fake: FakeGoogle) -> tuple[pd.DataFrame | None, int, float, st
     return est, fake.count() - n0, time.perf_counter() - t0, note
 
 
+_SIDE_SCRIPT = r"""
+import sys, warnings
+import pandas as pd
+from pytrends import request as pr
+from pytrends.dailydata import get_daily_data
+url, out, terms = sys.argv[1], sys.argv[2], sys.argv[3:]
+base = pr.BASE_TRENDS_URL
+pr.BASE_TRENDS_URL = url
+for n in [n for n in vars(pr.TrendReq) if n.endswith("_URL")]:
+    setattr(pr.TrendReq, n, url + getattr(pr.TrendReq, n)[len(base):])
+parts = []
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    for t in terms:
+        df = get_daily_data(t, 2021, 1, 2022, 12, geo="RU", verbose=False, wait_time=0)
+        parts.append(pd.DataFrame({"date": df.index, "query": t, "value": df[t].to_numpy(float)}))
+pd.concat(parts).to_csv(out, index=False)
+print(pd.__version__)
+"""
+
+
+def run_dailydata_side(fake: FakeGoogle, python: str, tmp: Path) -> tuple[pd.DataFrame | None, int, float, str]:
+    """pytrends dailydata in another Python (e.g. a venv with pandas 2.2), against the same fake server."""
+    import subprocess
+    out = tmp / "dailydata.csv"
+    n0, t0 = fake.count(), time.perf_counter()
+    proc = subprocess.run([python, "-c", _SIDE_SCRIPT, fake.url, str(out), *TERMS], capture_output=True, text=True,
+                          timeout=1800)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        return None, fake.count() - n0, wall, f"failed: {proc.stderr.strip().splitlines()[-1][:80]}"
+    est = pd.read_csv(out, parse_dates=["date"])
+    est["date"] = est["date"].dt.normalize()
+    est = est.groupby(["date", "query"], as_index=False)["value"].mean()
+    return est, fake.count() - n0, wall, f"pandas {proc.stdout.strip()} in {python}"
+
+
 def run_naive(fake: FakeGoogle) -> tuple[pd.DataFrame, int, float]:
     n0, t0 = fake.count(), time.perf_counter()
     client = TrendsClient(base_url=fake.url, min_interval=0.0, backoff=0.01)
@@ -118,7 +157,13 @@ def run_naive(fake: FakeGoogle) -> tuple[pd.DataFrame, int, float]:
     return est[["date", "query", "value"]], fake.count() - n0, time.perf_counter() - t0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pandas22-python", metavar="PYTHON", default=None,
+                    help="also run pytrends dailydata under this interpreter (a venv with pandas 2.2 and "
+                         "pytrends 4.9.2), since it is broken on pandas 3")
+    args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     truth = make_truth()
     rows = []
@@ -130,8 +175,12 @@ def main() -> int:
         import pandas
         if m and m["missing"] > 0.5:
             note = (f"pandas {pandas.__version__}: ffill(inplace) on a column is a no-op under copy-on-write, "
-                    f"{m['missing']:.0%} of values NaN (not run under pandas 2.2 here)")
+                    f"{m['missing']:.0%} of values NaN" + ("" if args.pandas22_python else
+                                                          " (add --pandas22-python to run it under pandas 2.2)"))
         rows.append(("pytrends dailydata", n, wall, m, note))
+        if args.pandas22_python:
+            est, n, wall, note = run_dailydata_side(fake, args.pandas22_python, Path(tmp))
+            rows.append(("dailydata, pandas 2.2", n, wall, metrics(est, truth) if est is not None else {}, note))
         est, n, wall = run_naive(fake)
         rows.append(("naive concatenation", n, wall, metrics(est, truth), ""))
     head = (f"{'method':<22}{'HTTP req':>9}{'wall s':>8}{'@5s/req':>9}{'missing':>9}{'MALE 1 scale':>14}"
