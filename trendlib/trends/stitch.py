@@ -164,6 +164,8 @@ def _passthrough(frames: Sequence[pd.DataFrame], exclude: Sequence[str]) -> list
 
 def _fmt_date(x: Any) -> str:
     try:
+        if getattr(x, "hour", 0):
+            return f"{x:%Y-%m-%dT%H}"
         return f"{x:%Y-%m-%d}"
     except (TypeError, ValueError):
         return str(x)
