@@ -47,7 +47,7 @@ CASES = [
     ("facts_negative_value.csv", load_facts, 3, "value", ["negative"]),
     ("facts_bad_timestamp.csv", load_facts, 2, "timestamp", ["'evening of 20 Sep'", "ISO timestamp"]),
     ("facts_unknown_qualifier.csv", load_facts, 3, "qualifier", ["'more than'", "lower_bound"]),
-    ("trends_value_above_100.csv", load_trends, 3, "value_high", ["180", "0-100"]),
+    ("trends_value_above_100.csv", load_trends, 3, "value", ["180", "0-100"]),
     ("trends_below_one_text.csv", load_trends, 4, "value", ["'<1'", "not a number"]),
     ("trends_duplicate_row.csv", load_trends, 5, "", ["duplicate row", "2022-09-20"]),
     ("trends_unknown_resolution.csv", load_trends, 2, "resolution", ["'daily'", "hour, day, week, month"]),

@@ -82,11 +82,13 @@ def load_trends(path: str | Path) -> pd.DataFrame:
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"value {df[col].iloc[i]!r} is not a number (use an empty cell for "
                             "missing data)", file=f, row=line_of(i), column=col)
-        outside = (num < 0) | (num > 100)
+        # the value itself is on Google's 0-100 scale; a band from calibration or stitching
+        # uncertainty may reach above 100 (the peak's own uncertainty), never below 0
+        outside = (num < 0) | ((num > 100) if col == "value" else False)
         if outside.any():
             i = int(np.flatnonzero(outside.to_numpy())[0])
-            raise DataError(f"value {num.iloc[i]} is outside Google's 0-100 index range",
-                            file=f, row=line_of(i), column=col)
+            what = "outside Google's 0-100 index range" if col == "value" else "negative"
+            raise DataError(f"value {num.iloc[i]} is {what}", file=f, row=line_of(i), column=col)
         out[col] = num.astype(float)
     n = pd.to_numeric(df["n_samples"].replace("", np.nan), errors="coerce")
     bad = n.isna() | (n < 0) | (n != n.round())
