@@ -162,10 +162,17 @@ def test_rate_limit_mid_fetch_says_done_and_remaining_then_resumes(fake, tmp_pat
 
 
 def test_resolution_mismatch_is_an_error_not_a_silent_weekly_series(fake, tmp_path):
+    kw = dict(geo="RU", start="2022-01-01", end="2022-06-30", base_url=fake.url, cache_dir=tmp_path / "c",
+              fetch_day=TODAY, **FAST)
     fake.inject("wrong_resolution", endpoint="explore", resolution="week")
-    with pytest.raises(E.ResolutionMismatch, match="expects 'day'"):
-        fetch_trends(["visa"], geo="RU", start="2022-01-01", end="2022-06-30", base_url=fake.url,
-                     cache_dir=tmp_path / "c", fetch_day=TODAY, **FAST)
+    with pytest.raises(E.ResolutionMismatch, match="expects 'day'") as err:
+        fetch_trends(["visa"], **kw)
+    assert "set aside in the cache as rejected" in str(err.value)
+    key = make_plan(["visa"], geo="RU", start="2022-01-01", end="2022-06-30").requests[0].key()
+    assert TrendsCache(tmp_path / "c").samples(key) == []                      # never served again
+    assert len(list((tmp_path / "c" / key).glob("*.rejected-*.body.txt"))) == 1  # but kept for inspection
+    res = fetch_trends(["visa"], **kw)                                       # the rerun asks again
+    assert res.fetched == 1 and (res.frame["resolution"] == "day").all()
 
 
 def test_bad_inputs_fail_before_sending(fake, tmp_path):

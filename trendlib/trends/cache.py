@@ -192,6 +192,28 @@ class TrendsCache:
             return None
         return CacheEntry(key, day, text, meta, body_path, meta_path)
 
+    def reject(self, key: str, fetch_day: Any, *, reason: str) -> Path | None:
+        """Set an unusable entry aside (``<day>.rejected-<time>.json`` / ``.body.txt``): kept for
+        inspection, never served again, so the request is fetched anew. Returns the new metadata path."""
+        day = _day(fetch_day)
+        folder = self.folder(key)
+        meta_path, body_path = folder / f"{day}.json", folder / f"{day}.body.txt"
+        if not meta_path.is_file():
+            return None
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            meta = {}
+        meta.update(rejected=reason, rejected_at=stamp)
+        new_meta = folder / f"{day}.rejected-{stamp}.json"
+        atomic_write_text(new_meta, json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
+        os.unlink(meta_path)  # from here on the entry no longer counts
+        if body_path.is_file():
+            os.replace(body_path, folder / f"{day}.rejected-{stamp}.body.txt")
+        log.warning("cache entry %s/%s rejected: %s", key, day, reason)
+        return new_meta
+
     def fetch_days(self, key: str) -> list[str]:
         """The fetch days with a metadata file for ``key``, oldest first."""
         folder = self.folder(key)

@@ -170,25 +170,30 @@ class _Runner:
         """Descriptions of the (key, description) items with no cached sample at all."""
         return [desc for key, desc in items if not self.cache.fetch_days(key)]
 
-    def resolve(self, items: Sequence[tuple[str, str, dict[str, Any], Any]], label: str) -> dict[str, list["CacheEntry"]]:
-        """Cached or fetched entries for every item ``(key, description, canonical, send)``.
+    def resolve(self, items: Sequence[tuple[Any, ...]], label: str) -> dict[str, list["CacheEntry"]]:
+        """Cached or fetched entries for every item ``(key, description, canonical, send[, check])``.
 
-        ``send()`` performs the request and returns a :class:`RawResponse`. Returns, per key, the
+        ``send()`` performs the request and returns a :class:`RawResponse`; ``check(entry)`` parses
+        an entry and raises a :class:`TrendsError` when it is unusable (wrong resolution, empty,
+        malformed): such an entry is set aside in the cache as rejected (kept for inspection,
+        never used) and the error is raised, so a rerun asks Google again. Returns, per key, the
         entries used (the ``samples`` most recent fetch days, oldest first).
         """
         if self.cache.offline:
-            miss = self.missing([(k, d) for k, d, _, _ in items])
+            miss = self.missing([(it[0], it[1]) for it in items])
             if miss:
-                raise OfflineMiss(f"offline mode: the cache {str(self.cache.root)!r} lacks {len(miss)} of "
+                err = OfflineMiss(f"offline mode: the cache {str(self.cache.root)!r} lacks {len(miss)} of "
                                   f"{len(items)} request(s): " + "; ".join(miss)
-                                  + ". Run the same fetch online (without --offline / TRENDLIB_OFFLINE) to fill it",
-                                  remaining=miss)
-        tracker = _Tracker(all=[d for _, d, _, _ in items])
+                                  + ". Run the same fetch online (without --offline / TRENDLIB_OFFLINE) to fill it")
+                err.remaining = miss
+                raise err
+        tracker = _Tracker(all=[it[1] for it in items])
         bar = _progress(len(items), label)
         day = self.fetch_day.isoformat()
         out: dict[str, list[CacheEntry]] = {}
         try:
-            for i, (key, desc, canonical, send) in enumerate(items, start=1):
+            for i, (key, desc, canonical, send, *rest) in enumerate(items, start=1):
+                check = rest[0] if rest else None
                 days = self.cache.fetch_days(key)
                 need = (not self.cache.offline and day not in days and len(days) < self.samples)
                 if need:
@@ -218,6 +223,14 @@ class _Runner:
                 if not entries:
                     raise OfflineMiss(f"no cached sample of {desc}", request=desc, done=tracker.done,
                                       remaining=tracker.remaining())
+                for e in entries if check is not None else ():
+                    try:
+                        check(e)
+                    except TrendsError as exc:
+                        self.cache.reject(key, e.fetch_day, reason=str(exc))
+                        raise type(exc)(f"{exc} [the response of {e.fetch_day} is set aside in the cache as "
+                                        "rejected; rerunning asks Google again]", request=exc.request or desc,
+                                        done=tracker.done, remaining=tracker.remaining()) from None
                 out[key] = entries
                 tracker.done.append(desc)
                 if bar is not None:
@@ -236,7 +249,7 @@ def _request_items(plan: "FetchPlan", runner: _Runner, requests: Sequence["Trend
         def send(r: "TrendsRequest" = r) -> Any:
             return runner.client.interest_over_time(list(r.terms), timeframe=r.timeframe, geo=r.geo,
                                                     category=r.category, gprop=r.gprop)
-        items.append((r.key(), r.describe(), r.canonical(), send))
+        items.append((r.key(), r.describe(), r.canonical(), send, lambda e, r=r: _parse(e, r)))
     return items
 
 

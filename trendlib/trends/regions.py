@@ -155,7 +155,10 @@ def fetch_regions(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
         return runner.client.interest_by_region(list(terms_t), timeframe=timeframe, geo=geo, category=category,
                                                 gprop=gprop, resolution=level, include_low_volume=include_low_volume)
 
-    entries = runner.resolve([(key, desc, canonical, send)], "regions")[key]
+    def check(e: Any) -> None:
+        parse_comparedgeo(e.text, terms=terms_t, geo=geo, request=desc)
+
+    entries = runner.resolve([(key, desc, canonical, send, check)], "regions")[key]
     e = entries[-1]
     df = parse_comparedgeo(e.text, terms=terms_t, geo=geo, request=desc)
     start_s, end_s = timeframe.split(" ")
@@ -195,11 +198,13 @@ def fetch_related(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
 
         def send(term: str = term) -> Any:
             return runner.client.related_queries(term, timeframe=timeframe, geo=geo, category=category, gprop=gprop)
-        items.append((request_key(canonical), desc, canonical, send))
+        def check(e: Any, term: str = term, desc: str = desc) -> None:
+            parse_related(e.text, term=term, geo=geo, request=desc)
+        items.append((request_key(canonical), desc, canonical, send, check))
     got = runner.resolve(items, "related")
     parts, records = [], []
     start_s, end_s = timeframe.split(" ")
-    for term, (key, desc, _, _) in zip(terms_t, items):
+    for term, (key, desc, *_) in zip(terms_t, items):
         e = got[key][-1]
         parts.append(parse_related(e.text, term=term, geo=geo, request=desc).assign(fetched_on=e.fetch_day))
         records.append(_record(key, desc, got[key]))
