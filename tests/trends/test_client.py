@@ -192,3 +192,16 @@ def test_region_and_related(fake, client_kwargs):
     rel = parse_related(raw.text, term="visa", geo="RU")
     assert set(rel["kind"]) == {"top", "rising"} and rel["breakout"].sum() == 1
     assert rel[rel["kind"] == "top"]["value"].max() == 100
+
+
+def test_region_special_values_are_kept():
+    body = (")]}',\n" '{"default":{"geoMapData":['
+            '{"geoCode":"RU-MOW","geoName":"Moscow","value":[100],"formattedValue":["100"],"hasData":[true]},'
+            '{"geoCode":"RU-CHU","geoName":"Chukotka","value":[0],"formattedValue":["<1"],"hasData":[true]},'
+            '{"geoCode":"RU-NEN","geoName":"Nenets","value":[0],"formattedValue":[""],"hasData":[false]}]}}')
+    df = parse_comparedgeo(body, terms=["visa"], geo="RU").set_index("region_code")
+    assert df.loc["RU-MOW", "value"] == 100 and not df.loc["RU-MOW", "below_one"]
+    assert df.loc["RU-CHU", "value"] == 0 and df.loc["RU-CHU", "below_one"]
+    assert np.isnan(df.loc["RU-NEN", "value"]) and not df.loc["RU-NEN", "below_one"]
+    with pytest.raises(E.ServerError, match="not valid JSON"):
+        parse_comparedgeo(body[:40], terms=["visa"])
