@@ -153,3 +153,18 @@ def test_regions_and_related_from_the_cli(demo_fake, tmp_path, monkeypatch):
     assert set(rel["kind"]) == {"top", "rising"} and json.loads(Path("q.provenance.json").read_text())["terms"]
     n = demo_fake.count()
     assert main([*args, "--offline"]) == 0 and demo_fake.count() == n
+
+
+def test_fetch_study_does_not_overwrite_other_data_without_force(demo_fake, tmp_path, monkeypatch, capsys):
+    study = _study(tmp_path, "export.csv")
+    (tmp_path / "data" / "export.provenance.json").write_text('{"source": "google-trends-web-export"}')
+    before = (tmp_path / "data" / "export.csv").read_text()
+    monkeypatch.setenv("TRENDLIB_TRENDS_URL", demo_fake.url)
+    base = ["fetch", "--study", str(study), "--min-interval", "0", "--cache-dir", str(tmp_path / "c")]
+    assert main(base) == 2
+    assert "refusing to overwrite" in capsys.readouterr().err and demo_fake.count() == 0
+    assert (tmp_path / "data" / "export.csv").read_text() == before
+    assert main([*base, "--out", str(tmp_path / "pulled.csv")]) == 0
+    assert (tmp_path / "data" / "export.csv").read_text() == before
+    assert main([*base, "--force"]) == 0
+    assert len(trendlib.load_trends(tmp_path / "data" / "export.csv")) == 2 * 92
