@@ -135,6 +135,7 @@ def test_fetch_study_replaces_the_illustrative_file_and_rewrites_only_the_trends
 
 def test_fetch_study_without_marker_fills_the_named_file(demo_fake, tmp_path, monkeypatch):
     study = _study(tmp_path, "mob.csv")
+    (tmp_path / "data" / "mob.provenance.json").write_text('{"source": "google-trends-api"}')  # an earlier pull
     text = study.read_text(encoding="utf-8")
     monkeypatch.setenv("TRENDLIB_TRENDS_URL", demo_fake.url)
     assert main(["fetch", "--study", str(study), "--min-interval", "0", "--cache-dir", str(tmp_path / "c")]) == 0
