@@ -37,8 +37,8 @@ def studies():
 def test_event_study_small_multiples(studies):
     res, events = studies
     fig = plot_event_study(res, events=events, title="A tripled", source="simulated", illustrative=True)
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(axes) == 3
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    assert len(axes) == 3  # the fourth slot of the 2x2 grid holds only the legend
     assert all(ax.get_yscale() == "log" for ax in axes)
     text = _texts(fig)
     assert "ILLUSTRATIVE" in text and "the shock" in text and "a later rule" in text and "normal" in text

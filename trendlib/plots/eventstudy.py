@@ -17,6 +17,15 @@ _EST_COLOR = "#e6eef7"
 _EVT_COLOR = "#fbe3c2"
 
 
+def wrap_title(title: str, illustrative: bool) -> str:
+    """Break a long title so it stays inside a column-width figure (the ILLUSTRATIVE prefix is long)."""
+    prefix = len("ILLUSTRATIVE (simulated data): ") if illustrative else 0
+    lines = textwrap.wrap(title, 82, initial_indent="x" * prefix)
+    if lines:
+        lines[0] = lines[0][prefix:]
+    return "\n".join(lines)
+
+
 def _results(studies):
     return list(studies.results) if hasattr(studies, "results") else list(studies)
 
@@ -28,7 +37,7 @@ def event_key(events) -> tuple[list, str]:
     ev = events.sort_values("date").reset_index(drop=True)
     items = [(row["date"], str(row["label"])) for _, row in ev.iterrows()]
     lines = [f"{k + 1}\u00a0{d:%d\u00a0%b\u00a0%Y}: {lab}" for k, (d, lab) in enumerate(items)]
-    return items, "\n".join(textwrap.wrap("Events (dashed lines): " + ";  ".join(lines), 140))
+    return items, "\n".join(textwrap.wrap("Events (dashed lines): " + ";  ".join(lines), 115))
 
 
 def _times_formatter():
@@ -97,8 +106,7 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
             ax.yaxis.set_minor_formatter(NullFormatter())
             ax.set_ylim(ymin / 1.3, ymax * 1.5)
             bound = "\u2265" if r.fold_is_lower_bound else ""
-            lab = r.label if r.label == r.query else f"{r.label} ({r.query})"
-            ax.set_title(f"{lab}: {bound}{r.fold_increase:.1f}\u00d7", loc="left", fontsize=9)
+            ax.set_title(f"{r.label}: {bound}{r.fold_increase:.1f}\u00d7", loc="left", fontsize=9)
             lo, hi = p["date"].min(), p["date"].max()
             last_x, tier = None, 0
             for k, (d, _) in enumerate(items):
@@ -108,19 +116,27 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
                     last_x = d
                     ax.axvline(d, color=EVENT_COLOR, linestyle="--", linewidth=0.8)
                     ax.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"),
-                                xytext=(0, 2 + 8 * tier),
-                                textcoords="offset points", ha="center", va="bottom", fontsize=7,
-                                color=EVENT_COLOR)
+                                xytext=(1.5, -2 - 8 * tier), textcoords="offset points", ha="left", va="top",
+                                fontsize=6.5, color=EVENT_COLOR)
             if i % ncols == 0:
                 ax.set_ylabel("\u00d7 normal (log scale)")
             locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
             if i == 0:
-                ax.legend(loc="upper left", fontsize=7, ncols=2)
+                handles, labels = ax.get_legend_handles_labels()
+        if res:
+            spare = [ax for ax in axes.flat if not ax.get_visible()]
+            if spare:  # the empty slot of the grid holds the legend
+                spare[0].set_visible(True)
+                spare[0].axis("off")
+                spare[0].legend(handles, labels, loc="center", fontsize=8, frameon=False)
+            else:
+                axes.flat[0].legend(handles, labels, loc="upper left", fontsize=6.5, ncols=2, frameon=True,
+                                    framealpha=0.9)
         unit = ("Units: multiple of the level the baseline model expects (1\u00d7 = normal); Google index is "
                 "relative (0-100 per download), not a count of searches.")
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit, key, note) if x))
     return fig
 
@@ -165,6 +181,6 @@ def plot_fold_increases(studies, *, title: str, source: str, illustrative: bool 
         corr = getattr(studies, "correction", "none")
         unit = (f"Filled: clear after correcting for {len(res)} tests ({corr}); open: not clear. Arrows: the "
                 "usual level was too low for a ratio, read as 'at least'.")
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit, note) if x))
     return fig

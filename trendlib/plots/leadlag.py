@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from trendlib.plots.eventstudy import wrap_title
 from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
 
 __all__ = ["plot_lead_lag", "plot_crossings_vs_searches", "plot_counterfactual", "plot_searches_and_crossings"]
@@ -45,7 +46,7 @@ def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False
         ax.set_ylim(-1, 1)
         ax.set_xticks(list(ccf["lag"]))
         ax.legend(loc="lower left", fontsize=7.5)
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (f"n = {result.n} {unit}s; dark bars survive the {result.correction} "
                                           f"correction across {result.n_tests} tests.", note) if x))
     return fig
@@ -78,7 +79,7 @@ def plot_crossings_vs_searches(result, *, lag: int, title: str, source: str, ill
         when = (f"{lag} {unit}(s) earlier" if lag > 0 else (f"{-lag} {unit}(s) later" if lag < 0 else "same period"))
         ax.set_xlabel(f"Google search interest, {when} (index points, log scale)")
         ax.set_ylabel(f"{crossings_unit} (log scale)")
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (f"n = {len(s)} pairs. Shared timing inflates this picture: both respond "
                                           "to the same news.", note) if x))
     return fig
@@ -110,7 +111,7 @@ def plot_counterfactual(result, *, title: str, source: str, observed=None, illus
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.legend(loc="upper left", fontsize=7.5)
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (f"{result.kind.capitalize()} counterfactual (local-level state-space "
                                           "model, parameter uncertainty included).", note) if x))
     return fig
@@ -155,6 +156,6 @@ def plot_searches_and_crossings(searches, crossings, *, title: str, source: str,
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax2.xaxis.set_major_locator(locator)
         ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        finish(fig, title=title, source=source, illustrative=illustrative,
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (key, note) if x))
     return fig
