@@ -86,3 +86,21 @@ def test_nowcast_says_too_few_when_short():
     s, c = leading_pair(1, n=30)
     r = searches_vs_crossings(s, c)
     assert r.status == "ok" and r.nowcast["status"] == "too_few"
+
+
+def test_run_lead_lag_over_pairs_and_overview():
+    from trendlib.analysis.leadlag import crossings_overview, run_lead_lag
+
+    s, c = leading_pair(2)
+    trends = pd.DataFrame({"date": s.index, "query": "q", "value": np.clip(s.to_numpy(), 0, 100),
+                           "resolution": "day"})
+    cr = pd.concat([pd.DataFrame({"date": c.index, "series": "long", "value": c.to_numpy()}),
+                    pd.DataFrame({"date": c.index[[0, 1, 2, 10]], "series": "short", "value": [1.0, 2, 3, 4]})])
+    res = run_lead_lag(trends, cr, queries=["q"])
+    frame = res.to_frame().set_index("series")
+    assert frame.loc["long", "status"] == "ok" and frame.loc["long", "peak_lag"] == 2
+    assert frame.loc["long", "significant"]
+    assert frame.loc["short", "status"] in ("too_few", "unusable")
+    assert "p_adjusted_all" in res.tests().columns
+    ov = crossings_overview(cr).set_index("series")
+    assert ov.loc["short", "longest_run_days"] == 3 and ov.loc["long", "n_days"] == 120

@@ -56,7 +56,8 @@ from trendlib.analysis.errors import AnalysisError
 from trendlib.analysis.multitest import adjust_pvalues
 from trendlib.analysis.preprocess import FREQUENCIES, infer_frequency, regularize
 
-__all__ = ["LeadLagResult", "align_searches_crossings", "searches_vs_crossings", "prewhitened_ccf",
+__all__ = ["LeadLagResult", "LeadLagSet", "run_lead_lag", "crossings_overview", "align_searches_crossings",
+           "searches_vs_crossings", "prewhitened_ccf",
            "crossings_series"]
 
 log = logging.getLogger("trendlib.analysis.leadlag")
@@ -480,3 +481,93 @@ def searches_vs_crossings(searches: pd.Series, crossings, *, series: str | None 
                          peak_lag=int(top["lag"]), peak_r=float(top["r"]), significant=bool(tests["significant"].any()),
                          n_tests=len(tests), n_significant=int(tests["significant"].sum()), aligned=run,
                          stationarity=stat, ccf=ccf, tests=tests, nowcast=nc)
+
+
+# ----------------------------------------------------------------------- many pairs
+def crossings_overview(crossings: pd.DataFrame) -> pd.DataFrame:
+    """Per crossings series: number of figures, first and last date, longest run of
+    consecutive days with a figure (what a lead/lag test could use). ``crossings`` is a
+    tidy ``date, series, value`` frame of one-day values."""
+    rows = []
+    for name, part in crossings.groupby("series", sort=True):
+        d = pd.DatetimeIndex(part["date"]).sort_values().unique()
+        run = best = 1 if len(d) else 0
+        for a, b in zip(d[:-1], d[1:]):
+            run = run + 1 if (b - a) == pd.Timedelta(days=1) else 1
+            best = max(best, run)
+        rows.append({"series": name, "n_days": len(d), "first": d.min() if len(d) else pd.NaT,
+                     "last": d.max() if len(d) else pd.NaT, "longest_run_days": best})
+    return pd.DataFrame(rows, columns=["series", "n_days", "first", "last", "longest_run_days"])
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LeadLagSet:
+    """:func:`searches_vs_crossings` for every query x crossings series, corrected together.
+
+    ``results`` maps ``(query, series)`` to a :class:`LeadLagResult`; ``p_adjusted`` in
+    :meth:`tests` is across every test of every pair that ran (``correction``). Lag
+    convention as in the module: ``k > 0`` = searches lead crossings by ``k`` periods.
+    """
+
+    results: dict
+    correction: str
+    alpha: float
+    all_tests: pd.DataFrame = dataclasses.field(repr=False)
+
+    @property
+    def n_tested(self) -> int:
+        return sum(r.status == "ok" for r in self.results.values())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per pair: status, reason, n, peak lag and r, significant after the overall correction."""
+        rows = []
+        for (q, s), r in self.results.items():
+            sig = False
+            if r.status == "ok" and not self.all_tests.empty:
+                part = self.all_tests[(self.all_tests["query"] == q) & (self.all_tests["series"] == s)]
+                sig = bool((part["p_adjusted_all"] < self.alpha).any())
+            rows.append({"query": q, "series": s, "status": r.status, "reason": r.reason, "n": r.n,
+                         "frequency": r.frequency, "peak_lag": r.peak_lag, "peak_r": r.peak_r,
+                         "n_tests": r.n_tests, "significant": sig,
+                         "lead": r.lead_phrase() if r.status == "ok" else ""})
+        return pd.DataFrame(rows)
+
+    def tests(self) -> pd.DataFrame:
+        return self.all_tests.copy()
+
+    def summary(self) -> str:
+        m = len(self.results)
+        if self.n_tested == 0:
+            return (f"{m} search x crossings pairs; none could be tested: "
+                    + "; ".join(sorted({r.reason for r in self.results.values()}))[:600])
+        k = int(self.to_frame()["significant"].sum())
+        return (f"{m} pairs, {self.n_tested} tested with {len(self.all_tests)} tests in all; {k} pair(s) show a "
+                f"relation that survives {self.correction} at {100 * self.alpha:g}% across all tests")
+
+
+def run_lead_lag(trends: pd.DataFrame, crossings: pd.DataFrame, *, queries, series: list[str] | None = None,
+                 correction: str = "holm", alpha: float = 0.05, **options) -> LeadLagSet:
+    """Run :func:`searches_vs_crossings` for each query x crossings series.
+
+    ``trends`` is a tidy trends frame; ``crossings`` a tidy ``date, series, value`` frame;
+    ``queries`` terms, ``(term, label)`` pairs or objects with ``term``; ``series`` the
+    crossings series to use (default all). Pairs that cannot be tested keep their status
+    and reason; the correction runs over every test of the pairs that were tested.
+    """
+    from trendlib.analysis.preprocess import series_from_tidy
+
+    names = series if series is not None else sorted(map(str, crossings["series"].unique()))
+    results = {}
+    frames = []
+    for q in queries:
+        term = q.term if hasattr(q, "term") else (q[0] if isinstance(q, tuple) else str(q))
+        s = series_from_tidy(trends, term)
+        for name in names:
+            r = searches_vs_crossings(s, crossings, series=name, correction=correction, alpha=alpha, **options)
+            results[(term, name)] = r
+            if r.status == "ok":
+                frames.append(r.tests.assign(query=term, series=name))
+    all_tests = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not all_tests.empty:
+        all_tests["p_adjusted_all"] = adjust_pvalues(all_tests["p_value"].to_numpy(), method=correction)
+    return LeadLagSet(results=results, correction=correction, alpha=alpha, all_tests=all_tests)
