@@ -119,13 +119,14 @@ def plot_counterfactual(result, *, title: str, source: str, observed=None, illus
 
 def plot_searches_and_crossings(searches, crossings, *, title: str, source: str, events=None,
                                 search_label: str = "search interest", crossings_label: str = "crossings",
-                                illustrative: bool = False, note: str = ""):
+                                log_crossings: bool = True, illustrative: bool = False, note: str = ""):
     """Two stacked panels on one time axis (no dual y-axes): searches above, crossings below.
 
     ``searches`` is a series of index points indexed by date; ``crossings`` a frame with
     ``date, series, value`` (one marker colour per series; gaps stay gaps - no line is
-    drawn across days without a figure). ``events`` (``date, label``) are dashed lines,
-    numbered and named in the key.
+    drawn across days without a figure); ``log_crossings`` puts them on a log axis so that
+    borders of very different size fit one panel. ``events`` (``date, label``) are dashed
+    lines, numbered and named in the key.
     """
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure
@@ -142,17 +143,19 @@ def plot_searches_and_crossings(searches, crossings, *, title: str, source: str,
         for j, (name, part) in enumerate(crossings.groupby("series", sort=True)):
             part = part.sort_values("date")
             ax2.plot(part["date"], part["value"], "o", ms=4, color=PALETTE[(j + 1) % len(PALETTE)], label=name)
-        ax2.set_ylabel(crossings_label)
+        ax2.set_ylabel(crossings_label + (" (log scale)" if log_crossings else ""))
+        if log_crossings:
+            ax2.set_yscale("log")
         ax2.set_title("reported crossings (each dot one reported day)", loc="left", fontsize=9)
-        ax2.legend(loc="upper left", fontsize=7)
+        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=7, ncols=2)
         lo = min(searches.index.min(), crossings["date"].min())
         hi = max(searches.index.max(), crossings["date"].max())
         for k, (d, _) in enumerate(items):
             if lo <= d <= hi:
                 for ax in (ax1, ax2):
                     ax.axvline(d, color="#555555", linestyle="--", linewidth=0.8)
-                ax1.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2 + 8 * (k % 2)),
-                             textcoords="offset points", ha="center", va="bottom", fontsize=7, color="#555555")
+                ax1.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"), xytext=(1.5, -2 - 8 * (k % 3)),
+                             textcoords="offset points", ha="left", va="top", fontsize=6.5, color="#555555")
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax2.xaxis.set_major_locator(locator)
         ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -1,0 +1,203 @@
+# %% [markdown]
+# # 20 · Do searches come before, with or after border crossings?
+#
+# **Question.** Did rises in Google searches about leaving come before, at the same time as, or after rises in
+# the number of people crossing Russia's borders, and by how many days? Could searches help estimate
+# crossings beyond what the crossing figures' own past already says?
+#
+# **What this notebook does.** It puts searches and crossings on the same days (or weeks), removes trends
+# (comparing day-to-day *changes*, because two series that drift together always look related), then
+# measures correlation at leads and lags, runs Granger tests in both directions, a regression of crossings
+# on earlier searches, and — when there are enough days — a test of whether searches improve a nowcast of
+# crossings. Before any of that it asks whether the crossing figures are numerous enough to support a
+# test at all, and says so plainly when they are not.
+#
+# **What it does not show.** That searching causes crossing, or the reverse. Both react to the same news.
+
+# %% tags=["parameters"]
+study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
+title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
+geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
+start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
+end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
+event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
+queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
+trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
+events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
+crossings: str = ""  # border-crossing volumes file (empty if the study has none)
+facts: str = ""  # published search facts file (empty if none)
+output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+
+# %%
+# Validate the parameters (papermill injects them without checking) and set up the outputs.
+import pandas as pd
+from IPython.display import Markdown, display
+
+import trendlib
+from trendlib.analysis.leadlag import crossings_overview, run_lead_lag
+from trendlib.analysis.preprocess import series_from_tidy
+from trendlib.datasets import derive_crossing_series, events_in_window, load_crossings, select_series
+from trendlib.plots.leadlag import plot_crossings_vs_searches, plot_lead_lag, plot_searches_and_crossings
+
+study = trendlib.Study.from_parameters(
+    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
+    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
+)
+provenance = [trendlib.read_provenance(path, role=role) for role, path in study.data_files().items()]
+illustrative = any(p["illustrative"] for p in provenance if p["role"] in ("trends", "crossings"))
+exhibits = trendlib.Exhibits(output_dir, notebook="20-searches-vs-crossings", illustrative=illustrative)
+has_crossings = study.crossings is not None
+
+# %%
+if not has_crossings:
+    exhibits.record("searches_vs_crossings", {"status": "no_crossings", "pairs": [],
+                                              "reason": "the study has no border-crossing file"})
+    display(Markdown("**This study has no border-crossing data**, so there is nothing to compare the searches "
+                     "with. The notebook stops here; the caveats below still apply to any reading of the "
+                     "search series on their own."))
+else:
+    raw_trends = trendlib.load_trends(study.trends)
+    series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
+    window_events = events_in_window(trendlib.load_events(study.events), study.start, study.end)
+    derived = derive_crossing_series(load_crossings(study.crossings))
+    daily = derived.daily()
+    daily = daily[daily["date"].between(pd.Timestamp(study.start), pd.Timestamp(study.end))]
+    overview = crossings_overview(daily[["date", "series", "value"]])
+    if illustrative:
+        display(Markdown("**Some inputs are ILLUSTRATIVE (simulated, not observed)** — see the provenance "
+                         "table in notebook 01. Numbers made from them show how the analysis works; they "
+                         "are not findings about the world."))
+    display(Markdown(
+        f"The crossings file holds {derived.n_rows} reported figures. Turned into series (without mixing "
+        f"borders, directions or populations, and differencing cumulative statements only where they share a "
+        f"start), they give {len(derived.periods)} values, of which {len(daily)} are single days inside the "
+        f"study period, spread over {len(overview)} series. {len(derived.left_out)} figures could not be "
+        "used as period totals (rates, peaks, stocks); the table below counts what each series has."))
+
+# %% [markdown]
+# ## How many crossing figures are there?
+#
+# A lead/lag test needs a long unbroken run of days with both a search value and a crossing figure: we
+# require at least 30. `longest_run_days` is the longest such run each series has.
+
+# %%
+if has_crossings:
+    exhibits.save_table(overview, "table1_crossings-overview",
+                        caption="Per crossings series: single-day figures in the study period, first and last "
+                                "date, longest run of consecutive days.")
+    display(overview.style.hide(axis="index").format({"first": "{:%d %b %Y}", "last": "{:%d %b %Y}"}, na_rep="-"))
+
+# %%
+if has_crossings:
+    lead_lag = run_lead_lag(series, daily[["date", "series", "value"]], queries=study.queries, correction="holm")
+    pairs = lead_lag.to_frame()
+    pairs["label"] = pairs["query"].map(study.labels)
+    exhibits.save_table(pairs, "table2_lead-lag-pairs",
+                        caption="Every query x crossings series: whether it could be tested, and if so the "
+                                "strongest lead/lag and whether any test survives the correction.")
+    tested = pairs[pairs["status"] == "ok"]
+    best_run = overview.sort_values("longest_run_days", ascending=False).iloc[0] if len(overview) else None
+    result_record = {"status": "tested" if len(tested) else "too_few", "n_pairs": len(pairs),
+                     "n_tested": len(tested), "n_significant": int(pairs["significant"].sum()),
+                     "correction": lead_lag.correction, "min_points": 30,
+                     "longest_run_days": int(best_run["longest_run_days"]) if best_run is not None else 0,
+                     "longest_run_series": best_run["series"] if best_run is not None else "",
+                     "pairs": pairs.drop(columns=["reason"]).to_dict("records")}
+    exhibits.record("searches_vs_crossings", result_record)
+    if tested.empty:
+        display(Markdown(
+            f"**The crossing figures are too few for any lead/lag test.** Of {len(pairs)} pairs of a query and a "
+            f"crossings series, none has 30 consecutive days with both numbers: the longest run is "
+            f"{result_record['longest_run_days']} days ({result_record['longest_run_series']}). With so few "
+            "points a correlation, a Granger test or a regression would mostly measure the shared jump of "
+            "21 September, so we report no number rather than a fragile one."))
+    else:
+        display(Markdown(f"{len(tested)} of {len(pairs)} pairs could be tested ({len(lead_lag.all_tests)} tests in all); "
+                         f"{result_record['n_significant']} show a relation that survives the {lead_lag.correction} "
+                         "correction across all of them."))
+        display(tested[["label", "series", "n", "peak_lag", "peak_r", "significant", "lead"]]
+                .style.hide(axis="index").format({"peak_r": "{:.2f}"}))
+
+# %% [markdown]
+# ## Searches and crossings on one time line
+#
+# Whatever the tests can or cannot say, the two can be looked at together. The top panel is search
+# interest for the study's first query; the bottom panel the reported daily entries at each border (each dot
+# one reported day, on a log scale so that small and large borders fit). Gaps are days without a figure.
+
+# %%
+if has_crossings and len(daily):
+    first = study.queries[0]
+    entries = overview[overview["series"].str.split("|").str[1] == "entry"]
+    shown = entries[entries["n_days"] >= 3]["series"].tolist() or overview["series"].tolist()
+    shown_daily = daily[daily["series"].isin(shown)][["date", "series", "value"]].copy()
+    shown_daily["series"] = shown_daily["series"].str.split("|").str[0] + " (" + \
+        shown_daily["series"].str.split("|").str[2] + ", entries)"
+    lo = shown_daily["date"].min() - pd.Timedelta(days=14)
+    hi = shown_daily["date"].max() + pd.Timedelta(days=7)
+    s = series_from_tidy(series, first.term)
+    s = s[(s.index >= lo) & (s.index <= hi)]
+    fig = plot_searches_and_crossings(
+        s, shown_daily, events=window_events[window_events["date"].between(lo, hi)],
+        title=f"Searches for '{first.label}' and reported entries, {lo.day} {lo:%b} to {hi.day} {hi:%b %Y}",
+        search_label=f"'{first.label}' ({first.term}), index 0-100", crossings_label="people per day",
+        source=f"Google Trends, geo {study.geo or 'worldwide'}; crossings: {study.crossings.name} (official "
+               "statements, see data/README.md)", illustrative=illustrative,
+        note="Only entry series with at least 3 reported days are drawn; exits and net figures are in table1.")
+    exhibits.save_figure(fig, "fig1_searches-and-crossings", data="fig1_searches-and-crossings",
+                         caption="Search interest (top) and reported single-day crossings (bottom) on one time axis.")
+    exhibits.save_table(shown_daily, "fig1_searches-and-crossings",
+                        caption="Crossing figures drawn in fig1 (one row per series and day).")
+    display(fig)
+
+# %%
+if has_crossings and not tested.empty:
+    best = lead_lag.all_tests.sort_values("p_adjusted_all").iloc[0]
+    r = lead_lag.results[(best["query"], best["series"])]
+    lab = study.labels[best["query"]]
+    fig2 = plot_lead_lag(r, title=f"'{lab}' vs {best['series'].split('|')[0]}: {r.lead_phrase()}",
+                         source="Google Trends; " + study.crossings.name, illustrative=illustrative)
+    exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
+                         caption="Correlation of changes at each lead and lag, after prewhitening, with the band "
+                                 "expected if the series were unrelated.")
+    fig3 = plot_crossings_vs_searches(r, lag=r.peak_lag, title=f"Crossings against '{lab}' searches "
+                                      f"{r.peak_lag} {r.frequency}(s) earlier", crossings_unit="people per period",
+                                      source="Google Trends; " + study.crossings.name, illustrative=illustrative)
+    exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
+                         caption="Crossings against searches at the strongest lag.")
+    exhibits.save_table(lead_lag.tests(), "table3_lead-lag-tests",
+                        caption="Every test run (prewhitened cross-correlations, Granger both ways, lagged HAC "
+                                "regressions, nowcast), with p-values adjusted across all of them.")
+    display(fig2, fig3)
+    display(Markdown(r.summary().replace("\n", "  \n")))
+
+# %% [markdown]
+# ## What these data can and cannot support
+#
+# - With a few dozen crossing figures, any statistical link is fragile: one day can dominate, and the
+#   single jump of late September is shared by searches and crossings alike. We require 30 consecutive days
+#   before computing anything, and correct for the number of tests.
+# - "Granger-causes" would only mean "helps predict", never "causes".
+# - The searches could lead crossings (people look up routes before leaving) or follow them (people search
+#   after news of queues and closures, or after arriving); for Ukrainian refugees in 2022, online
+#   information-seeking rose *after* crossings. Both directions are tested when the data allow.
+#
+# ## Caveats
+#
+# - **Searching is not leaving.** Searches show worry and information-seeking, not departures.
+# - **Same day is not same cause.** The announcement moved both searches and border queues; two things that
+#   jump on the same day look correlated even if neither affects the other.
+# - **The index is a relative sample.** Google's values are a 0–100 index from a sample of searches, scaled
+#   per download; they are not numbers of people.
+# - **Google is about half of Russian search.** Yandex handles as much or more, with a different mix of
+#   users.
+# - **Crossing figures are few and partly cumulative.** They come from a handful of official statements,
+#   often "since 21 September" totals; daily values exist only where a source gave one day or where two
+#   cumulative statements with the same start could be subtracted. Entries include transit travellers and
+#   people who return.
+# - **Borders have their own story.** The Baltic states and Poland stopped Russian tourist-visa holders from
+#   19 September and Finland from 30 September; queues and draft offices at checkpoints changed crossings
+#   regardless of how many people wanted to leave.
+# - **Events overlap.** The referendum announcement (20 September), the address (21 September), the
+#   "referendums" (23–27 September) and the annexation (30 September) came within ten days; daily data
+#   cannot separate their effects.
