@@ -16,6 +16,7 @@ help:
 	@echo "make sync    - bring notebooks and their jupytext twins in sync"
 	@echo "make data    - rebuild derived files in data/ from data/raw/"
 	@echo "make lock    - re-resolve the pins in requirements.txt and environment.yml"
+	@echo "make bench   - run the benchmarks (report suite, then fetching) and print their tables"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,10 @@ data: $(STAMP)
 
 lock: $(STAMP)
 	$(BIN)/python tools/lock.py
+
+bench: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_fetch.py
 
 clean:
 	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache
