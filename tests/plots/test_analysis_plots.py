@@ -89,3 +89,16 @@ def test_searches_and_crossings_two_panels_no_twin_axes():
     fig = plot_searches_and_crossings(s, cr, events=ev, title="t", source="s", illustrative=True)
     assert len(fig.axes) == 2  # stacked panels, never a twin y-axis
     assert "address" in _texts(fig) and "ILLUSTRATIVE" in _texts(fig)
+
+
+def test_robustness_figure(studies):
+    from tests.analysis.conftest import simulate_daily
+    from trendlib.analysis.robustness import sensitivity
+    from trendlib.plots.eventstudy import plot_robustness
+
+    s = simulate_daily(seed=1, step_at=100, fold=3.0)
+    frame = sensitivity(s, s.index[100], query="q").to_frame()
+    fig = plot_robustness(frame, title="The rise holds", source="simulated", labels={"q": "Q"}, illustrative=True)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_yticklabels()] == ["Q"]
+    assert "ILLUSTRATIVE" in _texts(fig)

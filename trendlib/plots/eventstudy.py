@@ -11,7 +11,7 @@ import numpy as np
 
 from trendlib.plots.style import COLUMN_WIDTH_IN, EVENT_COLOR, PALETTE, apply_style, finish
 
-__all__ = ["plot_event_study", "plot_fold_increases", "event_key"]
+__all__ = ["plot_event_study", "plot_fold_increases", "plot_robustness", "event_key", "wrap_title"]
 
 _EST_COLOR = "#e6eef7"
 _EVT_COLOR = "#fbe3c2"
@@ -183,4 +183,50 @@ def plot_fold_increases(studies, *, title: str, source: str, illustrative: bool 
                 "usual level was too low for a ratio, read as 'at least'.")
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit, note) if x))
+    return fig
+
+
+def plot_robustness(sensitivity_frame, *, title: str, source: str, samples_frame=None, labels=None,
+                    illustrative: bool = False, note: str = ""):
+    """Fold increase of each query under every robustness variant (and per Google sample).
+
+    ``sensitivity_frame`` is the concatenation of
+    :meth:`~trendlib.analysis.robustness.SensitivityResult.to_frame` (``query, variant,
+    status, fold_increase, ...``); the first variant of each query is the main
+    specification (large dark marker). ``samples_frame`` (optional) is the concatenation of
+    :meth:`~trendlib.analysis.event_study.SampleSpread.to_frame` (one fold per sample,
+    orange ticks). Log "x normal" axis; 1x = no change.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    labels = labels or {}
+    ok = sensitivity_frame[sensitivity_frame["status"] == "ok"]
+    queries = list(dict.fromkeys(sensitivity_frame["query"]))
+    with apply_style():
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 0.45 * len(queries) + 1.5), layout="constrained")
+        ax = fig.subplots()
+        for row, q in enumerate(queries):
+            part = ok[ok["query"] == q]
+            if part.empty:
+                continue
+            main = sensitivity_frame[sensitivity_frame["query"] == q].iloc[0]
+            ax.plot(part["fold_increase"], [row] * len(part), "o", color="#9ecae1", ms=5,
+                    label="other windows / offsets" if row == 0 else None)
+            if main["status"] == "ok":
+                ax.plot([main["fold_increase"]], [row], "o", color=PALETTE[0], ms=8,
+                        label="main specification" if row == 0 else None)
+            if samples_frame is not None and len(samples_frame):
+                sp = samples_frame[samples_frame["query"] == q]
+                ax.plot(sp["fold_increase"], [row + 0.22] * len(sp), "|", color=PALETTE[1], ms=8,
+                        label="one Google sample" if row == 0 else None)
+        ax.set_yticks(range(len(queries)), [labels.get(q, q) for q in queries])
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(_times_formatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.axvline(1.0, color="#666666", linewidth=0.8)
+        ax.set_xlabel("search interest as a multiple of normal (log scale)")
+        ax.legend(loc="lower right", fontsize=7.5)
+        finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative, note=note)
     return fig
