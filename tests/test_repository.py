@@ -20,7 +20,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
 def test_there_are_numbered_verb_object_notebooks():
     assert NOTEBOOKS, "no notebooks found"
     for nb in NOTEBOOKS:
-        assert re.fullmatch(r"\d{2}[a-z]?-[a-z]+(-[a-z0-9]+)+\.ipynb", nb.name), nb.name
+        assert re.fullmatch(r"\d{2}[a-z]?-[a-z0-9]+(-[a-z0-9]+)*\.ipynb", nb.name), nb.name
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
