@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from trendlib.cli import positive_int
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -21,11 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--studies-dir", default="studies", metavar="DIR",
                    help="where --all looks for *.yaml (default: studies)")
     p.add_argument("--out", default="outputs", metavar="DIR", help="output root (default: outputs)")
-    p.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="studies rendered in parallel (default: the number of cores)")
     p.add_argument("--notebooks", default=None, metavar="DIR",
                    help="notebooks folder (default: the checkout's notebooks/)")
-    p.add_argument("--timeout", type=_positive_int, default=600, metavar="SECONDS",
+    p.add_argument("--timeout", type=positive_int, default=600, metavar="SECONDS",
                    help="longest a single cell may run (default: 600)")
     p.add_argument("--force", action="store_true",
                    help="re-execute every notebook (default: reuse a notebook's outputs when none of its "
@@ -35,16 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address for --executor dask, e.g. tcp://127.0.0.1:8786")
     p.set_defaults(handler=run)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from trendlib.cli import positive_int
+
 _MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
 
 
@@ -29,16 +31,6 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
     return value
 
 
@@ -56,10 +48,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="Google property ('' = web search, the default)")
     p.add_argument("--anchor", default=None, metavar="TERM",
                    help="with more than 5 terms: the term shared by every batch (default: chosen by a probe pull)")
-    p.add_argument("--samples", type=_positive_int, default=1, metavar="N",
+    p.add_argument("--samples", type=positive_int, default=1, metavar="N",
                    help="Google samples to average: pulls on N different (real) days; each run on a new day "
                         "adds one until N are cached (default 1)")
-    p.add_argument("--overlap-days", type=_positive_int, default=None, metavar="DAYS",
+    p.add_argument("--overlap-days", type=positive_int, default=None, metavar="DAYS",
                    help="minimum overlap of daily windows (default 90)")
     p.add_argument("--min-interval", type=_seconds, default=None, metavar="SECONDS",
                    help="seconds between requests (default TRENDLIB_MIN_INTERVAL or 5)")
