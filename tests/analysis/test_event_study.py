@@ -49,7 +49,7 @@ def test_placebo_test_flags_a_real_step(daily):
 
 def test_placebo_says_too_few_instead_of_a_number(daily):
     s = daily(seed=1, n=70)
-    res = placebo_test(s, s.index[55])
+    res = placebo_test(s, s.index[45])
     assert res.status == "too_few" and math.isnan(res.placebo_p)
     assert "placebo" in res.summary()
 

@@ -436,9 +436,8 @@ def placebo_test(series: pd.Series, event_date, *, frequency: str | None = None,
                  query: str | None = None) -> PlaceboResult:
     """Repeat the event study at every usable non-event date before ``event_date``.
 
-    Placebo dates are the periods whose whole event window ends before the real
-    estimation window ends (so no placebo window touches the anticipation gap or the
-    event) and whose estimation window has at least ``min_estimation`` observed periods.
+    Placebo dates are the periods whose fold window ends before the real estimation
+    window ends (so no placebo window touches the anticipation gap or the event) and whose estimation window has at least ``min_estimation`` observed periods.
     Windows are in periods of the series (days or weeks), as in :func:`event_study`.
     If more than ``max_placebos`` dates qualify, an evenly spaced subset is used.
     """
@@ -449,6 +448,9 @@ def placebo_test(series: pd.Series, event_date, *, frequency: str | None = None,
     q = query if query is not None else (str(s.name) if s.name is not None else "series")
     real = _fit(s, t0, frequency=freq, offset=offset, alpha=alpha, est=est, evt=evt, fold=fold,
                 low_baseline=0.0, min_estimation=min_estimation, diagnostics=False)
+    # the placebo statistic only uses the fold window: placebo event windows end with it, which
+    # lets more dates fit before the real event in short series
+    evt = (evt[0], fold[1])
     last = t0 + est[1] - evt[1]
     need = min_estimation if min_estimation is not None else MIN_ESTIMATION[freq]
     first = max(need - 1 - est[1], 0)
