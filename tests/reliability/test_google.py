@@ -1,0 +1,242 @@
+"""Google side of the matrix: the real CLI against the loopback fake Google with injected faults.
+
+Each case starts from an earlier, finished fetch (its cache entries and output files), runs
+``trendlib fetch`` in a subprocess while the fake misbehaves, and checks: the exit status, that
+the message names the problem, that every earlier file is byte-identical, that no partial output
+was written and every cache entry is whole; then (refusals) that rerunning the same command
+resumes without asking again for what was already fetched and gives exactly the series of an
+uninterrupted run, or (recoveries) that the fetch succeeded with that series.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import trendlib
+from trendlib.trends.cache import TrendsCache
+from trendlib.trends.client import TrendsClient
+from trendlib.trends.fetch import fetch_trends
+from trendlib.trends.plan import make_plan
+
+from .conftest import cli, multiline_timeframes, snapshot
+
+pytestmark = pytest.mark.matrix("google")
+
+SHORT = dict(terms=["alpha", "beta"], geo="RU", start="2022-01-01", end="2022-06-30", resolution="auto")
+LONG = dict(terms=["alpha", "beta"], geo="RU", start="2021-01-01", end="2022-12-31", resolution="day")
+
+
+def _args(span: dict) -> list[str]:
+    return [*span["terms"], "--geo", span["geo"], "--start", span["start"], "--end", span["end"],
+            "--resolution", span["resolution"]]
+
+
+def _plan(span: dict):
+    return make_plan(span["terms"], geo=span["geo"], start=span["start"], end=span["end"],
+                     resolution=span["resolution"])
+
+
+@pytest.fixture(scope="module")
+def reference(_fake_server, tmp_path_factory):
+    """The series of an uninterrupted fetch of each span (same fake, same fetch day), by span name."""
+    folder = tmp_path_factory.mktemp("reference")
+    out = {}
+    for name, span in (("short", SHORT), ("long", LONG)):
+        terms = span["terms"]
+        kw = {k: v for k, v in span.items() if k != "terms"}
+        fetch_trends(terms, **kw, cache_dir=folder / "cache", out=folder / f"{name}.csv",
+                     client=TrendsClient(base_url=_fake_server.url, min_interval=0, backoff=0.001))
+        out[name] = trendlib.load_trends(folder / f"{name}.csv").drop(columns="source")
+    _fake_server.reset_log()
+    return out
+
+
+class World:
+    """An earlier finished fetch: its cache folder and output folder, and their checksums."""
+
+    def __init__(self, root: Path, fake):
+        self.cache, self.outdir = root / "cache", root / "out"
+        fetch_trends(["gamma"], geo="RU", start="2021-07-01", end="2021-12-31", cache_dir=self.cache,
+                     out=self.outdir / "earlier.csv",
+                     client=TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001))
+        fake.reset_log()
+        self.before = snapshot(self.cache, self.outdir)
+        self.target = self.outdir / "new.csv"
+
+    def fetch(self, span: dict, *extra: str, url: str, timeout: float = 120):
+        return cli("fetch", *_args(span), "--out", str(self.target), "--cache-dir", str(self.cache),
+                   "--min-interval", "0", "--backoff", "0.001", *extra, url=url, timeout=timeout)
+
+    def whole_entries(self) -> bool:
+        cache = TrendsCache(self.cache)
+        metas = [p for p in self.cache.rglob("*.json") if p.name != "request.json" and "rejected" not in p.name]
+        return all(cache.get(p.parent.name, p.name[:-5]) is not None for p in metas)
+
+    def cached_timeframes(self, span: dict) -> set[str]:
+        cache = TrendsCache(self.cache)
+        return {r.timeframe for r in _plan(span).requests if cache.samples(r.key())}
+
+
+@pytest.fixture
+def world(tmp_path, fake) -> World:
+    return World(tmp_path, fake)
+
+
+def _inject_after(fake, n_ok: int, kind: str, **kw) -> threading.Event:
+    """Inject a fault once the fake has answered ``n_ok`` interest-over-time requests (mid-fetch)."""
+    stop = threading.Event()
+    if n_ok == 0:
+        fake.inject(kind, **kw)
+        return stop
+
+    def watch():
+        while not stop.is_set():
+            if len(multiline_timeframes(fake.log)) >= n_ok:
+                fake.inject(kind, **kw)
+                return
+            time.sleep(0.003)
+
+    threading.Thread(target=watch, daemon=True).start()
+    return stop
+
+
+def _same_series(path: Path, expected: pd.DataFrame) -> None:
+    got = trendlib.load_trends(path).drop(columns="source")
+    pd.testing.assert_frame_equal(got, expected, check_like=True)
+
+
+# id, fault, inject options, span, answered before the fault, exit code, words the message must contain
+REFUSED = [
+    ("429 storm outlasting every retry", "429", dict(duration=120), "short", 0, 3,
+     ["HTTP 429", "rate-limiting"]),
+    ("429 storm mid-fetch", "429", dict(duration=120), "long", 2, 3,
+     ["HTTP 429", "2 request(s) done and cached"]),
+    ("Google's quota page", "quota", dict(endpoint="explore", count=100), "short", 0, 3, ["quota"]),
+    ("500s mid-fetch", "500", dict(endpoint="multiline", count=100), "long", 2, 3,
+     ["HTTP 500", "2 request(s) done and cached"]),
+    ("400 for the request", "400", dict(endpoint="explore", count=1), "short", 0, 2, ["400 Bad Request"]),
+    ("response cut in the middle", "cut", dict(endpoint="multiline", count=100), "long", 1, 3,
+     ["cut connection", "1 request(s) done and cached"]),
+    ("explore response cut", "cut", dict(endpoint="explore", count=100), "short", 0, 3, ["cut connection"]),
+    ("invalid JSON body", "invalid_json", dict(endpoint="multiline", count=100), "short", 0, 3,
+     ["not valid JSON"]),
+    ("invalid JSON explore body", "invalid_json", dict(endpoint="explore", count=100), "short", 0, 3,
+     ["not valid JSON", "explore"]),
+    ("missing Content-Type", "no_content_type", dict(endpoint="multiline", count=100), "short", 0, 3,
+     ["without Content-Type"]),
+    ("unexpected resolution", "wrong_resolution", dict(endpoint="explore", count=1), "short", 0, 3,
+     ["'week' resolution", "expects 'day'", "set aside"]),
+    ("empty timeline mid-fetch", "empty_timeline", dict(endpoint="multiline", count=1), "long", 3, 3,
+     ["empty timeline", "3 request(s) done and cached"]),
+]
+
+
+@pytest.mark.parametrize("name, kind, options, span_name, n_ok, code, words", REFUSED, ids=[c[0] for c in REFUSED])
+def test_fault_is_refused_clearly_and_a_rerun_resumes(name, kind, options, span_name, n_ok, code, words, world,
+                                                      fake, reference, case):
+    span = SHORT if span_name == "short" else LONG
+    stop = _inject_after(fake, n_ok, kind, **options)
+    # a small interval leaves the watcher time to inject between two requests
+    proc = world.fetch(span, "--min-interval", "0.08" if n_ok else "0", url=fake.url)
+    stop.set()
+    assert fake.count(status=200, endpoint="multiline") >= n_ok
+    case.refused_cli(proc, code=code, words=words + ["rerun the same command to resume"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists(), "a partial output was written"
+    assert world.whole_entries(), "a corrupt cache entry"
+    done = world.cached_timeframes(span)
+    assert len(done) == n_ok
+    # rerun once Google behaves: only what is missing is asked, and the series is the uninterrupted one
+    fake.clear_faults()
+    fake.reset_log()
+    again = world.fetch(span, url=fake.url)
+    assert again.returncode == 0, again.stderr
+    asked = multiline_timeframes(fake.log)
+    assert not set(asked) & done, f"finished request(s) sent again: {set(asked) & done}"
+    assert sorted(asked) == sorted(r.timeframe for r in _plan(span).requests if r.timeframe not in done)
+    _same_series(world.target, reference[span_name])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+
+
+# id, fault, inject options, extra CLI options
+RECOVERED = [
+    ("429 storm then recovery", "429", dict(duration=0.8), ["--backoff", "0.25"]),
+    ("429 on the cookie request", "429", dict(endpoint="cookie", count=1), []),
+    ("429 on every cookie request", "429", dict(endpoint="cookie", count=1000), []),
+    ("two 500s then recovery", "500", dict(endpoint="multiline", count=2), []),
+    ("one cut response then recovery", "cut", dict(endpoint="multiline", count=1), []),
+    ("one invalid JSON body then recovery", "invalid_json", dict(endpoint="multiline", count=1), []),
+    ("one missing Content-Type then recovery", "no_content_type", dict(endpoint="multiline", count=1), []),
+]
+
+
+@pytest.mark.parametrize("name, kind, options, extra", RECOVERED, ids=[c[0] for c in RECOVERED])
+def test_transient_fault_is_retried_and_the_series_is_complete(name, kind, options, extra, world, fake,
+                                                               reference, case):
+    fake.inject(kind, **options)
+    proc = world.fetch(SHORT, *extra, url=fake.url)
+    assert proc.returncode == 0, proc.stderr
+    faulty = [r for r in fake.log if r.fault == kind]
+    assert faulty, "the fault was never hit"
+    _same_series(world.target, reference["short"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert world.whole_entries()
+    case.recovered(f"{len(faulty)} faulty answer(s) retried")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+TRENDS_OWNER = ("trendlib/trends belongs to a colleague finishing it; fixed after 10:50 UTC if they are done")
+
+
+@pytest.mark.xfail(strict=True, reason="the message says 'a failed or cut connection (ConnectionError)' without the "
+                                       "server or 'refused'. " + TRENDS_OWNER)
+def test_connection_refused_names_the_server(world, case):
+    port = _free_port()
+    proc = world.fetch(SHORT, url=f"http://127.0.0.1:{port}/trends")
+    case.refused_cli(proc, code=3, words=[f"127.0.0.1:{port}", "refused", "rerun the same command to resume"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="trendlib fetch has no --timeout (the client's 60 s read timeout, 5 "
+                                       "attempts: minutes before a hang is reported). " + TRENDS_OWNER)
+def test_hang_longer_than_the_timeout_cli(world, fake, case):
+    fake.inject("hang", endpoint="multiline", count=100, seconds=3)
+    t0 = time.monotonic()
+    proc = world.fetch(SHORT, "--timeout", "0.5", url=fake.url, timeout=60)
+    assert time.monotonic() - t0 < 30
+    case.refused_cli(proc, code=3, words=["within the timeout", "rerun the same command to resume"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists()
+
+
+def test_hang_longer_than_the_timeout_api(world, fake, case):
+    from trendlib.trends.errors import ServerError
+    fake.inject("hang", endpoint="multiline", count=100, seconds=2)
+    client = TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001, timeout=(0.3, 0.3), max_attempts=2)
+    span = {k: v for k, v in SHORT.items() if k != "terms"}
+    with pytest.raises(ServerError) as info:
+        fetch_trends(SHORT["terms"], **span, cache_dir=world.cache, out=world.target, client=client)
+    case.refused_api(info.value, code=3, words=["no answer within the timeout", "after 2 attempt(s)"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists()
+
+
+def test_one_hang_is_retried_api(world, fake, reference, case):
+    fake.inject("hang", endpoint="multiline", count=1, seconds=2)
+    client = TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001, timeout=(0.3, 0.3), max_attempts=3)
+    span = {k: v for k, v in SHORT.items() if k != "terms"}
+    fetch_trends(SHORT["terms"], **span, cache_dir=world.cache, out=world.target, client=client)
+    _same_series(world.target, reference["short"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    case.recovered("one hung answer timed out and was retried")
