@@ -41,3 +41,12 @@ def test_sample_check_can_fail(daily):
     assert v.loc[0, "check_Google_samples"] == "fail"
     assert v.loc[0, "verdict"].startswith("holds in some checks")
     assert v.loc[0, "check_placebo_dates"] == "not run"
+
+
+def test_few_placebo_dates_pass_only_when_the_event_beats_all(daily):
+    s = daily(seed=5, n=75, step_at=51, fold=3.0)
+    ev = s.index[51]
+    pl = placebo_test(s, ev)
+    assert pl.status == "ok" and 1 / (pl.n_placebos + 1) > 0.05
+    v = verdicts([sensitivity(s, ev, query="q")], placebos={"q": pl})
+    assert v.loc[0, "check_placebo_dates"] == "pass" and "only" in v.loc[0, "placebo_note"]

@@ -126,7 +126,10 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
         re-estimates; ``fold_min``/``fold_max`` are point estimates across samples).
     labels : query -> label.
 
-    The verdict is "holds" when every check that could be run passes, "holds in some
+    The placebo check passes when placebo p <= ``placebo_alpha``, or, when there are too
+    few placebo dates for that to be possible, when the event is more unusual than every
+    placebo date (``placebo_note`` says so). The verdict is "holds" when every check that
+    could be run passes, "holds in some
     checks" when the main result is a rise but a check fails, "no clear rise" when the
     main interval includes 1. Checks not run (too few placebo dates, one sample) are
     reported as "not run" and do not count either way.
@@ -152,7 +155,12 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
             row["placebo_p"] = math.nan
         else:
             row["placebo_p"] = pl.placebo_p
-            checks["placebo dates"] = "pass" if pl.placebo_p <= placebo_alpha else "fail"
+            # with n placebo dates the smallest possible placebo p is 1 / (n + 1); when that is above
+            # placebo_alpha, beating every placebo date is the most the check can show
+            floor = 1 / (pl.n_placebos + 1)
+            checks["placebo dates"] = "pass" if pl.placebo_p <= max(placebo_alpha, floor) else "fail"
+            row["placebo_note"] = (f"only {pl.n_placebos} placebo dates: the event beating all of them is the "
+                                   f"strongest result possible (p = {floor:.2f})" if floor > placebo_alpha else "")
         sp = spreads.get(s.query)
         if sp is None or sp.status != "ok":
             checks["Google samples"] = "not run"
