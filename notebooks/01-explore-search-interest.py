@@ -113,12 +113,12 @@ fig = plot_search_interest(
     source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}",
     illustrative=illustrative,
 )
-exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
-                     caption="Search interest per query (own 0-100 scale per panel) with the study's events marked.")
+png = exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
+                           caption="Search interest per query (own 0-100 scale per panel) with the study's events marked.")
 exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value_high", "n_samples",
                             "is_partial", "resolution", "source"]],
                     "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
-show(fig)
+show(png)
 
 # %% [markdown]
 # ## Figures published at the time

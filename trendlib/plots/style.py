@@ -70,14 +70,25 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
 
 
 def show(fig, *, dpi: int = 110) -> None:
-    """Display ``fig`` in a notebook as an embedded PNG (works for bare Figures, without pyplot).
+    """Display a figure in a notebook as an embedded PNG (works for bare Figures, without pyplot).
 
-    trendlib builds figures as :class:`matplotlib.figure.Figure` objects, not through
-    pyplot, so nothing is drawn twice and no global figure state is kept; this puts
-    the picture in the cell's output, where the HTML pages embed it.
+    ``fig`` is a :class:`matplotlib.figure.Figure`, or the path of a PNG already saved
+    (e.g. the one :meth:`trendlib.Exhibits.save_figure` returns), which avoids drawing the
+    figure again. trendlib builds figures as bare Figure objects, not through pyplot, so
+    nothing is drawn twice and no global figure state is kept; this puts the picture in the
+    cell's output, where the HTML pages embed it.
     """
     from IPython.display import Image, display
 
+    if isinstance(fig, (str, bytes)) or hasattr(fig, "__fspath__"):
+        from PIL import Image as PILImage
+
+        with PILImage.open(fig) as im:
+            width_px, _ = im.size
+            file_dpi = (im.info.get("dpi") or (150, 150))[0]
+        # show at its physical size at `dpi`, however finely it was saved
+        display(Image(filename=str(fig), width=int(round(width_px * dpi / float(file_dpi)))))
+        return
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     display(Image(data=buf.getvalue()))
