@@ -102,6 +102,9 @@ if has_crossings:
                      "correction": lead_lag.correction, "min_points": 30,
                      "longest_run_days": int(best_run["longest_run_days"]) if best_run is not None else 0,
                      "longest_run_series": best_run["series"] if best_run is not None else "",
+                     "crossings_rows": derived.n_rows, "derived_values": len(derived.periods),
+                     "single_days_in_period": len(daily), "n_series": len(overview),
+                     "rows_not_period_totals": len(derived.left_out),
                      "pairs": pairs.drop(columns=["reason"]).to_dict("records")}
     exhibits.record("searches_vs_crossings", result_record)
     if tested.empty:

@@ -160,6 +160,8 @@ notes = sorted(set(verdict.get("placebo_note", pd.Series(dtype=str)).dropna()) -
 if notes:
     display(Markdown("Placebo check: " + "; ".join(notes) + "."))
 n_hold = int((verdict["verdict"] == "holds").sum())
+exhibits.record("robustness_summary", {"n_queries": len(verdict), "n_hold": n_hold,
+                                       "variants": [v.name for v in variants]})
 display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.**"))
 
 # %%
