@@ -11,6 +11,7 @@ Exit codes: 0 success; 1 the work ran but something failed (a notebook raised);
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import sys
@@ -61,9 +62,27 @@ def main(argv: list[str] | None = None) -> int:
     except TrendlibError as exc:
         print(f"trendlib {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system refused (permissions, full disk, a path that is a folder, ...)
+        print(f"trendlib {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 3 if exc.errno in _OUTSIDE_ERRNOS else 2
     except KeyboardInterrupt:
         print(f"trendlib {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+_OUTSIDE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}
+
+
+def _os_error(exc: OSError) -> str:
+    """A one-line message for a file-system error: what failed, on which path, and what to check."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    paths = " -> ".join(repr(str(p)) for p in (exc.filename, exc.filename2) if p)
+    where = f" ({paths})" if paths else ""
+    hint = {errno.ENOSPC: "free some space and rerun", errno.EDQUOT: "free some space and rerun",
+            errno.EACCES: "check the folder's permissions, or write elsewhere",
+            errno.EPERM: "check the folder's permissions, or write elsewhere",
+            errno.EROFS: "the file system is read-only; write elsewhere"}.get(exc.errno, "check the path and rerun")
+    return f"{what}{where}; {hint}"
 
 
 if __name__ == "__main__":  # pragma: no cover
