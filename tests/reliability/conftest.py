@@ -20,9 +20,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
+import trendlib
 from tests.reliability.matrix import CATEGORIES, RESULTS_ENV
+from trendlib.trends.cache import TrendsCache
+from trendlib.trends.client import TrendsClient
+from trendlib.trends.fetch import fetch_trends
+from trendlib.trends.plan import make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2023, 3, 1)
@@ -170,3 +176,74 @@ def cli(*args: str, url: str | None = None, cwd: Path | None = None, timeout: fl
 def multiline_timeframes(log) -> list[str]:
     """Timeframes of the interest-over-time requests the fake answered with 200."""
     return [json.loads(r.params["req"])["time"] for r in log if r.endpoint == "multiline" and r.status == 200]
+
+
+# ---------------------------------------------------------------- an earlier fetch to protect
+SHORT = dict(terms=["alpha", "beta"], geo="RU", start="2022-01-01", end="2022-06-30", resolution="auto")
+LONG = dict(terms=["alpha", "beta"], geo="RU", start="2021-01-01", end="2022-12-31", resolution="day")
+
+
+def _args(span: dict) -> list[str]:
+    return [*span["terms"], "--geo", span["geo"], "--start", span["start"], "--end", span["end"],
+            "--resolution", span["resolution"]]
+
+
+def plan_of(span: dict):
+    return make_plan(span["terms"], geo=span["geo"], start=span["start"], end=span["end"],
+                     resolution=span["resolution"])
+
+
+@pytest.fixture(scope="module")
+def reference(_fake_server, tmp_path_factory):
+    """The series of an uninterrupted fetch of each span (same fake, same fetch day), by span name."""
+    folder = tmp_path_factory.mktemp("reference")
+    out = {}
+    for name, span in (("short", SHORT), ("long", LONG)):
+        terms = span["terms"]
+        kw = {k: v for k, v in span.items() if k != "terms"}
+        fetch_trends(terms, **kw, cache_dir=folder / "cache", out=folder / f"{name}.csv",
+                     client=TrendsClient(base_url=_fake_server.url, min_interval=0, backoff=0.001))
+        out[name] = trendlib.load_trends(folder / f"{name}.csv").drop(columns="source")
+    _fake_server.reset_log()
+    return out
+
+
+class World:
+    """An earlier finished fetch: its cache folder and output folder, and their checksums."""
+
+    def __init__(self, root: Path, fake):
+        self.cache, self.outdir = root / "cache", root / "out"
+        fetch_trends(["gamma"], geo="RU", start="2021-07-01", end="2021-12-31", cache_dir=self.cache,
+                     out=self.outdir / "earlier.csv",
+                     client=TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001))
+        fake.reset_log()
+        self.before = snapshot(self.cache, self.outdir)
+        self.target = self.outdir / "new.csv"
+
+    def fetch_args(self, span: dict, *extra: str) -> list[str]:
+        return ["fetch", *_args(span), "--out", str(self.target), "--cache-dir", str(self.cache),
+                "--min-interval", "0", "--backoff", "0.001", *extra]
+
+    def fetch(self, span: dict, *extra: str, url: str, timeout: float = 120, **popen: Any):
+        return cli(*self.fetch_args(span, *extra), url=url, timeout=timeout, **popen)
+
+    def whole_entries(self) -> bool:
+        cache = TrendsCache(self.cache)
+        metas = [p for p in self.cache.rglob("*.json") if p.name != "request.json" and "rejected" not in p.name]
+        return all(cache.get(p.parent.name, p.name[:-5]) is not None for p in metas)
+
+    def cached_timeframes(self, span: dict) -> set[str]:
+        cache = TrendsCache(self.cache)
+        return {r.timeframe for r in plan_of(span).requests if cache.samples(r.key())}
+
+
+@pytest.fixture
+def world(tmp_path, fake) -> World:
+    return World(tmp_path, fake)
+
+
+def same_series(path: Path, expected: pd.DataFrame) -> None:
+    got = trendlib.load_trends(path).drop(columns="source")
+    pd.testing.assert_frame_equal(got, expected, check_like=True)
+
+

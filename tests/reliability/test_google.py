@@ -12,80 +12,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
-import trendlib
-from trendlib.trends.cache import TrendsCache
 from trendlib.trends.client import TrendsClient
 from trendlib.trends.fetch import fetch_trends
-from trendlib.trends.plan import make_plan
 
-from .conftest import cli, multiline_timeframes, snapshot
+from .conftest import LONG, SHORT, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("google")
-
-SHORT = dict(terms=["alpha", "beta"], geo="RU", start="2022-01-01", end="2022-06-30", resolution="auto")
-LONG = dict(terms=["alpha", "beta"], geo="RU", start="2021-01-01", end="2022-12-31", resolution="day")
-
-
-def _args(span: dict) -> list[str]:
-    return [*span["terms"], "--geo", span["geo"], "--start", span["start"], "--end", span["end"],
-            "--resolution", span["resolution"]]
-
-
-def _plan(span: dict):
-    return make_plan(span["terms"], geo=span["geo"], start=span["start"], end=span["end"],
-                     resolution=span["resolution"])
-
-
-@pytest.fixture(scope="module")
-def reference(_fake_server, tmp_path_factory):
-    """The series of an uninterrupted fetch of each span (same fake, same fetch day), by span name."""
-    folder = tmp_path_factory.mktemp("reference")
-    out = {}
-    for name, span in (("short", SHORT), ("long", LONG)):
-        terms = span["terms"]
-        kw = {k: v for k, v in span.items() if k != "terms"}
-        fetch_trends(terms, **kw, cache_dir=folder / "cache", out=folder / f"{name}.csv",
-                     client=TrendsClient(base_url=_fake_server.url, min_interval=0, backoff=0.001))
-        out[name] = trendlib.load_trends(folder / f"{name}.csv").drop(columns="source")
-    _fake_server.reset_log()
-    return out
-
-
-class World:
-    """An earlier finished fetch: its cache folder and output folder, and their checksums."""
-
-    def __init__(self, root: Path, fake):
-        self.cache, self.outdir = root / "cache", root / "out"
-        fetch_trends(["gamma"], geo="RU", start="2021-07-01", end="2021-12-31", cache_dir=self.cache,
-                     out=self.outdir / "earlier.csv",
-                     client=TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001))
-        fake.reset_log()
-        self.before = snapshot(self.cache, self.outdir)
-        self.target = self.outdir / "new.csv"
-
-    def fetch(self, span: dict, *extra: str, url: str, timeout: float = 120):
-        return cli("fetch", *_args(span), "--out", str(self.target), "--cache-dir", str(self.cache),
-                   "--min-interval", "0", "--backoff", "0.001", *extra, url=url, timeout=timeout)
-
-    def whole_entries(self) -> bool:
-        cache = TrendsCache(self.cache)
-        metas = [p for p in self.cache.rglob("*.json") if p.name != "request.json" and "rejected" not in p.name]
-        return all(cache.get(p.parent.name, p.name[:-5]) is not None for p in metas)
-
-    def cached_timeframes(self, span: dict) -> set[str]:
-        cache = TrendsCache(self.cache)
-        return {r.timeframe for r in _plan(span).requests if cache.samples(r.key())}
-
-
-@pytest.fixture
-def world(tmp_path, fake) -> World:
-    return World(tmp_path, fake)
-
 
 def _inject_after(fake, n_ok: int, kind: str, **kw) -> threading.Event:
     """Inject a fault once the fake has answered ``n_ok`` interest-over-time requests (mid-fetch)."""
@@ -103,11 +38,6 @@ def _inject_after(fake, n_ok: int, kind: str, **kw) -> threading.Event:
 
     threading.Thread(target=watch, daemon=True).start()
     return stop
-
-
-def _same_series(path: Path, expected: pd.DataFrame) -> None:
-    got = trendlib.load_trends(path).drop(columns="source")
-    pd.testing.assert_frame_equal(got, expected, check_like=True)
 
 
 # id, fault, inject options, span, answered before the fault, exit code, words the message must contain
@@ -158,8 +88,8 @@ def test_fault_is_refused_clearly_and_a_rerun_resumes(name, kind, options, span_
     assert again.returncode == 0, again.stderr
     asked = multiline_timeframes(fake.log)
     assert not set(asked) & done, f"finished request(s) sent again: {set(asked) & done}"
-    assert sorted(asked) == sorted(r.timeframe for r in _plan(span).requests if r.timeframe not in done)
-    _same_series(world.target, reference[span_name])
+    assert sorted(asked) == sorted(r.timeframe for r in plan_of(span).requests if r.timeframe not in done)
+    same_series(world.target, reference[span_name])
     case.intact(world.before, snapshot(world.cache, world.outdir))
 
 
@@ -183,7 +113,7 @@ def test_transient_fault_is_retried_and_the_series_is_complete(name, kind, optio
     assert proc.returncode == 0, proc.stderr
     faulty = [r for r in fake.log if r.fault == kind]
     assert faulty, "the fault was never hit"
-    _same_series(world.target, reference["short"])
+    same_series(world.target, reference["short"])
     case.intact(world.before, snapshot(world.cache, world.outdir))
     assert world.whole_entries()
     case.recovered(f"{len(faulty)} faulty answer(s) retried")
@@ -237,6 +167,6 @@ def test_one_hang_is_retried_api(world, fake, reference, case):
     client = TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001, timeout=(0.3, 0.3), max_attempts=3)
     span = {k: v for k, v in SHORT.items() if k != "terms"}
     fetch_trends(SHORT["terms"], **span, cache_dir=world.cache, out=world.target, client=client)
-    _same_series(world.target, reference["short"])
+    same_series(world.target, reference["short"])
     case.intact(world.before, snapshot(world.cache, world.outdir))
     case.recovered("one hung answer timed out and was retried")

@@ -1,0 +1,161 @@
+"""Process side of the matrix: SIGKILL at random points and resume, two fetches at once, a
+read-only output folder and a full disk. Earlier files must survive byte for byte, no cache
+entry may be corrupt, no finished request may be sent again, and the final series must equal an
+uninterrupted run."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from trendlib.trends.client import TrendsClient
+from trendlib.trends.fetch import fetch_trends
+
+from ._faults import full_disk
+from .conftest import LONG, SHORT, cli, cli_env, multiline_timeframes, plan_of, same_series, snapshot
+
+pytestmark = pytest.mark.matrix("process")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sigkill_at_random_points_then_resume(seed, world, fake, reference, case):
+    rng = random.Random(seed)
+    plan = plan_of(LONG)
+    kills = 0
+    for _ in range(3):
+        cached = world.cached_timeframes(LONG)
+        if len(cached) == plan.n_requests:
+            break
+        fake.reset_log()
+        args = world.fetch_args(LONG, "--min-interval", "0.1")
+        with subprocess.Popen([sys.executable, "-m", "trendlib", *args], env=cli_env(fake.url),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+            time.sleep(rng.uniform(0.3, 1.6))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=20)
+        kills += proc.returncode == -signal.SIGKILL
+        asked = set(multiline_timeframes(fake.log))
+        assert not asked & cached, f"finished request(s) sent again after a kill: {asked & cached}"
+        assert world.whole_entries(), "a corrupt cache entry after SIGKILL"
+        case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert kills >= 1
+    cached = world.cached_timeframes(LONG)
+    fake.reset_log()
+    proc = world.fetch(LONG, url=fake.url)
+    assert proc.returncode == 0, proc.stderr
+    asked = multiline_timeframes(fake.log)
+    assert not set(asked) & cached, "a finished request was sent again on resume"
+    assert sorted(asked) == sorted(r.timeframe for r in plan.requests if r.timeframe not in cached)
+    same_series(world.target, reference["long"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    case.recovered(f"{kills} SIGKILL(s), resumed")
+
+
+@pytest.mark.slow
+def test_two_fetches_of_the_same_request_at_once(world, fake, reference, case):
+    args = world.fetch_args(LONG, "--min-interval", "0.05")
+    procs = [subprocess.Popen([sys.executable, "-m", "trendlib", *args], env=cli_env(fake.url),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (_, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+    counts = Counter(multiline_timeframes(fake.log))
+    assert set(counts.values()) == {1}, f"a request sent twice: {counts}"
+    assert len(counts) == plan_of(LONG).n_requests
+    assert world.whole_entries()
+    same_series(world.target, reference["long"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    case.recovered("each request sent once; both exit 0")
+
+
+def _without_dac_override() -> None:
+    """Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set before exec: the CLI then
+    runs as root without the power to ignore file permissions, so chmod 555 means read-only."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _unprivileged() -> dict:
+    return {"preexec_fn": _without_dac_override} if os.geteuid() == 0 else {}
+
+
+@pytest.fixture
+def read_only(world):
+    os.chmod(world.outdir, 0o555)
+    yield world.outdir
+    os.chmod(world.outdir, 0o755)
+
+
+def test_read_only_output_folder_fetch(world, read_only, fake, reference, case):
+    proc = world.fetch(SHORT, url=fake.url, **_unprivileged())
+    case.refused_cli(proc, words=[str(world.outdir), "permission denied"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists()
+    # what was fetched is in the cache: writing elsewhere sends nothing again
+    fake.reset_log()
+    other = world.cache.parent / "elsewhere.csv"
+    ok = cli(*[a if a != str(world.target) else str(other) for a in world.fetch_args(SHORT)], url=fake.url)
+    assert ok.returncode == 0, ok.stderr
+    assert multiline_timeframes(fake.log) == []
+    same_series(other, reference["short"])
+
+
+def test_read_only_output_folder_report(world, read_only, case, tmp_path):
+    from tests.conftest import write_tiny_study
+    study = write_tiny_study(tmp_path / "study")
+    proc = cli("report", str(study), "--out", str(world.outdir), "--jobs", "1", **_unprivileged())
+    case.refused_cli(proc, code=2, words=[str(world.outdir), "not writable"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+
+
+def test_full_disk_while_writing_outputs_api(world, fake, case):
+    """ENOSPC while replacing an earlier output: the earlier file stays whole, nothing half-written
+    is left, and the fetched responses are cached (a rerun with space sends nothing)."""
+    from trendlib.errors import TrendlibError
+    span = {k: v for k, v in SHORT.items() if k != "terms"}
+    with full_disk(world.outdir), pytest.raises((OSError, TrendlibError)) as info:
+        fetch_trends(SHORT["terms"], **span, cache_dir=world.cache, out=world.outdir / "earlier.csv",
+                     client=TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001))
+    assert "No space left on device" in str(info.value)
+    case.handled = "refused"
+    case.detail = str(info.value)
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not [p for p in world.outdir.iterdir() if p.name.startswith(".")], "a temporary file was left"
+    assert world.whole_entries()
+    fake.reset_log()
+    fetch_trends(SHORT["terms"], **span, cache_dir=world.cache, out=world.target,
+                 client=TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001))
+    assert multiline_timeframes(fake.log) == []
+
+
+def test_full_disk_while_writing_outputs_cli(world, fake, case):
+    proc = subprocess.run([sys.executable, "-m", "tests.reliability._faults", str(world.outdir),
+                           *world.fetch_args(SHORT)], env=cli_env(fake.url), capture_output=True, text=True,
+                          timeout=120)
+    case.refused_cli(proc, code=3, words=["no space left on device"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert not world.target.exists()
+    assert world.whole_entries()
+
+
+def test_full_disk_in_the_cache_cli(world, fake, case):
+    """ENOSPC while caching a response: no half entry, earlier entries intact, clear message."""
+    key = plan_of(SHORT).requests[0].key()
+    (world.cache / key).mkdir()
+    proc = subprocess.run([sys.executable, "-m", "tests.reliability._faults", str(world.cache / key),
+                           *world.fetch_args(SHORT)], env=cli_env(fake.url), capture_output=True, text=True,
+                          timeout=120)
+    case.refused_cli(proc, code=3, words=["no space left on device"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    assert world.whole_entries() and not world.cached_timeframes(SHORT)
+    assert not world.target.exists()
