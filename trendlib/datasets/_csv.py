@@ -116,6 +116,8 @@ def parse_number(df: pd.DataFrame, col: str, *, file: str, allow_empty: bool = F
     fail_first(num.isna() & ~empty,
                lambda i: f"{what} {text.iloc[i]!r} is not a number (write digits only, e.g. 1200; "
                          "no thousands separators or words)", file=file, column=col)
+    fail_first(np.isinf(num.to_numpy()), lambda i: f"{what} {text.iloc[i]!r} is not a finite number",
+               file=file, column=col)
     if minimum is not None:
         fail_first(num < minimum, lambda i: f"{what} {text.iloc[i]} is negative" if minimum == 0 else
                    f"{what} {text.iloc[i]} is below {minimum}", file=file, column=col)

@@ -82,6 +82,8 @@ def load_trends(path: str | Path) -> pd.DataFrame:
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"value {df[col].iloc[i]!r} is not a number (use an empty cell for "
                             "missing data)", file=f, row=line_of(i), column=col)
+        fail_first(np.isinf(num.to_numpy(dtype=float)), lambda i: f"value {df[col].iloc[i]!r} is not a finite "
+                   "number", file=f, column=col)
         # the value itself is on Google's 0-100 scale; a band from calibration or stitching
         # uncertainty may reach above 100 (the peak's own uncertainty), never below 0
         outside = (num < 0) | ((num > 100) if col == "value" else False)
