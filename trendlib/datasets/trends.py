@@ -46,6 +46,7 @@ TRENDS_COLUMNS = ["date", "query", "geo", "value", "value_low", "value_high", "n
 SAMPLES_COLUMNS = ["date", "query", "geo", "sample", "fetched_on", "value", "below_one", "is_partial",
                    "resolution"]
 RESOLUTIONS = ("hour", "day", "week", "month")
+GOOGLE_TRENDS_START = pd.Timestamp("2004-01-01")
 _TRUE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 
 
@@ -68,6 +69,7 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"date {df['date'].iloc[i]!r} is not an ISO date (YYYY-MM-DD)",
                         file=f, row=line_of(i), column="date")
+    _check_google_era(dates, file=f)
     out["date"] = dates
     for col in ("query", "geo", "resolution", "source"):
         out[col] = df[col].astype(str)
@@ -136,6 +138,13 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     return out
 
 
+def _check_google_era(dates: pd.Series, *, file: str) -> None:
+    """Google Trends begins on 2004-01-01: an earlier date cannot be a Trends value (a typo, a
+    spreadsheet's 1900 date system, or another data set)."""
+    fail_first(dates < GOOGLE_TRENDS_START, lambda i: f"date {dates.iloc[i].date()} is before "
+               f"{GOOGLE_TRENDS_START.date()}, when Google Trends data begin", file=file, column="date")
+
+
 def samples_path(trends_path: str | Path) -> Path:
     """The per-sample file that belongs to a trends file: ``x.csv`` -> ``x.samples.csv``."""
     p = Path(trends_path)
@@ -168,6 +177,7 @@ def load_trend_samples(path: str | Path, *, missing_ok: bool = False) -> pd.Data
     dates = pd.to_datetime(df["date"].str.strip(), format="ISO8601", errors="coerce")
     fail_first(dates.isna(), lambda i: f"date {df['date'].iloc[i]!r} is not an ISO date (YYYY-MM-DD)",
                file=f, column="date")
+    _check_google_era(dates, file=f)
     out["date"] = dates
     for col in ("query", "geo"):
         out[col] = df[col].astype(str)
