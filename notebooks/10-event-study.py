@@ -36,6 +36,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
+from trendlib.plots import show
 from trendlib.analysis.event_study import event_study, events_to_study, run_event_studies
 from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.segmented import segmented_regression
@@ -130,20 +131,22 @@ fig = plot_event_study([r for r, _ in main], events=studied_events, title=fig_ti
                        illustrative=illustrative,
                        note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
                             f"event; shaded orange: event window." if main else "")
-exhibits.save_figure(fig, "fig1_event-study", data="fig1_event-study",
+png_fig = exhibits.save_figure(fig, "fig1_event-study", data="fig1_event-study",
                      caption=f"Search interest as a multiple of its usual level around {primary:%d %B %Y}, per query, "
                              "with the 95% band of normal.")
 exhibits.save_table(studies.paths().query("event_date == @primary"), "fig1_event-study",
                     caption="Observed and expected interest behind fig1 (tidy: one row per query and period).")
-display(fig)
+show(png_fig)
 
 # %% [markdown]
 # ## Every studied event and query
 #
 # One row per query and event. `fold_increase` is the multiple of the usual level over the fold window
 # (`fold_start`–`fold_end`), `fold_low`–`fold_high` its 95% range, `q_value` the p-value after correcting
-# for the number of tests, `significant` whether the rise is clear after that correction. Events that fall
-# on the same day are studied together (the data cannot tell them apart).
+# for the number of tests, `significant` whether the rise is clear after that correction, `periods_to_band`
+# the number of days (or weeks) after the event until interest was back inside the normal band ("-": not
+# within the event window). Events that fall on the same day (for weekly data: in the same week) are studied
+# together, because the data cannot tell them apart.
 
 # %%
 table = pd.DataFrame(records)
@@ -154,14 +157,15 @@ exhibits.save_table(table[cols + ["correction", "frequency", "offset"]], "table1
                     caption="Event-study results per query and event (fold increases as multiples of the baseline).")
 display(table[cols].style.hide(axis="index").format(
     {"fold_increase": "{:.2f}", "fold_low": "{:.2f}", "fold_high": "{:.2f}", "p_value": "{:.2g}",
-     "q_value": "{:.2g}", "baseline_median": "{:.0f}", "event_mean": "{:.1f}"}))
+     "q_value": "{:.2g}", "baseline_median": "{:.0f}", "event_mean": "{:.1f}", "periods_to_band": "{:.0f}"},
+    na_rep="-"))
 
 # %%
 fig2 = plot_fold_increases(studies, title=f"{k_clear} of {len(records)} query-event pairs rose clearly",
                            source=source, illustrative=illustrative)
-exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
+png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
                      caption="Fold increase with its 95% range for every query and studied event.")
-display(fig2)
+show(png_fig2)
 
 # %% [markdown]
 # ## Academic appendix

@@ -34,6 +34,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
+from trendlib.plots import show
 from trendlib.analysis.leadlag import crossings_overview, run_lead_lag
 from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.datasets import derive_crossing_series, events_in_window, load_crossings, select_series
@@ -147,11 +148,11 @@ if has_crossings and len(daily):
         source=f"Google Trends, geo {study.geo or 'worldwide'}; crossings: {study.crossings.name} (official "
                "statements, see data/README.md)", illustrative=illustrative,
         note="Only entry series with at least 3 reported days are drawn; exits and net figures are in table1.")
-    exhibits.save_figure(fig, "fig1_searches-and-crossings", data="fig1_searches-and-crossings",
+    png_fig = exhibits.save_figure(fig, "fig1_searches-and-crossings", data="fig1_searches-and-crossings",
                          caption="Search interest (top) and reported single-day crossings (bottom) on one time axis.")
     exhibits.save_table(shown_daily, "fig1_searches-and-crossings",
                         caption="Crossing figures drawn in fig1 (one row per series and day).")
-    display(fig)
+    show(png_fig)
 
 # %%
 if has_crossings and not tested.empty:
@@ -160,18 +161,19 @@ if has_crossings and not tested.empty:
     lab = study.labels[best["query"]]
     fig2 = plot_lead_lag(r, title=f"'{lab}' vs {best['series'].split('|')[0]}: {r.lead_phrase()}",
                          source="Google Trends; " + study.crossings.name, illustrative=illustrative)
-    exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
+    png_fig2 = exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
                          caption="Correlation of changes at each lead and lag, after prewhitening, with the band "
                                  "expected if the series were unrelated.")
     fig3 = plot_crossings_vs_searches(r, lag=r.peak_lag, title=f"Crossings against '{lab}' searches "
                                       f"{r.peak_lag} {r.frequency}(s) earlier", crossings_unit="people per period",
                                       source="Google Trends; " + study.crossings.name, illustrative=illustrative)
-    exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
+    png_fig3 = exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
                          caption="Crossings against searches at the strongest lag.")
     exhibits.save_table(lead_lag.tests(), "table3_lead-lag-tests",
                         caption="Every test run (prewhitened cross-correlations, Granger both ways, lagged HAC "
                                 "regressions, nowcast), with p-values adjusted across all of them.")
-    display(fig2, fig3)
+    show(png_fig2)
+    show(png_fig3)
     display(Markdown(r.summary().replace("\n", "  \n")))
 
 # %% [markdown]

@@ -33,6 +33,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
+from trendlib.plots import show
 from trendlib.analysis.event_study import event_study_by_sample, placebo_test
 from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
@@ -168,10 +169,10 @@ display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every 
 fig = plot_robustness(sens_frame, samples_frame=samples_frame, labels=study.labels, source=source,
                       title=f"The rise around {primary.day} {primary:%b %Y} holds under every check for {n_hold} of "
                             f"{len(verdict)} queries", illustrative=illustrative)
-exhibits.save_figure(fig, "fig1_robustness", data="table1_variants",
+png_fig = exhibits.save_figure(fig, "fig1_robustness", data="table1_variants",
                      caption="Fold increase per query under each window/offset variant (blue) and per Google "
                              "sample (orange ticks); the large dot is the main specification.")
-display(fig)
+show(png_fig)
 
 # %% [markdown]
 # ## Caveats

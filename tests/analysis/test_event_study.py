@@ -168,3 +168,13 @@ def test_events_after_the_primary_spike_are_not_studied():
     # day -8 of 25 Sep is 17 Sep, before the primary's event window (from 18 Sep); 30 Sep is not
     assert list(kept["label"]) == ["a", "b", "c"]
     assert kept.attrs["left_out"]["baseline_contains_primary"] == 1
+
+
+def test_weekly_events_in_the_same_week_are_one_study(weekly):
+    s = weekly(seed=1, step_at=48, fold=3.0)
+    trends = pd.DataFrame({"date": s.index, "query": "q", "value": s.to_numpy(), "resolution": "week"})
+    d = s.index[48] + pd.Timedelta(days=4)
+    ev = pd.DataFrame({"date": [d, d + pd.Timedelta(days=1)], "label": ["invasion", "visa rule"]})
+    res = run_event_studies(trends, ev)
+    assert len(res.results) == 1
+    assert res.results[0].event == "invasion / visa rule" and res.results[0].event_date == d.date()

@@ -580,8 +580,9 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     trends : tidy trends frame (``date, query, value, resolution, ...``).
     events : a frame with ``date`` and ``label`` (or ``event``) columns - month-precision
         rows (``date_precision`` = ``"month"``) are skipped - or a list of dates or
-        ``(date, label)`` pairs. Events on the same day are studied once, labels joined
-        with " / " (the data cannot tell them apart).
+        ``(date, label)`` pairs. Events in the same period (the same day; for weekly data the
+        same week) are studied once, dated by the earliest, labels joined with " / " (the
+        data cannot tell them apart).
     queries : terms, or ``(term, label)`` pairs, or objects with ``term``/``label``
         (a :class:`trendlib.study.Query`); default every query in ``trends``.
     correction : ``"fdr_bh"`` (default), ``"holm"`` or ``"fdr_by"`` across all studies run.
@@ -599,7 +600,7 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     results, skipped = [], []
     for term, lab in qs:
         s = series_from_tidy(trends, term, geo=geo)
-        for date, name in evs:
+        for date, name in _merge_by_period(evs, s):
             try:
                 results.append(event_study(s, date, alpha=alpha, query=term, label=lab, event=name, **options))
             except AnalysisError as exc:
@@ -609,6 +610,25 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     return EventStudySet(results=tuple(results), q_values=tuple(float(x) for x in q),
                          significant=tuple(bool(x < alpha) for x in q), correction=correction, alpha=alpha,
                          skipped=tuple(skipped))
+
+
+def _merge_by_period(evs, s: pd.Series) -> list[tuple[pd.Timestamp, str]]:
+    """Events falling in the same period of ``s`` (same week for weekly data) become one study,
+    dated by the earliest of them, labels joined with " / "."""
+    freq = s.attrs["frequency"]
+    groups: dict = {}
+    for date, name in evs:
+        try:
+            key = period_of(s.index, date, freq)
+        except AnalysisError:
+            key = date  # outside the series: studied alone, to be skipped with its reason
+        groups.setdefault(key, []).append((date, name))
+    out = []
+    for items in groups.values():
+        items.sort()
+        names = list(dict.fromkeys(n for _, n in items))
+        out.append((items[0][0], " / ".join(names)))
+    return sorted(out)
 
 
 def event_study_records(studies: EventStudySet) -> list[dict]:
