@@ -16,7 +16,8 @@ be added, none renamed::
     crossings: ../data/crossings/....csv   # optional: border-crossing volumes
 
 Relative paths are resolved against the folder holding the study file; absolute
-paths are accepted. Loading never touches the network and never runs a notebook.
+paths are accepted. Either way a data file must lie inside the study's project folder
+(:func:`project_root`): a study file cannot make trendlib read files elsewhere. Loading never touches the network and never runs a notebook.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from typing import Any
 
 from trendlib.errors import TrendlibError
 
-__all__ = ["Query", "Study", "StudyError", "load_study", "STUDY_KEYS"]
+__all__ = ["Query", "Study", "StudyError", "load_study", "project_root", "STUDY_KEYS"]
 
 
 class StudyError(TrendlibError, ValueError):
@@ -142,12 +143,16 @@ class Study:
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], *, name: str, base_dir: Path,
                      source: str = "study", check_files: bool = True,
-                     require_trends: bool = True, source_file: Path | None = None) -> "Study":
+                     require_trends: bool = True, source_file: Path | None = None,
+                     root: Path | None = None) -> "Study":
         """Validate a mapping (a parsed study file) into a Study.
 
         ``source`` names where the mapping came from, for error messages.
         ``check_files`` requires every named data file to exist;
         ``require_trends=False`` exempts the trends file (``trendlib fetch`` creates it).
+        ``root``: when given, every data path (symlinks resolved) must lie inside it, so a study
+        file someone sends cannot make trendlib read files elsewhere on the machine
+        (:func:`project_root` gives the folder :func:`load_study` uses).
         """
         if not isinstance(raw, Mapping):
             raise StudyError(f"{source}: expected a mapping of keys (title, geo, start, ...), "
@@ -204,6 +209,9 @@ class Study:
             if not path.is_absolute():
                 path = base_dir / path
             path = Path(_normalise(path))
+            if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
+                raise StudyError(f"{source}: key {key!r} = {value!r} points outside the project folder "
+                                 f"{str(root)!r} (to {str(path.resolve())!r}); data files must lie inside it")
             must_exist = check_files and (require_trends or key != "trends")
             if must_exist and not path.is_file():
                 raise StudyError(f"{source}: key {key!r} names {value!r}, but no file exists at {path}")
@@ -263,7 +271,25 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
         raise StudyError(f"study file {str(path)!r} is empty")
     return Study.from_mapping(raw, name=path.stem, base_dir=path.resolve().parent,
                               source=f"study file {str(path)!r}", check_files=check_files,
-                              require_trends=require_trends, source_file=path.resolve())
+                              require_trends=require_trends, source_file=path.resolve(),
+                              root=project_root(path))
+
+
+_ROOT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(study_file: str | Path) -> Path:
+    """The folder a study file's data paths must stay inside.
+
+    The nearest folder above the study file holding ``pyproject.toml`` or ``.git`` (a checkout);
+    else, for a study in a folder named ``studies``, that folder's parent (the usual
+    ``studies/`` + ``data/`` layout); else the study file's own folder.
+    """
+    folder = Path(study_file).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / m).exists() for m in _ROOT_MARKERS):
+            return candidate
+    return folder.parent if folder.name == "studies" else folder
 
 
 # ---------------------------------------------------------------- helpers
