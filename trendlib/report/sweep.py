@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trendlib.study import STUDY_KEYS, Study, StudyError, _loader
+from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, project_root
 
 __all__ = ["Sweep", "load_sweep", "comparison_table", "write_sweep_index"]
 
@@ -77,6 +77,9 @@ def load_sweep(path: str | Path) -> Sweep:
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", name):
         raise StudyError(f"{where}: name {name!r} is not usable as a folder name")
     template_path = (path.resolve().parent / str(raw["template"])).resolve()
+    root = project_root(path)
+    if not template_path.is_relative_to(root):
+        raise StudyError(f"{where}: template {raw['template']!r} points outside the project folder {str(root)!r}")
     if not template_path.is_file():
         raise StudyError(f"{where}: template {raw['template']!r} does not exist (looked at {template_path})")
     template = yaml.load(template_path.read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506
@@ -111,7 +114,7 @@ def load_sweep(path: str | Path) -> Sweep:
         names.add(study_name)
         study = Study.from_mapping(mapping, name=study_name, base_dir=template_path.parent,
                                    source=f"{where}, combination {_describe(current)}",
-                                   source_file=template_path)
+                                   source_file=template_path, root=root)
         studies.append(study)
         values.append(current)
     return Sweep(name=name, source_file=path.resolve(), studies=tuple(studies), values=tuple(values),
