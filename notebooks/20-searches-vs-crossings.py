@@ -75,14 +75,11 @@ else:
         f"study period, spread over {len(overview)} series. {len(derived.left_out)} figures could not be "
         "used as period totals (rates, peaks, stocks); the table below counts what each series has."))
 
-# %% [markdown]
-# ## How many crossing figures are there?
-#
-# A lead/lag test needs a long unbroken run of days with both a search value and a crossing figure: we
-# require at least 30. `longest_run_days` is the longest such run each series has.
-
 # %%
 if has_crossings:
+    display(Markdown("## How many crossing figures are there?\n\nA lead/lag test needs a long unbroken run of "
+                     "days with both a search value and a crossing figure: we require at least 30. "
+                     "`longest_run_days` is the longest such run each series has."))
     exhibits.save_table(overview, "table1_crossings-overview",
                         caption="Per crossings series: single-day figures in the study period, first and last "
                                 "date, longest run of consecutive days.")
@@ -122,15 +119,12 @@ if has_crossings:
         display(tested[["label", "series", "n", "peak_lag", "peak_r", "significant", "lead"]]
                 .style.hide(axis="index").format({"peak_r": "{:.2f}"}))
 
-# %% [markdown]
-# ## Searches and crossings on one time line
-#
-# Whatever the tests can or cannot say, the two can be looked at together. The top panel is search
-# interest for the study's first query; the bottom panel the reported daily entries at each border (each dot
-# one reported day, on a log scale so that small and large borders fit). Gaps are days without a figure.
-
 # %%
 if has_crossings and len(daily):
+    display(Markdown("## Searches and crossings on one time line\n\nWhatever the tests can or cannot say, the two "
+                     "can be looked at together. The top panel is search interest for the study's first query; "
+                     "the bottom panel the reported daily entries at each border (each dot one reported day, on "
+                     "a log scale so that small and large borders fit). Gaps are days without a figure."))
     first = study.queries[0]
     entries = overview[overview["series"].str.split("|").str[1] == "entry"]
     shown = entries[entries["n_days"] >= 3]["series"].tolist() or overview["series"].tolist()

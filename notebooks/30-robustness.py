@@ -66,7 +66,8 @@ if illustrative:
 # Each row changes one choice of the main specification (periods are days or weeks relative to the event):
 # a shorter or longer baseline, a baseline that runs right up to the eve of the event (so anticipation
 # counts as normal, which *lowers* the estimate), a later "after" window that skips the first days, and
-# another offset $c$ in $\log(\text{index} + c)$ (a larger $c$ shrinks ratios of small values).
+# another offset $c$ in $\log(\text{index} + c)$ (a larger $c$ shrinks ratios of small values). A baseline
+# longer than the data is cut at the start of the series (`n_estimation` in table1 gives the periods used).
 
 # %%
 variants = default_variants(frequency)
