@@ -82,6 +82,14 @@ def write_study_outputs(folder: Path, *, study, provenance: list[dict[str, Any]]
                 raise TrendlibError(f"results.json key {key!r} is recorded by two notebooks "
                                     f"({recorded[key][0]} and {part['notebook']})")
             recorded[key] = (part["notebook"], value)
+    for kind, items in (("figure", figures), ("table", tables)):
+        owners: dict[str, str] = {}
+        for item in items:
+            if item["name"] in owners and owners[item["name"]] != item["notebook"]:
+                raise TrendlibError(f"{kind} name {item['name']!r} is saved by two notebooks "
+                                    f"({owners[item['name']]} and {item['notebook']}); one file would "
+                                    "overwrite the other - give each exhibit its own name")
+            owners[item["name"]] = item["notebook"]
     prov = []
     for p in provenance:
         q = {k: v for k, v in p.items() if k != "details"}
