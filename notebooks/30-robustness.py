@@ -89,7 +89,9 @@ if len(not_run):
 #
 # Google computes the index from a sample of searches, and a download made on another day is a different
 # sample. Where the study stores several samples, the event study is re-run on each one and the spread of
-# the estimates is Google's sampling uncertainty (notebook 10's ranges do not include it).
+# the estimates is Google's sampling uncertainty (notebook 10's ranges do not include it). A query is flagged
+# unreliable when, before the event, its samples disagree by more than 50% on average (coefficient of
+# variation) or more than 20% of its values are 0 (thresholds proposed in the methods spec).
 
 # %%
 samples = load_trend_samples(study.trends, missing_ok=True)
@@ -108,7 +110,9 @@ else:
     samples_frame = pd.concat([sp.to_frame() for sp in spreads.values()], ignore_index=True)
     spread_table = pd.DataFrame([{"query": t, "label": study.labels[t], "n_samples": sp.n_samples,
                                   "fold_min": sp.fold_min, "fold_median": sp.fold_median, "fold_max": sp.fold_max,
-                                  "log_sd": sp.log_sd} for t, sp in spreads.items()])
+                                  "log_sd": sp.log_sd, "baseline_cv": sp.baseline_cv,
+                                  "baseline_zero_share": sp.baseline_zero_share, "unreliable": sp.unreliable}
+                                 for t, sp in spreads.items()])
     exhibits.save_table(samples_frame, "table2_per-sample", caption="Fold increase re-estimated on each Google "
                         "sample (one row per query and sample).")
     exhibits.save_table(spread_table, "table2b_sample-spread", caption="Spread of the fold increase across "
@@ -116,7 +120,10 @@ else:
     exhibits.record("robustness_samples", {"status": "ok", "per_query": spread_table})
     display(Markdown("\n".join(
         f"- **{r.label}**: across {r.n_samples} Google samples the rise ranged from {r.fold_min:.1f} to "
-        f"{r.fold_max:.1f} times the usual level (median {r.fold_median:.1f})." for r in spread_table.itertuples())))
+        f"{r.fold_max:.1f} times the usual level (median {r.fold_median:.1f})"
+        + (f"; **flagged unreliable**: before the event the samples disagreed by {r.baseline_cv:.0%} on average "
+           f"and {r.baseline_zero_share:.0%} of values were 0" if r.unreliable else "") + "."
+        for r in spread_table.itertuples())))
 
 # %% [markdown]
 # ## 3. Placebo dates

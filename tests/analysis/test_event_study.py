@@ -178,3 +178,18 @@ def test_weekly_events_in_the_same_week_are_one_study(weekly):
     res = run_event_studies(trends, ev)
     assert len(res.results) == 1
     assert res.results[0].event == "invasion / visa rule" and res.results[0].event_date == d.date()
+
+
+def test_sample_reliability_flags(daily):
+    def frame(level, sd, zeros=False):
+        rows = []
+        for k in range(4):
+            s = daily(seed=50 + k, level=level, sd=sd, step_at=100, fold=3.0)
+            rows.append(pd.DataFrame({"date": s.index, "query": "q", "sample": k, "value": s.to_numpy()}))
+        return pd.concat(rows)
+
+    good = event_study_by_sample(frame(30, 0.1), "q", "2022-09-09")
+    assert not good.unreliable and good.baseline_cv < 0.2 and good.baseline_zero_share == 0
+    thin = event_study_by_sample(frame(0.6, 0.8), "q", "2022-09-09")
+    assert thin.unreliable and thin.baseline_zero_share > 0.2
+    assert "UNRELIABLE" in thin.summary()

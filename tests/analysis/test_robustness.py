@@ -50,3 +50,14 @@ def test_few_placebo_dates_pass_only_when_the_event_beats_all(daily):
     assert pl.status == "ok" and 1 / (pl.n_placebos + 1) > 0.05
     v = verdicts([sensitivity(s, ev, query="q")], placebos={"q": pl})
     assert v.loc[0, "check_placebo_dates"] == "pass" and "only" in v.loc[0, "placebo_note"]
+
+
+def test_thin_series_gets_a_warning_in_the_verdict(daily):
+    rows = []
+    for k in range(4):
+        s = daily(seed=60 + k, level=0.6, sd=0.8, step_at=100, fold=40.0)
+        rows.append(pd.DataFrame({"date": s.index, "query": "q", "sample": k, "value": s.to_numpy()}))
+    s = daily(seed=70, level=0.6, sd=0.8, step_at=100, fold=40.0).rename("q")
+    ev = s.index[100]
+    v = verdicts([sensitivity(s, ev, query="q")], spreads={"q": event_study_by_sample(pd.concat(rows), "q", ev)})
+    assert v.loc[0, "sample_unreliable"] and "thin" in v.loc[0, "verdict"]

@@ -131,7 +131,8 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
     placebo date (``placebo_note`` says so). The verdict is "holds" when every check that
     could be run passes, "holds in some
     checks" when the main result is a rise but a check fails, "no clear rise" when the
-    main interval includes 1. Checks not run (too few placebo dates, one sample) are
+    main interval includes 1; a series whose Google samples are flagged unreliable
+    (``SampleSpread.unreliable``) gets a warning appended. Checks not run (too few placebo dates, one sample) are
     reported as "not run" and do not count either way.
     """
     placebos = placebos or {}
@@ -167,6 +168,7 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
             row["sample_fold_min"] = row["sample_fold_max"] = math.nan
         else:
             row["sample_fold_min"], row["sample_fold_max"] = sp.fold_min, sp.fold_max
+            row["sample_unreliable"] = bool(getattr(sp, "unreliable", False))
             low_ok = bool((sp.per_sample["fold_low"] > 1).all())
             checks["Google samples"] = "pass" if low_ok else "fail"
         for k, v in checks.items():
@@ -178,6 +180,8 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
         else:
             failed = [k for k, v in checks.items() if v == "fail"]
             verdict = "holds in some checks (fails: " + ", ".join(failed) + ")"
+        if row.get("sample_unreliable"):
+            verdict += " - but the series is thin (Google samples disagree or show many zeros before the event)"
         row["verdict"] = verdict
         rows.append(row)
     return pd.DataFrame(rows)
