@@ -163,7 +163,12 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     except Exception as exc:  # kernel died, timeout, unreadable notebook: report, do not crash the run
         status = "failed"
         error = f"{type(exc).__name__}: {exc}"
-        cell = _timed_out_cell(executed) if "Timeout" in type(exc).__name__ else ""
+        cell = ""
+        if "Timeout" in type(exc).__name__:
+            # papermill writes no executed notebook on a timeout; nbclient's message quotes the cell
+            cell = _timed_out_cell(executed) or _quoted_cell(str(exc))
+            first = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
+            error = f"{type(exc).__name__}: {first.strip()} (the limit is --timeout {timeout} s per cell)"
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
@@ -196,6 +201,16 @@ def _timed_out_cell(executed: Path) -> str:
     except Exception:
         pass
     return ""
+
+
+def _quoted_cell(message: str) -> str:
+    """The first line of the cell nbclient quotes in a timeout message ('' when it quotes none)."""
+    import re
+    m = re.search(r"preview of the cell contents:\s*\n-+\n(.*?)\n-+", message, re.DOTALL)
+    if not m:
+        return ""
+    first = next((ln for ln in m.group(1).splitlines() if ln.strip()), "")
+    return f"the cell starting {first.strip()[:120]!r}"
 
 
 def _write_error_page(reader: Path, full: Path, title: str, stem: str, error: str) -> None:
