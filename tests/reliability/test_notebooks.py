@@ -1,0 +1,130 @@
+"""Notebook side of the matrix: a notebook that raises (for one study), one that runs past the
+execution timeout (for another), and one that declares a parameter of the wrong type.
+
+The report runs through the real CLI (``trendlib report --notebooks DIR``) and real Jupyter
+kernels. Standard: the failing notebooks are reported (exit 1; stderr and the study's
+results.json and index.html name the notebook, the cell and the error), the other studies and
+notebooks still render, and earlier outputs are untouched. A wrong parameter type is refused
+before any kernel starts (exit 2, naming notebook, parameter and types), leaving every earlier
+report byte-identical.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import write_tiny_study
+
+from .conftest import cli, snapshot
+
+pytestmark = [pytest.mark.matrix("notebook"), pytest.mark.slow]
+
+PARAMETERS = '''study_name: str = "x"
+title: str = "x"
+geo: str = "RU"
+start: str = "2022-08-01"
+end: str = "2022-10-09"
+event_date: str = "2022-09-20"
+queries: list = []
+trends: str = ""
+events: str = ""
+crossings: str = ""
+facts: str = ""
+output_dir: str = "."
+'''
+
+
+def _notebook(path: Path, body: str, parameters: str = PARAMETERS) -> None:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Three studies (RU fine, KZ raises in notebook 02, GE sleeps past the timeout in 02), one run."""
+    base = tmp_path_factory.mktemp("notebooks")
+    nbs = base / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "01-say-title.ipynb", "import trendlib\nstudy = trendlib.Study.from_parameters("
+              "study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date, "
+              "queries=queries, trends=trends, events=events, crossings=crossings, facts=facts)\nprint(study.title)")
+    _notebook(nbs / "02-fail-sometimes.ipynb",
+              "import time\nif geo == 'KZ':\n    raise ValueError('boom for ' + geo)\n"
+              "if geo == 'GE':\n    time.sleep(120)\nprint('fine')")
+    studies = []
+    for name, geo in (("fine", "RU"), ("raises", "KZ"), ("slow", "GE")):
+        s = write_tiny_study(base / name, name=name)
+        s.write_text(s.read_text(encoding="utf-8").replace("geo: RU", f"geo: {geo}"), encoding="utf-8")
+        studies.append(s)
+    out = base / "out"
+    (out / "earlier").mkdir(parents=True)
+    (out / "earlier" / "index.html").write_text("<p>an earlier report</p>\n")
+    before = snapshot(out / "earlier")
+    proc = cli("report", *map(str, studies), "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
+               "--timeout", "3", cwd=base, timeout=300)
+    return proc, out, before, nbs, studies
+
+
+def _results(out: Path, study: str) -> dict:
+    return json.loads((out / study / "results.json").read_text(encoding="utf-8"))
+
+
+def _nb(out: Path, study: str, stem: str) -> dict:
+    return next(n for n in _results(out, study)["notebooks"] if n["notebook"] == stem)
+
+
+def test_a_notebook_that_raises_is_reported(rendered, case):
+    proc, out, before, *_ = rendered
+    rec = _nb(out, "raises", "02-fail-sometimes")
+    assert rec["status"] == "failed" and "boom for KZ" in rec["error"] and "In[" in rec["cell"]
+    assert "failed" in (out / "raises" / "index.html").read_text(encoding="utf-8").lower()
+    lines = [ln for ln in proc.stderr.splitlines() if "02-fail-sometimes failed" in ln and "boom for KZ" in ln]
+    case.refused(code=proc.returncode, message="\n".join(lines), words=["ValueError: boom for KZ"], expected_code=1)
+    assert _nb(out, "raises", "01-say-title")["status"] == "ok"  # its other notebook still rendered
+    case.intact(before, snapshot(out / "earlier"))
+
+
+def test_a_notebook_past_its_timeout_is_reported(rendered, case):
+    proc, out, before, *_ = rendered
+    rec = _nb(out, "slow", "02-fail-sometimes")
+    assert rec["status"] == "failed" and "timeout" in rec["error"].lower(), rec
+    assert rec["duration_s"] < 60
+    message = "\n".join(ln for ln in proc.stderr.splitlines() if "02-fail-sometimes failed" in ln
+                        and "timed out" in ln)
+    case.refused(code=proc.returncode, message=message, words=["timed out", "--timeout 3", "'import time'"],
+                 expected_code=1)
+    case.intact(before, snapshot(out / "earlier"))
+
+
+def test_the_other_studies_still_render(rendered, case):
+    proc, out, before, *_ = rendered
+    assert "fine: ok" in proc.stdout, proc.stdout
+    res = _results(out, "fine")
+    assert [n["status"] for n in res["notebooks"]] == ["ok", "ok"]
+    for study in ("fine", "raises", "slow"):
+        assert (out / study / "index.html").is_file() and (out / study / "01-say-title.html").is_file()
+    assert not list(out.glob(".*.staging")), "a staging folder was left behind"
+    case.intact(before, snapshot(out / "earlier"))
+    case.recovered("rendered beside two failing studies")
+
+
+def test_a_parameter_of_the_wrong_type_is_refused_before_anything_runs(rendered, tmp_path, case):
+    proc, out, before, nbs, studies = rendered
+    bad = tmp_path / "notebooks"
+    bad.mkdir()
+    for nb in nbs.glob("*.ipynb"):
+        (bad / nb.name).write_bytes(nb.read_bytes())
+    _notebook(bad / "03-wrong-type.ipynb", "print(geo + 1)", parameters=PARAMETERS.replace('geo: str = "RU"',
+                                                                                         "geo: int = 0"))
+    everything = snapshot(out)
+    again = cli("report", *map(str, studies), "--notebooks", str(bad), "--out", str(out), "--jobs", "2",
+                "--timeout", "3", "--force", timeout=300)
+    case.refused_cli(again, code=2, words=["'geo'", "03-wrong-type", "int"])
+    case.intact(everything, snapshot(out))  # every earlier report, the failed ones too, is untouched
