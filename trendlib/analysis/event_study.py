@@ -20,8 +20,12 @@ Method (methods.md §3.1, model-based variant)
 * Forecast distribution. The spec suggests a SARIMAX baseline with simulated paths; we
   depart from it for speed and robustness with short windows: the counterfactual path has
   covariance ``s² R(ρ) + X_f V_β X_f'`` where ``R(ρ)`` is the AR(1) correlation of the
-  baseline residuals (ρ estimated from them, clipped to [0, 0.9]) and ``V_β`` is the
-  Newey-West (HAC) covariance of the coefficients. The AR(1) part is *unconditional*: we do
+  baseline residuals (ρ estimated from them with a small-sample bias correction, clipped to
+  [0, 0.95]; ``s²`` inflated by the matching AR(1) factor) and ``V_β`` is the covariance of
+  the OLS coefficients under those AR(1) errors (an exact sandwich; a Newey-West HAC
+  estimate over-rejected badly with 24-49 baseline points). In our simulations the test's
+  false-alarm rate at a nominal 5 % was 3 % for white noise, 7 % for AR(1) noise with
+  ρ = 0.5 and 10 % with ρ = 0.8; the placebo test checks it on the data themselves. The AR(1) part is *unconditional*: we do
   not condition on the last estimation residual because the gap exists precisely to keep
   anticipation out, so the forecast ignores the gap's data. Intervals use Student-t
   quantiles with the baseline's residual degrees of freedom. Sums and means over windows
@@ -205,19 +209,6 @@ def _design(rel: np.ndarray, dates: pd.DatetimeIndex, frequency: str, scale: flo
         for d in range(1, 7):
             cols.append((dow == d).astype(float))
     return np.column_stack(cols)
-
-
-def _hac_cov(X: np.ndarray, resid: np.ndarray, bread: np.ndarray) -> np.ndarray:
-    n = len(resid)
-    lags = max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
-    u = X * resid[:, None]
-    meat = u.T @ u
-    for lag in range(1, lags + 1):
-        w = 1 - lag / (lags + 1)
-        g = u[lag:].T @ u[:-lag]
-        meat += w * (g + g.T)
-    k = X.shape[1]
-    return bread @ meat @ bread * n / max(n - k, 1)
 
 
 def _lag1(resid: np.ndarray) -> float:
