@@ -28,6 +28,7 @@ PARTS_DIR = "results.d"
 RESERVED_KEYS = frozenset({"schema_version", "trendlib_version", "generated_at", "study", "illustrative",
                            "provenance", "packages", "notebooks", "figures", "tables", "run"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
+_NOTEBOOK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 
 
 class Exhibits:
@@ -43,6 +44,9 @@ class Exhibits:
 
     def __init__(self, output_dir: str | Path, *, notebook: str, illustrative: bool = False):
         self.output_dir = Path(output_dir)
+        if not isinstance(notebook, str) or not _NOTEBOOK.match(notebook):
+            raise TrendlibError(f"notebook name {notebook!r}: use letters, digits, '.', '_' and '-' (e.g. "
+                                "'01-explore-search-interest'); it becomes a file name in the output folder")
         self.notebook = notebook
         self.illustrative = bool(illustrative)
         self._part = {"notebook": notebook, "figures": [], "tables": [], "results": {}, "reads": {}}
