@@ -159,3 +159,56 @@ def test_full_disk_in_the_cache_cli(world, fake, case):
     case.intact(world.before, snapshot(world.cache, world.outdir))
     assert world.whole_entries() and not world.cached_timeframes(SHORT)
     assert not world.target.exists()
+
+
+def test_ctrl_c_mid_fetch_then_resume(world, fake, reference, case, monkeypatch):
+    """SIGINT (Ctrl-C) mid-fetch: exit 130 with 'interrupted', whole cache entries, and a rerun that
+    resumes without asking again for what was cached."""
+    args = world.fetch_args(LONG, "--min-interval", "0.1")
+    with subprocess.Popen([sys.executable, "-m", "trendlib", *args], env=cli_env(fake.url),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        deadline = time.monotonic() + 60
+        while len(multiline_timeframes(fake.log)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    case.refused(code=proc.returncode, message=err.strip().splitlines()[-1], words=["interrupted"],
+                 expected_code=130)
+    assert world.whole_entries()
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    cached = world.cached_timeframes(LONG)
+    assert cached
+    fake.reset_log()
+    assert world.fetch_in_process(LONG, url=fake.url, monkeypatch=monkeypatch) == 0
+    assert not set(multiline_timeframes(fake.log)) & cached
+    same_series(world.target, reference["long"])
+
+
+@pytest.mark.xfail(strict=True, reason="a damaged entry is skipped with 'it will be fetched again', but the fetch "
+                                       "counts its day as cached (the metadata file exists), sends nothing and ends "
+                                       "with 'no cached sample' (exit 2) on every rerun; trendlib/trends belongs to a "
+                                       "colleague finishing it (fixed after 10:50 UTC if they are done)")
+@pytest.mark.parametrize("damage", ["body cut short", "metadata not JSON", "body replaced"])
+def test_damaged_cache_entry_is_fetched_again(damage, world, fake, reference, case):
+    """A cache entry damaged on disk (a cut copy, a bad sync, a hand edit) is never served: that one
+    request is fetched again, the others come from the cache, and the series is the clean one."""
+    assert world.fetch(SHORT, url=fake.url).returncode == 0
+    key = plan_of(SHORT).requests[0].key()
+    meta = next(p for p in (world.cache / key).glob("*.json") if p.name != "request.json")
+    body = meta.with_name(meta.name[:-5] + ".body.txt")
+    if damage == "body cut short":
+        body.write_bytes(body.read_bytes()[: body.stat().st_size // 2])
+    elif damage == "metadata not JSON":
+        meta.write_text("{not json")
+    else:
+        text = body.read_text(encoding="utf-8")
+        assert '"value": [' in text
+        body.write_text(text.replace('"value": [', '"value": [9', 1), encoding="utf-8")  # still valid JSON
+    world.target.unlink()
+    fake.reset_log()
+    proc = world.fetch(SHORT, url=fake.url)
+    assert proc.returncode == 0, proc.stderr
+    assert multiline_timeframes(fake.log) == [plan_of(SHORT).requests[0].timeframe]
+    same_series(world.target, reference["short"])
+    case.intact(world.before, snapshot(world.cache, world.outdir))
+    case.recovered("the damaged entry was fetched again")
