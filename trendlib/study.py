@@ -174,7 +174,7 @@ class Study:
         if geo is None:
             geo = ""
         if not isinstance(geo, str) or not _GEO_RE.match(geo):
-            raise StudyError(f"{source}: key 'geo' = {geo!r} is not a Google Trends geo code; "
+            raise StudyError(f"{source}: key 'geo' = {_show(geo)} is not a Google Trends geo code; "
                              "expected '' (worldwide), a two-letter country code such as 'RU', "
                              "or a region such as 'US-CA'")
         start = _date(raw["start"], "start", source)
@@ -189,11 +189,11 @@ class Study:
         queries = _queries(raw["queries"], source)
         category = raw.get("category", 0)
         if isinstance(category, bool) or not isinstance(category, int) or category < 0:
-            raise StudyError(f"{source}: key 'category' = {category!r}; expected a whole number >= 0 "
+            raise StudyError(f"{source}: key 'category' = {_show(category)}; expected a whole number >= 0 "
                              "(0 = all categories)")
         gprop = raw.get("gprop", "") or ""
         if gprop not in _GPROPS:
-            raise StudyError(f"{source}: key 'gprop' = {gprop!r}; accepted: "
+            raise StudyError(f"{source}: key 'gprop' = {_show(gprop)}; accepted: "
                              + ", ".join(repr(g) for g in _GPROPS))
 
         paths: dict[str, Path | None] = {}
@@ -203,18 +203,18 @@ class Study:
                 paths[key] = None
                 continue
             if not isinstance(value, (str, Path)) or str(value).strip() == "":
-                raise StudyError(f"{source}: key {key!r} = {value!r}; expected a file path "
+                raise StudyError(f"{source}: key {key!r} = {_show(value)}; expected a file path "
                                  "(relative to the study file's folder, or absolute)")
             path = Path(value).expanduser()
             if not path.is_absolute():
                 path = base_dir / path
             path = Path(_normalise(path))
             if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
-                raise StudyError(f"{source}: key {key!r} = {value!r} points outside the project folder "
+                raise StudyError(f"{source}: key {key!r} = {_show(value)} points outside the project folder "
                                  f"{str(root)!r} (to {str(path.resolve())!r}); data files must lie inside it")
             must_exist = check_files and (require_trends or key != "trends")
             if must_exist and not path.is_file():
-                raise StudyError(f"{source}: key {key!r} names {value!r}, but no file exists at {path}")
+                raise StudyError(f"{source}: key {key!r} names {_show(value)}, but no file exists at {path}")
             paths[key] = path
 
         return cls(name=name, title=title, geo=geo, start=start, end=end, event_date=event_date,
@@ -239,7 +239,7 @@ class Study:
                      crossings=crossings, facts=facts)
         for key, typ in declared.items():
             if not isinstance(given[key], typ):
-                raise StudyError(f"notebook parameter {key!r} = {given[key]!r} has type "
+                raise StudyError(f"notebook parameter {key!r} = {_show(given[key])} has type "
                                  f"{type(given[key]).__name__}; expected {typ.__name__}")
         raw = {k: v for k, v in given.items() if k != "study_name"}
         return cls.from_mapping(raw, name=study_name, base_dir=Path.cwd(),
@@ -269,6 +269,7 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
         raise StudyError(f"study file {str(path)!r} is not valid YAML: {exc}") from None
     if raw is None:
         raise StudyError(f"study file {str(path)!r} is empty")
+    check_size(raw, f"study file {str(path)!r}")
     return Study.from_mapping(raw, name=path.stem, base_dir=path.resolve().parent,
                               source=f"study file {str(path)!r}", check_files=check_files,
                               require_trends=require_trends, source_file=path.resolve(),
@@ -307,6 +308,52 @@ def _loader():
     return _StudyLoader
 
 
+#: the most values a study or sweep file may hold once YAML aliases (*name) are expanded
+MAX_VALUES = 100_000
+
+
+def check_size(raw: Any, source: str, *, limit: int = MAX_VALUES) -> None:
+    """Refuse a parsed YAML document holding more than ``limit`` values once aliases are expanded.
+
+    YAML aliases let a few hundred bytes stand for billions of values (the "billion laughs"
+    file); anything that walks or prints such a document would hang. Counted in linear time
+    over the distinct nodes.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # a self-referencing node counts once
+        if isinstance(node, Mapping):
+            n = 1 + sum(size(k) + size(v) for k, v in node.items())
+        elif isinstance(node, (list, tuple)):
+            n = 1 + sum(size(v) for v in node)
+        else:
+            n = 1
+        sizes[key] = n = min(n, limit + 1)
+        return n
+
+    try:
+        total = size(raw)
+    except RecursionError:
+        raise StudyError(f"{source}: nested too deeply; a study file is a flat mapping of keys") from None
+    if total > limit:
+        raise StudyError(f"{source}: holds more than {limit} values once its YAML aliases (*name) are expanded; "
+                         "a study file needs a few dozen")
+
+
+def _show(value: Any) -> str:
+    """A value for an error message: its repr, shortened (a received file may hold anything)."""
+    import reprlib
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 80
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = 6
+    short.maxlevel = 3
+    return short.repr(value)
+
+
 def _normalise(path: Path) -> str:
     import os
     return os.path.normpath(str(path))
@@ -314,7 +361,7 @@ def _normalise(path: Path) -> str:
 
 def _text(value: Any, key: str, source: str, *, required: bool = False, limit: int = _MAX_LABEL * 2) -> str:
     if not isinstance(value, str):
-        raise StudyError(f"{source}: key {key!r} = {value!r}; expected text")
+        raise StudyError(f"{source}: key {key!r} = {_show(value)}; expected text")
     if required and not value.strip():
         raise StudyError(f"{source}: key {key!r} is empty; expected non-empty text")
     if len(value) > limit:
@@ -324,7 +371,7 @@ def _text(value: Any, key: str, source: str, *, required: bool = False, limit: i
 
 def _date(value: Any, key: str, source: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise StudyError(f"{source}: key {key!r} = {value!r} has a time; expected a date YYYY-MM-DD")
+        raise StudyError(f"{source}: key {key!r} = {_show(value)} has a time; expected a date YYYY-MM-DD")
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -332,13 +379,13 @@ def _date(value: Any, key: str, source: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise StudyError(f"{source}: key {key!r} = {value!r} is not a calendar date; expected an ISO "
+    raise StudyError(f"{source}: key {key!r} = {_show(value)} is not a calendar date; expected an ISO "
                      "date YYYY-MM-DD such as 2022-09-21 (dates relative to today are not accepted)")
 
 
 def _queries(value: Any, source: str) -> tuple[Query, ...]:
     if not isinstance(value, list) or not value:
-        raise StudyError(f"{source}: key 'queries' = {value!r}; expected a non-empty list of "
+        raise StudyError(f"{source}: key 'queries' = {_show(value)}; expected a non-empty list of "
                          "{term: ..., label: ...} entries")
     out: list[Query] = []
     seen: set[str] = set()
@@ -347,23 +394,23 @@ def _queries(value: Any, source: str) -> tuple[Query, ...]:
         if isinstance(item, str):
             item = {"term": item}
         if not isinstance(item, Mapping):
-            raise StudyError(f"{where} = {item!r}; expected {{term: ..., label: ...}}")
+            raise StudyError(f"{where} = {_show(item)}; expected {{term: ..., label: ...}}")
         extra = sorted(set(item) - {"term", "label"})
         if extra:
             raise StudyError(f"{where}: unknown key(s) {', '.join(map(repr, extra))}; accepted: 'term', 'label'")
         term = item.get("term")
         if not isinstance(term, str) or not term.strip():
-            raise StudyError(f"{where}: 'term' = {term!r}; expected the search term as non-empty text")
+            raise StudyError(f"{where}: 'term' = {_show(term)}; expected the search term as non-empty text")
         term = " ".join(term.split())
         if len(term) > 100:
             raise StudyError(f"{where}: term is {len(term)} characters long; Google accepts at most 100")
         label = item.get("label", term)
         if not isinstance(label, str) or not label.strip():
-            raise StudyError(f"{where}: 'label' = {label!r}; expected non-empty text")
+            raise StudyError(f"{where}: 'label' = {_show(label)}; expected non-empty text")
         if len(label) > _MAX_LABEL:
             raise StudyError(f"{where}: label is {len(label)} characters long; at most {_MAX_LABEL} accepted")
         if term in seen:
-            raise StudyError(f"{where}: term {term!r} is listed twice")
+            raise StudyError(f"{where}: term {_show(term)} is listed twice")
         seen.add(term)
         out.append(Query(term=term, label=label.strip()))
     return tuple(out)
