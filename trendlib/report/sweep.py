@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, project_root
+from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, check_size, project_root
 
 __all__ = ["Sweep", "load_sweep", "comparison_table", "write_sweep_index"]
 
@@ -66,6 +66,7 @@ def load_sweep(path: str | Path) -> Sweep:
         raise StudyError(f"{where} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise StudyError(f"{where}: expected keys {', '.join(sorted(_SWEEP_KEYS))}")
+    check_size(raw, where)
     unknown = sorted(set(raw) - _SWEEP_KEYS)
     if unknown:
         raise StudyError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; accepted: "
@@ -82,7 +83,11 @@ def load_sweep(path: str | Path) -> Sweep:
         raise StudyError(f"{where}: template {raw['template']!r} points outside the project folder {str(root)!r}")
     if not template_path.is_file():
         raise StudyError(f"{where}: template {raw['template']!r} does not exist (looked at {template_path})")
-    template = yaml.load(template_path.read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506
+    try:
+        template = yaml.load(template_path.read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise StudyError(f"{where}: template {str(template_path)!r} is not valid YAML: {exc}") from None
+    check_size(template, f"{where}: template {str(template_path)!r}")
     vary = raw["vary"]
     if not isinstance(vary, dict) or not vary:
         raise StudyError(f"{where}: 'vary' must map study keys to lists of values")
