@@ -40,6 +40,35 @@ def test_sweep_yaml_with_a_python_tag_is_refused(tmp_path, case):
     case.lost_files = 0
 
 
+def _alias_bomb(levels: int = 9) -> str:
+    """A flow list of anchors, each level ten aliases of the one before: 10**levels values expanded."""
+    defs = ["&a0 [" + ", ".join(["lol"] * 10) + "]"]
+    defs += [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "[" + ", ".join(defs) + "]"
+
+
+@pytest.mark.parametrize("where", ["study title", "sweep values"])
+def test_yaml_alias_bomb_is_refused_quickly(where, tmp_path, case):
+    """A 'billion laughs' file (1 kB that expands to 10**9 values) must be refused, not hang."""
+    study = write_tiny_study(tmp_path / "study")
+    bomb = _alias_bomb()
+    if where == "study title":
+        text = study.read_text(encoding="utf-8").replace("title: 'Tiny study'", f"title: {bomb}")
+        study.write_text(text, encoding="utf-8")
+        proc = cli("plan", "--study", str(study), timeout=60)
+    else:
+        sweep = study.parent / "sweep.yaml"
+        sweep.write_text(f"template: {study.name}
+description: {bomb}
+vary:
+  title: [*a8]
+", encoding="utf-8")
+        proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), timeout=60)
+    assert len(proc.stderr) < 2000, "the error message quotes the expanded document"
+    case.refused_cli(proc, code=2, words=["more than 100000 values", "aliases"])
+    case.lost_files = 0
+
+
 def test_every_yaml_loader_is_safe(case):
     import yaml
 
