@@ -58,11 +58,7 @@ def test_yaml_alias_bomb_is_refused_quickly(where, tmp_path, case):
         proc = cli("plan", "--study", str(study), timeout=60)
     else:
         sweep = study.parent / "sweep.yaml"
-        sweep.write_text(f"template: {study.name}
-description: {bomb}
-vary:
-  title: [*a8]
-", encoding="utf-8")
+        sweep.write_text(f"template: {study.name}\ndescription: {bomb}\nvary:\n  title: [*a8]\n", encoding="utf-8")
         proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), timeout=60)
     assert len(proc.stderr) < 2000, "the error message quotes the expanded document"
     case.refused_cli(proc, code=2, words=["more than 100000 values", "aliases"])
