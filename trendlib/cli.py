@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'trendlib COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"trendlib {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log trendlib's debugging detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -55,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S")
+    if args.verbose:  # trendlib's own detail only: urllib3's debug lines carry request URLs with tokens
+        logging.getLogger("trendlib").setLevel(logging.DEBUG)
     try:
         return int(args.handler(args) or 0)
     except TrendlibError as exc:
