@@ -169,6 +169,6 @@ def test_a_cell_past_its_timeout_is_stopped_and_reported(tmp_path, tiny_study):
     proc = _cli("report", str(tiny_study), "--out", str(tmp_path / "out"), "--notebooks", str(notebooks),
                 "--timeout", "3", cwd=tmp_path)
     assert proc.returncode == 1
-    assert "01-wait-too-long" in proc.stderr and "time.sleep(60)" in proc.stderr
+    assert "01-wait-too-long" in proc.stderr and "import time" in proc.stderr  # the hung cell, by its first line
     assert "Timeout" in proc.stderr
     assert (tmp_path / "out" / "tiny" / "01-wait-too-long.html").is_file()
