@@ -59,14 +59,16 @@ def summarise(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def markdown(rows: list[dict[str, Any]]) -> str:
     """The README table (GitHub markdown)."""
     head = ("| category | cases tried | refused with a clear message, non-zero exit | recovered, exit 0, "
-            "data complete | failing | files lost or changed |\n|---|---:|---:|---:|---:|---:|")
+            "data complete | failing | cases with earlier files checksummed | files lost or changed |\n"
+            "|---|---:|---:|---:|---:|---:|---:|")
     lines = [head]
-    total = {k: 0 for k in ("cases", "refused", "recovered", "failing", "lost")}
+    total = {k: 0 for k in ("cases", "refused", "recovered", "failing", "checked", "lost")}
     for r in rows:
+        r = dict(r, checked=r["cases"] - r["unmeasured"])
         lines.append(f"| {r['title']} | {r['cases']} | {r['refused']} | {r['recovered']} | {r['failing']} | "
-                     f"{r['lost']} |")
+                     f"{r['checked']} | {r['lost']} |")
         for k in total:
             total[k] += r[k]
     lines.append(f"| **all** | **{total['cases']}** | **{total['refused']}** | **{total['recovered']}** | "
-                 f"**{total['failing']}** | **{total['lost']}** |")
+                 f"**{total['failing']}** | **{total['checked']}** | **{total['lost']}** |")
     return "\n".join(lines)

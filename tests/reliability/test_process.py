@@ -212,3 +212,31 @@ def test_damaged_cache_entry_is_fetched_again(damage, world, fake, reference, ca
     same_series(world.target, reference["short"])
     case.intact(world.before, snapshot(world.cache, world.outdir))
     case.recovered("the damaged entry was fetched again")
+
+
+@pytest.mark.slow
+def test_two_fetches_of_the_same_study_at_once(tmp_path, fake, case):
+    """``trendlib fetch --study`` twice at the same moment (two terminals, a cron job and a person):
+    each request is sent once, both succeed, and the study's trends file is whole."""
+    import trendlib
+    from tests.conftest import write_tiny_study
+    study = write_tiny_study(tmp_path / "study")
+    (study.parent / "data" / "series.csv").unlink()  # to be fetched
+    before = snapshot(study.parent)
+    args = ["fetch", "--study", str(study), "--cache-dir", str(tmp_path / "cache"), "--min-interval", "0.05",
+            "--backoff", "0.001"]
+    procs = [subprocess.Popen([sys.executable, "-m", "trendlib", *args], env=cli_env(fake.url),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    counts = Counter(multiline_timeframes(fake.log))
+    assert counts and set(counts.values()) == {1}, f"a request sent twice: {counts}"
+    got = trendlib.load_trends(study.parent / "data" / "series.csv")
+    s = trendlib.load_study(study)
+    fetch_trends(s.terms, geo=s.geo, start=s.start.isoformat(), end=s.end.isoformat(), cache_dir=tmp_path / "fresh",
+                 out=tmp_path / "fresh.csv", client=TrendsClient(base_url=fake.url, min_interval=0))
+    same_series(study.parent / "data" / "series.csv", trendlib.load_trends(tmp_path / "fresh.csv").drop(columns="source"))
+    assert set(got["query"]) == set(s.terms)
+    case.intact(before, snapshot(study.parent))
+    case.recovered("each request sent once; both exit 0")

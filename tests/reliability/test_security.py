@@ -24,10 +24,11 @@ HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 def test_study_yaml_with_a_python_tag_is_refused_and_runs_nothing(tag, tmp_path, case):
     study = write_tiny_study(tmp_path / "study")
     study.write_text(study.read_text(encoding="utf-8") + f"description: {tag}\n", encoding="utf-8")
+    before = snapshot(study.parent)
     proc = cli("report", str(study), "--out", str(tmp_path / "out"), cwd=tmp_path)
     case.refused_cli(proc, code=2, words=["not valid YAML", "python/"])
     assert not list(tmp_path.rglob("PWNED")) and not (tmp_path / "out").exists()
-    case.lost_files = 0
+    case.intact(before, snapshot(study.parent))
 
 
 def test_sweep_yaml_with_a_python_tag_is_refused(tmp_path, case):
@@ -37,7 +38,6 @@ def test_sweep_yaml_with_a_python_tag_is_refused(tmp_path, case):
     proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), cwd=tmp_path)
     case.refused_cli(proc, code=2, words=["not valid YAML", "python/object"])
     assert not list(tmp_path.rglob("PWNED"))
-    case.lost_files = 0
 
 
 def _alias_bomb(levels: int = 9) -> str:
@@ -62,7 +62,6 @@ def test_yaml_alias_bomb_is_refused_quickly(where, tmp_path, case):
         proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), timeout=60)
     assert len(proc.stderr) < 2000, "the error message quotes the expanded document"
     case.refused_cli(proc, code=2, words=["more than 100000 values", "aliases"])
-    case.lost_files = 0
 
 
 def test_every_yaml_loader_is_safe(case):
@@ -73,7 +72,6 @@ def test_every_yaml_loader_is_safe(case):
     with pytest.raises(yaml.constructor.ConstructorError):
         yaml.load("x: !!python/name:os.system", Loader=_loader())  # noqa: S506 - the loader under test
     case.recovered("SafeLoader subclass")
-    case.lost_files = 0
 
 
 # ---------------------------------------------------------------- no pickle / eval / exec
@@ -116,7 +114,6 @@ def test_no_pickle_eval_exec_or_unsafe_yaml_in_trendlib_or_notebooks(case):
     found = [f for p in files for f in _unsafe(p)]
     assert not found, found
     case.recovered(f"{len(files)} files scanned")
-    case.lost_files = 0
 
 
 def test_the_scanner_finds_what_it_looks_for(tmp_path):
@@ -162,7 +159,6 @@ def test_study_index_escapes_title_description_labels_and_captions(tmp_path, cas
     _no_raw_markup((folder / "index.html").read_text(encoding="utf-8"))
     _no_raw_markup(write_root_index(tmp_path / "out").read_text(encoding="utf-8"))
     case.recovered("escaped")
-    case.lost_files = 0
 
 
 def test_sweep_index_escapes_varied_values_and_labels(tmp_path, case):
@@ -176,7 +172,6 @@ def test_sweep_index_escapes_varied_values_and_labels(tmp_path, case):
     folder.mkdir(parents=True)
     _no_raw_markup(write_sweep_index(folder, sweep).read_text(encoding="utf-8"))
     case.recovered("escaped")
-    case.lost_files = 0
 
 
 # ---------------------------------------------------------------- output confinement
@@ -225,7 +220,6 @@ def test_notebook_names_of_exhibits_cannot_leave_the_output_folder(notebook, tmp
         Exhibits(tmp_path / "out", notebook=notebook)
     assert not [p for p in tmp_path.rglob("*.json")], "a file was written"
     case.refused_api(info.value, words=[repr(notebook)])
-    case.lost_files = 0
 
 
 # ---------------------------------------------------------------- secrets
@@ -258,7 +252,6 @@ def test_no_cookie_in_logs_cache_or_provenance(verbose_fetch, fake, case):
     text = _all_text(cache, out) + proc.stdout + proc.stderr
     assert nid not in text and "NID=" not in text, "the NID cookie was written"
     case.recovered("cookie value absent from every file and log line")
-    case.lost_files = 0
 
 
 @pytest.mark.xfail(strict=True, reason="the widget tokens Google hands out (token=...) are stored in cache metadata "
@@ -275,7 +268,6 @@ def test_no_widget_tokens_in_logs_cache_or_provenance(verbose_fetch, fake, case)
     leaked = sorted(t for t in tokens if t in text)
     assert not leaked, f"{len(leaked)} token(s) written, e.g. {leaked[0]}"
     case.recovered("no token in any file or log line")
-    case.lost_files = 0
 
 
 @pytest.mark.xfail(strict=True, reason="credentials in TRENDLIB_TRENDS_URL (a proxy's user:password) are copied into "
@@ -289,4 +281,3 @@ def test_no_credentials_from_the_url_in_logs_cache_or_provenance(verbose_fetch, 
     text = _all_text(cache, out) + proc.stdout + proc.stderr
     assert "s3cr3t-pw" not in text, "the password in the URL was written"
     case.recovered("no credentials in any file or log line")
-    case.lost_files = 0
