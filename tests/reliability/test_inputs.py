@@ -305,3 +305,30 @@ def test_one_request_with_more_than_5_terms_is_refused_before_sending(fake, case
         client.interest_over_time(list("abcdef"), timeframe="2022-01-01 2022-06-30", geo="RU")
     assert fake.count() == 0, "requests were sent for an impossible request"
     case.refused_api(info.value, code=2, words=["6 terms", "at most 5"])
+
+
+SIDECARS = [
+    ("provenance sidecar not JSON", "{source: google", ["provenance file", "not valid UTF-8 JSON"]),
+    ("provenance sidecar not an object", "[1, 2]", ["provenance file", "expected a JSON object"]),
+    ("provenance sidecar not UTF-8", None, ["provenance file", "not valid UTF-8 JSON"]),
+]
+
+
+@pytest.mark.parametrize("name, sidecar, words", SIDECARS, ids=[c[0] for c in SIDECARS])
+def test_damaged_provenance_sidecar_stops_the_report_before_any_notebook(name, sidecar, words, tmp_path, capsys,
+                                                                          case):
+    study = _study(tmp_path)
+    side = study.parent / "data" / "series.provenance.json"
+    if sidecar is None:
+        side.write_bytes("{\"source\": \"Яндекс\"}".encode("cp1251"))
+    else:
+        side.write_text(sidecar, encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "earlier").mkdir(parents=True)
+    (out / "earlier" / "index.html").write_text("<p>earlier</p>\n")
+    before = snapshot(study.parent, out)
+    code = main(["report", str(study), "--out", str(out), "--jobs", "1"])
+    err = capsys.readouterr().err
+    case.refused(code=code, message=err, words=[str(side), *words], expected_code=2)
+    assert not (out / "tiny").exists() and not list(out.glob(".*staging"))
+    case.intact(before, snapshot(study.parent, out))
