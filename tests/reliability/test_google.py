@@ -18,7 +18,7 @@ import pytest
 from trendlib.trends.client import TrendsClient
 from trendlib.trends.fetch import fetch_trends
 
-from .conftest import LONG, SHORT, multiline_timeframes, plan_of, same_series, snapshot
+from .conftest import LONG, SHORT, cli_here, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("google")
 
@@ -109,7 +109,7 @@ RECOVERED = [
 def test_transient_fault_is_retried_and_the_series_is_complete(name, kind, options, extra, world, fake,
                                                                reference, case):
     fake.inject(kind, **options)
-    proc = world.fetch(SHORT, *extra, url=fake.url)
+    proc = cli_here(*world.fetch_args(SHORT, *extra), url=fake.url)
     assert proc.returncode == 0, proc.stderr
     faulty = [r for r in fake.log if r.fault == kind]
     assert faulty, "the fault was never hit"

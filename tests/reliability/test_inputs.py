@@ -25,7 +25,7 @@ from tests.datasets.test_broken_files import WEB_CASES as BROKEN_WEB_CASES
 from trendlib.cli import main
 from trendlib.datasets import DataError, load_crossings, load_events, load_facts, load_trend_samples, load_trends
 
-from .conftest import ROOT, cli, snapshot
+from .conftest import ROOT, cli, cli_here, snapshot
 
 pytestmark = pytest.mark.matrix("input")
 
@@ -138,7 +138,8 @@ def test_broken_web_export_import_cli(name, line, column, words, tmp_path, case)
     earlier = tmp_path / "imported.csv"
     import_web_export(FIXTURES / "webexport" / "multiTimeline_weekly.csv", earlier)
     before = snapshot(tmp_path)
-    proc = cli("import", str(FIXTURES / "webexport" / "broken" / name), "--out", str(earlier))
+    run = cli if name == "changed_first_header.csv" else cli_here  # one in a subprocess, the rest in-process
+    proc = run("import", str(FIXTURES / "webexport" / "broken" / name), "--out", str(earlier))
     case.refused_cli(proc, code=2, words=[name, *words])
     case.intact(before, snapshot(tmp_path))
 

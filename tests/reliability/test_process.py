@@ -24,7 +24,7 @@ pytestmark = pytest.mark.matrix("process")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 def test_sigkill_at_random_points_then_resume(seed, world, fake, reference, case):
     rng = random.Random(seed)
     plan = plan_of(LONG)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import write_tiny_study
 
-from .conftest import ROOT, SHORT, cli, snapshot
+from .conftest import ROOT, SHORT, cli, cli_here, snapshot
 
 pytestmark = pytest.mark.matrix("security")
 
@@ -25,7 +25,7 @@ def test_study_yaml_with_a_python_tag_is_refused_and_runs_nothing(tag, tmp_path,
     study = write_tiny_study(tmp_path / "study")
     study.write_text(study.read_text(encoding="utf-8") + f"description: {tag}\n", encoding="utf-8")
     before = snapshot(study.parent)
-    proc = cli("report", str(study), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    proc = cli_here("report", str(study), "--out", str(tmp_path / "out"))
     case.refused_cli(proc, code=2, words=["not valid YAML", "python/"])
     assert not list(tmp_path.rglob("PWNED")) and not (tmp_path / "out").exists()
     case.intact(before, snapshot(study.parent))
@@ -35,7 +35,7 @@ def test_sweep_yaml_with_a_python_tag_is_refused(tmp_path, case):
     study = write_tiny_study(tmp_path / "study")
     sweep = study.parent / "sweep.yaml"
     sweep.write_text(f"template: {study.name}\nvary:\n  geo: !!python/object/apply:os.system ['touch PWNED']\n")
-    proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    proc = cli_here("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"))
     case.refused_cli(proc, code=2, words=["not valid YAML", "python/object"])
     assert not list(tmp_path.rglob("PWNED"))
 
