@@ -141,7 +141,7 @@ def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- the fake and the CLI
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _fake_server():
     from trendlib.fakegoogle import FakeGoogle
     with FakeGoogle(today=TODAY, seed=5, sample_rate=0.2) as server:
@@ -219,7 +219,7 @@ def plan_of(span: dict):
                      resolution=span["resolution"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference(_fake_server, tmp_path_factory):
     """The series of an uninterrupted fetch of each span (same fake, same fetch day), by span name."""
     folder = tmp_path_factory.mktemp("reference")

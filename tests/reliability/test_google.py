@@ -18,7 +18,7 @@ import pytest
 from trendlib.trends.client import TrendsClient
 from trendlib.trends.fetch import fetch_trends
 
-from .conftest import LONG, SHORT, cli_here, multiline_timeframes, plan_of, same_series, snapshot
+from .conftest import LONG, SHORT, cli, cli_here, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("google")
 
@@ -39,6 +39,10 @@ def _inject_after(fake, n_ok: int, kind: str, **kw) -> threading.Event:
     threading.Thread(target=watch, daemon=True).start()
     return stop
 
+
+# these run in a subprocess (python -m trendlib); the others through trendlib.cli.main in-process, which is the
+# same parsing, handlers, messages and exit codes without an interpreter start-up each
+SUBPROCESS = {"429 storm mid-fetch", "500s mid-fetch", "response cut in the middle", "unexpected resolution"}
 
 # id, fault, inject options, span, answered before the fault, exit code, words the message must contain
 REFUSED = [
@@ -72,7 +76,8 @@ def test_fault_is_refused_clearly_and_a_rerun_resumes(name, kind, options, span_
     span = SHORT if span_name == "short" else LONG
     stop = _inject_after(fake, n_ok, kind, **options)
     # a small interval leaves the watcher time to inject between two requests
-    proc = world.fetch(span, "--min-interval", "0.08" if n_ok else "0", url=fake.url)
+    args = world.fetch_args(span, "--min-interval", "0.05" if n_ok else "0")
+    proc = (cli if name in SUBPROCESS else cli_here)(*args, url=fake.url)
     stop.set()
     assert fake.count(status=200, endpoint="multiline") >= n_ok
     case.refused_cli(proc, code=code, words=words + ["rerun the same command to resume"])
