@@ -34,6 +34,34 @@ def _strip_network(page: str) -> str:
     return re.sub(r'<script[^>]+src="(https?://[^"]*)?"[^>]*>\s*</script>', "", page)
 
 
+# what a notebook's HTML and Markdown outputs may contain (tables, Styler's <style>, text markup);
+# anything else is shown as text, and attributes are limited (no on* handlers, no javascript: links)
+_SAFE_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var"})
+_SAFE_ATTRIBUTES = {"*": ["class", "id", "title", "role", "style", "colspan", "rowspan", "align"],
+                    "a": ["href", "title"], "style": ["type"], "ol": ["start"]}
+
+
+def _sanitize_outputs(nb) -> None:
+    """Sanitize the HTML and Markdown outputs of code cells in place (bleach, through nbconvert).
+
+    Outputs carry data: a study's labels and titles end up in sentences and tables a notebook
+    displays, and a label like ``<img src=x onerror=...>`` must not become markup in the report.
+    Markdown cells are the notebook's own prose and are left alone.
+    """
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    cleaner = SanitizeHTML(tags=sorted(_SAFE_TAGS), attributes=_SAFE_ATTRIBUTES, strip=False,
+                           safe_output_keys={"metadata", "text/plain", "text/latex", "application/json",
+                                             "image/png", "image/jpeg"})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = cleaner.sanitize_code_outputs(cell.outputs)
+
+
 def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str | Path,
                          title: str, banners: list[str] | None = None) -> None:
     """Write the reader's and the full HTML page of an executed notebook.
@@ -52,6 +80,7 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
         cell.metadata["tags"] = ["trendlib-banner"]
         nb.cells.insert(0, cell)
 
+    _sanitize_outputs(nb)
     for path, is_reader in ((reader, True), (full, False)):
         cfg = Config()
         cfg.TagRemovePreprocessor.enabled = True
