@@ -281,3 +281,34 @@ def test_no_credentials_from_the_url_in_logs_cache_or_provenance(verbose_fetch, 
     text = _all_text(cache, out) + proc.stdout + proc.stderr
     assert "s3cr3t-pw" not in text, "the password in the URL was written"
     case.recovered("no credentials in any file or log line")
+
+
+def test_notebook_pages_escape_labels_in_displayed_markdown_and_tables(tmp_path, case):
+    """A label reaches notebook outputs through display(Markdown(...)) sentences and Styler tables;
+    the rendered reader and full pages must show it as text, not run it as markup."""
+    import nbformat
+
+    from trendlib.report.render import banner_html, render_notebook_html
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("display(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": f"searches for **{HOSTILE}** rose",
+                                                     "text/plain": "<IPython.core.display.Markdown object>"}),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": f"<style type='text/css'>#T_x td {{text-align: left}}</style><table id='T_x'><tr>"
+                         f"<td class='data'>{HOSTILE}</td><td>3.6</td></tr></table>",
+            "text/plain": "table"}),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "alert(3)", "text/plain": "js"}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Notebook prose"), cell]
+    executed = tmp_path / "01-x.ipynb"
+    nbformat.write(nb, str(executed))
+    render_notebook_html(executed, reader=tmp_path / "r.html", full=tmp_path / "f.html", title=HOSTILE,
+                         banners=[banner_html("illustrative", "ILLUSTRATIVE DATA")])
+    for page in ("r.html", "f.html"):
+        text = (tmp_path / page).read_text(encoding="utf-8")
+        _no_raw_markup(text)
+        assert "alert(3)" not in text, "a javascript output was kept"
+        assert "<table" in text and "<style" in text and "ILLUSTRATIVE DATA" in text  # tables and banner kept
+        assert 'class="trendlib-banner' in text
+    case.recovered("labels shown as text; tables, styles and banners kept")
