@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from trendlib.errors import TrendlibError
 
+_MAX_MESSAGE = 1000
+
 
 class DataError(TrendlibError, ValueError):
     """A data file is malformed. The message names the file, and the row and column when known.
@@ -16,5 +18,8 @@ class DataError(TrendlibError, ValueError):
             where += f", line {row}"
         if column:
             where += f", column {column!r}"
+        if len(message) > _MAX_MESSAGE:  # a cell of a damaged file may hold megabytes: quote its ends only
+            cut = len(message) - _MAX_MESSAGE
+            message = f"{message[:_MAX_MESSAGE - 300]} ...[{cut} characters cut]... {message[-300:]}"
         super().__init__(f"{where}: {message}" if where else message)
         self.file, self.row, self.column = str(file), row, column
