@@ -75,6 +75,7 @@ MUTATIONS = {
     "infinite number": (lambda t, s: _set(t, s[3], "inf").encode("utf-8"), ["'inf'", "not a finite number"]),
     "HTML in a label": (lambda t, s: _set(t, s[4], "<script>alert(1)</script>").encode("utf-8"), None),
     "very long label (5000 characters)": (lambda t, s: _set(t, s[4], "x" * 5000).encode("utf-8"), None),
+    "a 2 MB cell": (lambda t, s: _set(t, s[2], "9" * 2_000_000).encode("utf-8"), ["...[", "characters cut]"]),
     "empty file": (lambda t, s: b"", ["empty"]),
     "header only": (lambda t, s: (t.splitlines()[0] + "\n").encode("utf-8"), ["no rows"]),
 }
@@ -112,6 +113,7 @@ def test_loader_against_malformed_input(loader, name, make, words, tmp_path, cas
         with pytest.raises(DataError) as info:
             fn(path)
         case.refused_api(info.value, code=2, words=[str(path), *words])
+        assert len(str(info.value)) < 2000, "the message quotes a whole giant cell"
     case.intact(before, snapshot(path))
 
 
