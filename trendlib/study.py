@@ -299,7 +299,21 @@ def _loader():
     import yaml
 
     class _StudyLoader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node, deep=False):
+            # PyYAML keeps the last of two equal keys silently; a hand-edited study must say which it means
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key; the base class reports it
+                    continue
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice (first on line {first.start_mark.line + 1}); "
+                        "keep one", key_node.start_mark)
+                seen[key] = key_node
+            return super().construct_mapping(node, deep=deep)
 
     _StudyLoader.yaml_implicit_resolvers = {
         ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
