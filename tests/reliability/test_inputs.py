@@ -182,6 +182,8 @@ def _tiny_text(tmp_path_factory=None) -> str:
 STUDY_CASES = [
     ("unknown key", _add("colour: red"), ["unknown key(s) 'colour'", "accepted keys"]),
     ("missing required key", _replace("geo: RU\n", ""), ["missing required key(s) 'geo'"]),
+    ("key written twice", _add("geo: KZ"), ["key 'geo' appears twice", "line"]),
+    ("label written twice", _replace("label: beta", "label: beta, label: gamma"), ["key 'label' appears twice"]),
     ("start of the wrong type", _replace("start: 2022-08-01", "start: 5"), ["'start'", "not a calendar date"]),
     ("date relative to today", _replace("end: 2022-10-09", "end: today"), ["'end'", "not a calendar date"]),
     ("date with a time", _replace("end: 2022-10-09", "end: 2022-10-09 10:00"), ["'end'"]),
