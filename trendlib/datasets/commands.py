@@ -31,9 +31,15 @@ def _geo(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from trendlib.datasets.errors import DataError
     from trendlib.provenance import sidecar_path
     from trendlib.trends.webexport import import_web_export
 
+    if Path(args.out).resolve() == Path(args.file).resolve():
+        raise DataError(f"--out {args.out!r} is the file being imported; the download would be replaced by the "
+                        "tidy file and lost. Write the tidy CSV under another name", file=args.file)
     export = import_web_export(args.file, args.out, geo=args.geo, last_is_partial=args.last_partial)
     print(export.summary())
     print(f"wrote {args.out} and {sidecar_path(args.out)}")
