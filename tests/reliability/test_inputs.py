@@ -337,3 +337,12 @@ def test_damaged_provenance_sidecar_stops_the_report_before_any_notebook(name, s
     case.refused(code=code, message=err, words=[str(side), *words], expected_code=2)
     assert not (out / "tiny").exists() and not list(out.glob(".*staging"))
     case.intact(before, snapshot(study.parent, out))
+
+
+def test_import_onto_the_download_itself_is_refused(tmp_path, case):
+    download = tmp_path / "multiTimeline.csv"
+    download.write_bytes((FIXTURES / "webexport" / "multiTimeline_weekly.csv").read_bytes())
+    before = snapshot(tmp_path)
+    proc = cli_here("import", str(download), "--out", str(tmp_path / "." / "multiTimeline.csv"))
+    case.refused_cli(proc, code=2, words=["is the file being imported", "lost"])
+    case.intact(before, snapshot(tmp_path))
