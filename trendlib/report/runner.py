@@ -245,6 +245,20 @@ def _study_dirs(study: Study, out_root: Path) -> tuple[Path, Path]:
     return final, out_root / f".{study.name}.staging"
 
 
+def _check_replaceable(study: Study, final: Path, notebooks_dir: Path) -> None:
+    """Refuse a report folder that holds the study's own inputs, or an existing folder that is not a
+    trendlib report: the finished report replaces ``final`` whole (e.g. a study named ``data``
+    rendered with ``--out`` at the project root would otherwise delete ``data/``)."""
+    inputs = [*study.data_files().values(), *([study.source_file] if study.source_file else []), notebooks_dir]
+    inside = [p for p in inputs if Path(p).resolve().is_relative_to(final)]
+    if inside:
+        raise ReportError(f"study {study.name!r}: its report folder {str(final)!r} holds its own input "
+                          f"{str(inside[0])!r} and would replace it; choose another --out or rename the study file")
+    if final.is_dir() and not (final / "results.json").is_file() and any(final.iterdir()):
+        raise ReportError(f"study {study.name!r}: {str(final)!r} exists and is not a trendlib report (it has no "
+                          "results.json); rendering would replace it. Move it, or choose another --out")
+
+
 def run_study(study: Study, *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
               timeout: int = 600, force: bool = False, progress: bool | None = None) -> StudyRun:
     """Render one study; see :func:`run_studies`."""
@@ -300,6 +314,9 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     environment = _environment_fingerprint()
+
+    for study in studies:  # nothing runs, and nothing is replaced, unless every study's folder is safe to replace
+        _check_replaceable(study, _study_dirs(study, out_root)[0], Path(notebooks[0]).parent)
 
     states: list[_StudyState] = []
     for study in studies:
