@@ -18,7 +18,7 @@ from trendlib.trends.client import TrendsClient
 from trendlib.trends.fetch import fetch_trends
 
 from ._faults import full_disk
-from .conftest import LONG, SHORT, cli, cli_env, multiline_timeframes, plan_of, same_series, snapshot
+from .conftest import LONG, SHORT, cli, cli_env, cli_here, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("process")
 
@@ -249,3 +249,24 @@ def test_two_fetches_of_the_same_study_at_once(tmp_path, fake, case):
     assert set(got["query"]) == set(s.terms)
     case.intact(before, snapshot(study.parent))
     case.recovered("each request sent once; both exit 0")
+
+
+@pytest.mark.parametrize("layout", ["report folder holding the study's data", "existing folder that is not a report"])
+def test_a_report_never_replaces_inputs_or_foreign_folders(layout, tmp_path, case):
+    """The finished report replaces ``<out>/<study>/`` whole. A study named ``data`` rendered with
+    ``--out`` at its own folder would delete its data; a folder of someone else's files would go too.
+    Both are refused before anything runs, and every file stays."""
+    from tests.conftest import write_tiny_study
+    study = write_tiny_study(tmp_path / "proj", name="data")
+    if layout.startswith("report folder"):
+        out = study.parent
+    else:
+        out = tmp_path / "out"
+        (out / "data").mkdir(parents=True)
+        (out / "data" / "notes.txt").write_text("my notes\n")
+    before = snapshot(tmp_path)
+    proc = cli_here("report", str(study), "--out", str(out), "--jobs", "1")
+    words = ["holds its own input", "choose another --out"] if layout.startswith("report folder") else \
+        ["is not a trendlib report", "would replace it"]
+    case.refused_cli(proc, code=2, words=words)
+    case.intact(before, snapshot(tmp_path))
