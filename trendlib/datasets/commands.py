@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the country a region file covers (e.g. RU; '' = worldwide)")
     p.add_argument("--last-partial", action="store_true",
                    help="flag each query's last period as partial (the CSV does not mark it)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite an existing OUT.csv that is not an earlier import (e.g. another data file)")
     p.set_defaults(handler=run)
 
 
@@ -40,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.out).resolve() == Path(args.file).resolve():
         raise DataError(f"--out {args.out!r} is the file being imported; the download would be replaced by the "
                         "tidy file and lost. Write the tidy CSV under another name", file=args.file)
+    if Path(args.out).exists() and not args.force:
+        from trendlib.provenance import read_provenance
+        from trendlib.trends.webexport import SOURCE
+        source = read_provenance(args.out)["source"]
+        if source != SOURCE:
+            raise DataError(f"refusing to overwrite {args.out!r}: it is not an earlier import (source: {source!r}); "
+                            "write elsewhere, or pass --force", file=args.out)
     export = import_web_export(args.file, args.out, geo=args.geo, last_is_partial=args.last_partial)
     print(export.summary())
     print(f"wrote {args.out} and {sidecar_path(args.out)}")
