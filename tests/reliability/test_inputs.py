@@ -346,3 +346,12 @@ def test_import_onto_the_download_itself_is_refused(tmp_path, case):
     proc = cli_here("import", str(download), "--out", str(tmp_path / "." / "multiTimeline.csv"))
     case.refused_cli(proc, code=2, words=["is the file being imported", "lost"])
     case.intact(before, snapshot(tmp_path))
+
+
+def test_import_over_another_data_file_is_refused(tmp_path, case):
+    events = tmp_path / "events.csv"
+    events.write_bytes((FIXTURES / "events_good.csv").read_bytes())
+    before = snapshot(tmp_path)
+    proc = cli_here("import", str(FIXTURES / "webexport" / "multiTimeline_weekly.csv"), "--out", str(events))
+    case.refused_cli(proc, code=2, words=[str(events), "not an earlier import", "--force"])
+    case.intact(before, snapshot(tmp_path))
