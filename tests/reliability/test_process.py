@@ -18,7 +18,7 @@ from trendlib.trends.client import TrendsClient
 from trendlib.trends.fetch import fetch_trends
 
 from ._faults import full_disk
-from .conftest import LONG, SHORT, cli, cli_env, cli_here, multiline_timeframes, plan_of, same_series, snapshot
+from .conftest import LONG, ROOT, SHORT, cli, cli_env, cli_here, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("process")
 
@@ -270,3 +270,17 @@ def test_a_report_never_replaces_inputs_or_foreign_folders(layout, tmp_path, cas
         ["is not a trendlib report", "would replace it"]
     case.refused_cli(proc, code=2, words=words)
     case.intact(before, snapshot(tmp_path))
+
+
+@pytest.mark.xfail(strict=True, reason="fetch --out overwrites any existing file (only fetch --study without --out "
+                                       "checks who wrote it); trendlib/trends belongs to a colleague finishing it "
+                                       "(fixed after 10:50 UTC if they are done)")
+def test_fetch_out_over_another_data_file_is_refused(world, fake, case):
+    """``--out data/events/events.csv`` by mistake: the events file must survive."""
+    events = world.outdir / "events.csv"
+    events.write_bytes((ROOT / "tests" / "fixtures" / "datasets" / "events_good.csv").read_bytes())
+    before = snapshot(world.cache, world.outdir)
+    args = [a if a != str(world.target) else str(events) for a in world.fetch_args(SHORT)]
+    proc = cli_here(*args, url=fake.url)
+    case.refused_cli(proc, code=2, words=[str(events), "not written by trendlib fetch", "--force"])
+    case.intact(before, snapshot(world.cache, world.outdir))
