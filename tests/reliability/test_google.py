@@ -1,7 +1,8 @@
 """Google side of the matrix: the real CLI against the loopback fake Google with injected faults.
 
 Each case starts from an earlier, finished fetch (its cache entries and output files), runs
-``trendlib fetch`` in a subprocess while the fake misbehaves, and checks: the exit status, that
+``trendlib fetch`` (in a subprocess for a representative few, through ``trendlib.cli.main``
+in-process for the rest) while the fake misbehaves, and checks: the exit status, that
 the message names the problem, that every earlier file is byte-identical, that no partial output
 was written and every cache entry is whole; then (refusals) that rerunning the same command
 resumes without asking again for what was already fetched and gives exactly the series of an
@@ -21,6 +22,7 @@ from trendlib.trends.fetch import fetch_trends
 from .conftest import LONG, SHORT, cli, cli_here, multiline_timeframes, plan_of, same_series, snapshot
 
 pytestmark = pytest.mark.matrix("google")
+
 
 def _inject_after(fake, n_ok: int, kind: str, **kw) -> threading.Event:
     """Inject a fault once the fake has answered ``n_ok`` interest-over-time requests (mid-fetch)."""
