@@ -1,7 +1,8 @@
 """Run a study's notebooks with papermill and write its report folder.
 
 For each study: check every notebook's parameters against the study before
-anything runs, execute the notebooks in numbered order through a real Jupyter
+anything runs (a notebook whose parameters do not fit is reported as failed and not
+run; the others still render), execute the notebooks in numbered order through a real Jupyter
 kernel, render two HTML pages per notebook, then write ``results.json`` and
 ``index.html``. Studies run in parallel (``jobs`` worker processes). A study is
 built in a staging folder and moved into ``<out>/<study>/`` when complete, so an
@@ -233,8 +234,20 @@ class _StudyState:
     fingerprints: dict[str, str]
     pending: list[Path]
     reused: list[dict[str, Any]]
+    refused: list[tuple[Path, str]] = dataclasses.field(default_factory=list)
     runs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     t0: float = 0.0
+
+
+def _refused_run(st: _StudyState, nb: Path, message: str) -> dict[str, Any]:
+    """The record (and error pages) of a notebook whose parameters do not fit the study: not run."""
+    stem = nb.stem
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    _write_error_page(st.staging / f"{stem}.html", st.staging / f"{stem}.full.html", st.study.title, stem, message)
+    return {"notebook": stem, "status": "failed", "duration_s": 0.0, "started_at": now, "ipynb": "",
+            "html_reader": f"{stem}.html", "html_full": f"{stem}.full.html", "error": message,
+            "cell": "its parameters cell (the notebook was not run)", "fingerprint": st.fingerprints[stem],
+            "reads": {}, "made_at": now}
 
 
 def _study_dirs(study: Study, out_root: Path) -> tuple[Path, Path]:
@@ -331,7 +344,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
                 + " is simulated, not observed. Charts and numbers made from it show how the analysis "
                   "works; they are not findings about the real world.")))
         previous = {} if force else _previous_runs(final)
-        fingerprints, pending, reused = {}, [], []
+        fingerprints, pending, reused, refused = {}, [], [], []
         for nb in notebooks:
             fp = _fingerprint(nb, params, banners, environment)
             fingerprints[nb.stem] = fp
@@ -339,11 +352,15 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
             if prev is not None and _reusable(prev, fp, final):
                 reused.append(prev)
             else:
-                check_notebook_parameters(nb, params)  # all checks before any kernel starts
+                try:
+                    check_notebook_parameters(nb, params)  # all checks before any kernel starts
+                except ReportError as exc:  # this notebook is reported as failed; the others still render
+                    refused.append((nb, str(exc)))
+                    continue
                 pending.append(nb)
         states.append(_StudyState(study=study, staging=staging, final=final, parameters=params,
                                   banners=banners, provenance=provenance, fingerprints=fingerprints,
-                                  pending=pending, reused=reused))
+                                  pending=pending, reused=reused, refused=refused))
 
     for st in states:
         if st.staging.exists():
@@ -351,6 +368,9 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         st.staging.mkdir(parents=True)
         for prev in st.reused:
             st.runs.append(_carry_over(prev, st.final, st.staging))
+        for nb, message in st.refused:
+            st.runs.append(_refused_run(st, nb, message))
+            log.warning("%s: %s not run: %s", st.study.name, nb.stem, message)
 
     tasks = [(st, nb) for nb in notebooks for st in states if nb in st.pending]
     bar = _Progress(len(tasks), enabled=progress)
