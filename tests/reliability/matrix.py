@@ -18,8 +18,9 @@ from typing import Any
 #: category key -> heading in the table, in the table's order
 CATEGORIES = {
     "google": "Google side (fake server: 429, 500, cuts, bad bodies, hangs, refused)",
-    "process": "Process side (SIGKILL + resume, concurrent fetches, read-only / full folder)",
-    "input": "Input side (malformed data files, study files, web exports, requests)",
+    "process": "Process and disk (SIGKILL / Ctrl-C + resume, concurrent fetches, read-only / full / damaged "
+               "folders, report folders)",
+    "input": "Input side (malformed data files, study files, web exports, provenance, requests)",
     "notebook": "Notebook side (raises, timeout, wrong parameter type)",
     "security": "Security basics (safe YAML, no pickle/eval, escaping, confinement, secrets)",
 }
