@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="re-execute every notebook (default: reuse a notebook's outputs when none of its "
                         "inputs changed)")
+    p.add_argument("--kernel", choices=("fork", "fresh"), default=None,
+                   help="fork (default on Linux): each notebook gets a new kernel forked from a process that "
+                        "already imported the scientific stack; fresh: a new interpreter per notebook")
     p.add_argument("--executor", choices=("process", "dask"), default="process",
                    help="where notebooks run: local processes (default) or a Dask distributed cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     studies = [load_study(p) for p in dict.fromkeys(paths)]  # validates all before anything runs
     runs = run_studies(studies, out=args.out, notebooks_dir=args.notebooks, jobs=args.jobs,
                        timeout=args.timeout, force=args.force, executor=args.executor,
-                       scheduler=args.scheduler)
+                       scheduler=args.scheduler, kernel=args.kernel)
     return _summarise(runs)
 
 
@@ -71,7 +74,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     print(f"sweep {sweep.name}: {len(sweep.studies)} studies -> {folder}")
     runs = run_studies(list(sweep.studies), out=folder, notebooks_dir=args.notebooks, jobs=args.jobs,
                        timeout=args.timeout, force=args.force, executor=args.executor,
-                       scheduler=args.scheduler)
+                       scheduler=args.scheduler, kernel=args.kernel)
     index = write_sweep_index(folder, sweep)
     code = _summarise(runs)
     print(f"sweep index: {index}")

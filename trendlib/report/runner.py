@@ -149,13 +149,16 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     # The kernel writes its own diagnostics to stderr (transport warnings, shutdown notices); keep them
     # in logs/<notebook>.kernel.log instead of the terminal. A worker runs one notebook at a time.
     (out / "logs").mkdir(exist_ok=True)
+    kernel_log_path = out / "logs" / f"{stem}.kernel.log"
+    km = _zygote_kernel_manager(kernel_log_path)
     saved_stderr = os.dup(2)
     try:
-        with open(out / "logs" / f"{stem}.kernel.log", "wb") as kernel_log:
+        with open(kernel_log_path, "ab") as kernel_log:
             os.dup2(kernel_log.fileno(), 2)
             papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
                                        cwd=str(out), progress_bar=False, log_output=False,
-                                       execution_timeout=timeout, request_save_on_cell_execute=False)
+                                       execution_timeout=timeout, request_save_on_cell_execute=False,
+                                       **({"km": km} if km is not None else {}))
     except PapermillExecutionError as exc:
         status = "failed"
         first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
@@ -173,6 +176,8 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
+        if km is not None:
+            _shutdown(km)
     duration = time.perf_counter() - t0
     reader, full = f"{stem}.html", f"{stem}.full.html"
     page_banners = list(banners)
@@ -189,6 +194,63 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
         _write_error_page(out / reader, out / full, title, stem, error)
     return {"notebook": stem, "status": status, "duration_s": round(duration, 2), "started_at": started,
             "ipynb": executed.name, "html_reader": reader, "html_full": full, "error": error, "cell": cell}
+
+
+# A report worker's kernel zygote (trendlib.report.kernels): one per worker process, made by
+# the pool's initializer before the worker touches ZeroMQ; None for fresh kernels.
+_ZYGOTE = None
+
+
+def _init_worker(kernel: str) -> None:
+    """Pool initializer: fork the kernel zygote (fork mode), then watch for the parent's death.
+
+    The zygote is forked first, while this worker has no threads and no ZeroMQ state. The
+    watchdog ends a worker whose report process was killed: a pool worker otherwise waits
+    for work forever; its zygote and kernels follow it (their parent disappears).
+    """
+    global _ZYGOTE
+    if kernel == "fork":
+        from trendlib.report.kernels import KernelZygote
+
+        _ZYGOTE = KernelZygote()
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="trendlib-parent-watchdog", daemon=True).start()
+
+
+def _zygote_kernel_manager(log_path: Path):
+    """A kernel manager backed by this worker's zygote, or None for papermill's own fresh kernel."""
+    global _ZYGOTE
+    if _ZYGOTE is None:
+        return None
+    try:
+        done, _ = os.waitpid(_ZYGOTE.pid, os.WNOHANG)
+    except ChildProcessError:
+        done = _ZYGOTE.pid
+    if done:  # the zygote died: fall back to fresh kernels for the rest of this worker's life
+        log.warning("kernel zygote exited; starting fresh kernels instead")
+        _ZYGOTE = None
+        return None
+    from trendlib.report.kernels import ZygoteKernelManager
+
+    return ZygoteKernelManager(zygote=_ZYGOTE, log_path=str(log_path))
+
+
+def _shutdown(km) -> None:
+    from jupyter_client.utils import run_sync
+
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception as exc:  # the notebook's outcome is already known; a stuck kernel must not hide it
+        log.warning("could not shut a kernel down cleanly: %s", exc)
 
 
 def _timed_out_cell(executed: Path) -> str:
@@ -282,7 +344,7 @@ def run_study(study: Study, *, out: str | Path = "outputs", notebooks_dir: str |
 def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_dir: str | Path | None = None,
                 jobs: int | None = None, timeout: int = 600, force: bool = False,
                 progress: bool | None = None, executor: str = "process",
-                scheduler: str | None = None) -> list[StudyRun]:
+                scheduler: str | None = None, kernel: str | None = None) -> list[StudyRun]:
     """Render every study into ``<out>/<study.name>/`` and return how each went.
 
     Parameters
@@ -296,6 +358,11 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     timeout : seconds one cell may run before the notebook is stopped and marked failed
     force : re-execute every notebook even when its outputs could be reused
     progress : a progress bar (default: when stderr is a terminal; plain log lines otherwise)
+    kernel : "fork" (the default on Linux: each notebook's kernel is forked from a per-worker process that has
+        already imported pandas, SciPy, statsmodels and matplotlib; see
+        :mod:`trendlib.report.kernels`) or "fresh" (a new interpreter per notebook). Either way every
+        notebook runs in its own new kernel. Dask workers always start fresh kernels; other systems
+        default to "fresh".
     executor : "process" (a local pool of ``jobs`` processes) or "dask" (a Dask distributed
         cluster at ``scheduler``, e.g. ``tcp://10.0.0.5:8786``; its workers must see the same
         files at the same paths, e.g. a shared file system, and have trendlib installed)
@@ -326,6 +393,10 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         raise ReportError(f"output folder {str(out_root)!r} is not writable")
     notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     jobs = max(1, int(jobs or os.cpu_count() or 1))
+    if kernel is None:
+        kernel = "fork" if sys.platform.startswith("linux") else "fresh"
+    if kernel not in ("fork", "fresh"):
+        raise ReportError(f"kernel {kernel!r}; accepted: 'fork', 'fresh'")
     environment = _environment_fingerprint()
 
     for study in studies:  # nothing runs, and nothing is replaced, unless every study's folder is safe to replace
@@ -385,7 +456,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         if not left[st.study.name]:
             results[st.study.name] = _finish(st, write_study_outputs)
     if tasks:
-        with _executor(executor, jobs=min(jobs, len(tasks)), scheduler=scheduler) as pool:
+        with _executor(executor, jobs=min(jobs, len(tasks)), scheduler=scheduler, kernel=kernel) as pool:
             running: dict[Future, tuple[_StudyState, Path]] = {}
             for st, nb in tasks:
                 fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
@@ -415,10 +486,11 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
 
 
 @contextlib.contextmanager
-def _executor(kind: str, *, jobs: int, scheduler: str | None):
+def _executor(kind: str, *, jobs: int, scheduler: str | None, kernel: str = "fork"):
     """A concurrent.futures executor: local processes, or a Dask distributed cluster."""
     if kind == "process":
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker, initargs=(kernel,)) as pool:
             yield pool
     elif kind == "dask":
         if not scheduler:
