@@ -68,6 +68,39 @@ _RES_FROM_WIRE = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month"
 _SPACING = {"hour": (3600, 3600), "day": (86400, 86400), "week": (604800, 604800),
             "month": (28 * 86400, 31 * 86400)}
 _PATCH_LOCK = threading.RLock()
+#: terms Google compares in one request
+MAX_TERMS_PER_REQUEST = 5
+_CONNECTION_REASONS = (
+    ("refused", "connection refused: nothing answers there; check TRENDLIB_TRENDS_URL and the network"),
+    ("name or service not known", "the host name does not resolve; check the URL and the network"),
+    ("nameresolution", "the host name does not resolve; check the URL and the network"),
+    ("temporary failure in name resolution", "the host name does not resolve; check the URL and the network"),
+    ("network is unreachable", "the network is unreachable"),
+    ("timed out", "the connection timed out"),
+    ("reset by peer", "the server reset the connection"),
+)
+
+
+def _connection_problem(exc: BaseException, base_url: str) -> str:
+    """'a failed or cut connection to HOST:PORT (why; ExceptionName)' for a requests connection error."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(base_url)
+    where = (parts.hostname or "?") + (f":{parts.port}" if parts.port else "")
+    texts, seen, e = [], set(), exc
+    while e is not None and id(e) not in seen:  # the reason sits in the chain of wrapped errors
+        seen.add(id(e))
+        texts.append(f"{type(e).__name__} {e}")
+        texts += [str(a) for a in getattr(e, "args", ())]
+        e = e.__cause__ or e.__context__ or getattr(e, "reason", None)
+        if not isinstance(e, BaseException):
+            e = None
+    low = " ".join(texts).lower()
+    name = type(exc).__name__
+    if name in ("ChunkedEncodingError", "ContentDecodingError"):
+        why = "the response was cut in the middle"
+    else:
+        why = next((text for key, text in _CONNECTION_REASONS if key in low), "the connection failed")
+    return f"a failed or cut connection to {where} ({why}; {name})"
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
@@ -357,7 +390,7 @@ class TrendsClient:
                 last_kind, last_text = "server", f"no answer within the timeout ({exc.__class__.__name__})"
             except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
-                last_kind, last_text = "server", f"a failed or cut connection ({exc.__class__.__name__})"
+                last_kind, last_text = "server", _connection_problem(exc, self.base_url)
             if response is None and len(transport.responses) > before:
                 response = transport.responses[-1]
             if attempt == self.max_attempts:
@@ -375,6 +408,10 @@ class TrendsClient:
 
     def _run(self, kind: str, what: str, terms: Sequence[str], timeframe: str, geo: str, category: int,
              gprop: str, call: Callable[[Any], Any], widget_of: Callable[[Any], dict[str, Any]]) -> RawResponse:
+        if not 1 <= len(terms) <= MAX_TERMS_PER_REQUEST:
+            raise BadRequest(f"{what}: {len(terms)} terms in one request; accepted: 1 to at most "
+                             f"{MAX_TERMS_PER_REQUEST}, as Google compares (fetch_trends and make_plan batch more "
+                             "terms through an anchor)", request=what)
         transport = self._get_transport()
         step = _Step()
         with pytrends_pointed_at(self.base_url, transport) as pr:
