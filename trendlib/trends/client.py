@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DEFAULT_TRENDS_URL", "DEFAULT_MIN_INTERVAL", "DEFAULT_BACKOFF", "TrendsClient", "RawResponse",
            "RateLimiter", "pytrends_pointed_at", "parse_multiline", "parse_comparedgeo", "parse_related",
-           "strip_prefix", "resolve_base_url", "resolve_min_interval", "resolve_backoff"]
+           "strip_prefix", "resolve_base_url", "resolve_min_interval", "resolve_backoff", "resolve_timeout"]
 
 log = logging.getLogger("trendlib.trends.client")
 
@@ -129,6 +129,19 @@ def _env_seconds(name: str, value: float | None, default: float) -> float:
 def resolve_min_interval(value: float | None = None) -> float:
     """Seconds between requests: the argument, else ``TRENDLIB_MIN_INTERVAL``, else 5."""
     return _env_seconds("TRENDLIB_MIN_INTERVAL", value, DEFAULT_MIN_INTERVAL)
+
+
+def resolve_timeout(value: float | tuple[float, float] | None = None) -> float | tuple[float, float]:
+    """Seconds to wait on one request: the argument, else ``TRENDLIB_TIMEOUT`` (seconds to wait for an
+    answer; connecting waits at most 10 of them), else 10 s to connect and 60 s for the answer."""
+    if isinstance(value, tuple):
+        return value
+    if value is None and not os.environ.get("TRENDLIB_TIMEOUT", "").strip():
+        return DEFAULT_TIMEOUT
+    seconds = _env_seconds("TRENDLIB_TIMEOUT", value, DEFAULT_TIMEOUT[1])
+    if seconds <= 0:
+        raise BadRequest(f"timeout {seconds!r}: expected a number of seconds > 0")
+    return (min(DEFAULT_TIMEOUT[0], seconds), seconds)
 
 
 def resolve_backoff(value: float | None = None) -> float:
@@ -272,7 +285,8 @@ class TrendsClient:
         (default ``TRENDLIB_BACKOFF_SECONDS`` or 20); ``Retry-After`` wins when longer.
     max_attempts : tries per HTTP step before a typed error (default 5).
     max_delay : longest single wait in seconds (default 600).
-    timeout : ``(connect, read)`` seconds for every request (default (10, 60)).
+    timeout : ``(connect, read)`` seconds for every request, or one number of seconds (default
+        ``TRENDLIB_TIMEOUT`` or (10, 60); see :func:`resolve_timeout`).
     hl, tz : pytrends' language and timezone offset in minutes (default en-US and 0 = UTC).
     sleep, seed : injectable sleep function and jitter seed (tests).
 
@@ -282,7 +296,7 @@ class TrendsClient:
     def __init__(self, *, base_url: str | None = None, session: "requests.Session | None" = None,
                  min_interval: float | None = None, backoff: float | None = None,
                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, max_delay: float = DEFAULT_MAX_DELAY,
-                 timeout: tuple[float, float] | float = DEFAULT_TIMEOUT, hl: str = "en-US", tz: int = 0,
+                 timeout: tuple[float, float] | float | None = None, hl: str = "en-US", tz: int = 0,
                  sleep: Callable[[float], None] = time.sleep, seed: int | None = None):
         self.base_url = resolve_base_url(base_url)
         self.min_interval = resolve_min_interval(min_interval)
@@ -291,7 +305,7 @@ class TrendsClient:
             raise BadRequest(f"max_attempts {max_attempts!r}: expected a whole number >= 1")
         self.max_attempts = max_attempts
         self.max_delay = float(max_delay)
-        self.timeout = timeout
+        self.timeout = resolve_timeout(timeout)
         self.hl, self.tz = hl, tz
         self._session = session
         self._sleep = sleep

@@ -69,6 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE", help="the tidy CSV to write (required without --study)")
     p.add_argument("--backoff", type=_seconds, default=None, metavar="SECONDS",
                    help="first wait after a 429/5xx, doubled each retry (default TRENDLIB_BACKOFF_SECONDS or 20)")
+    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="seconds to wait for Google's answer to one request before retrying it "
+                        "(default TRENDLIB_TIMEOUT or 60)")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
                    help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
     p.add_argument("--offline", action="store_true", default=None,
@@ -183,7 +186,10 @@ def run_fetch(args: argparse.Namespace) -> int:
                          "(run it separately with up to 5 terms)")
     if target.suffix.lower() != ".csv":
         raise BadRequest(f"output {str(target)!r} must be a .csv file")
-    common = dict(min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,
+    from trendlib.trends.client import TrendsClient
+    # one client (one rate limiter, one timeout) for the series, regions and related queries; sends nothing yet
+    client = TrendsClient(min_interval=args.min_interval, backoff=args.backoff, timeout=args.timeout)
+    common = dict(client=client, min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,
                   offline=args.offline)
     result = fetch_trends(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"],
                           resolution=args.resolution, category=inp["category"], gprop=inp["gprop"],
