@@ -168,7 +168,11 @@ class _Runner:
 
     def missing(self, items: Sequence[tuple[str, str]]) -> list[str]:
         """Descriptions of the (key, description) items with no cached sample at all."""
-        return [desc for key, desc in items if not self.cache.fetch_days(key)]
+        return [desc for key, desc in items if not self._valid_days(key)]
+
+    def _valid_days(self, key: str) -> list[str]:
+        """Fetch days of ``key`` with a whole entry (a damaged one does not count: it is fetched again)."""
+        return [e.fetch_day for e in self.cache.samples(key)]
 
     def resolve(self, items: Sequence[tuple[Any, ...]], label: str) -> dict[str, list["CacheEntry"]]:
         """Cached or fetched entries for every item ``(key, description, canonical, send[, check])``.
@@ -194,11 +198,11 @@ class _Runner:
         try:
             for i, (key, desc, canonical, send, *rest) in enumerate(items, start=1):
                 check = rest[0] if rest else None
-                days = self.cache.fetch_days(key)
+                days = self._valid_days(key)
                 need = (not self.cache.offline and day not in days and len(days) < self.samples)
                 if need:
                     with self.cache.lock(key):
-                        days = self.cache.fetch_days(key)  # another process may have fetched it meanwhile
+                        days = self._valid_days(key)  # another process may have fetched it meanwhile
                         if day not in days and len(days) < self.samples:
                             try:
                                 raw = send()
