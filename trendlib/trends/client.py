@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DEFAULT_TRENDS_URL", "DEFAULT_MIN_INTERVAL", "DEFAULT_BACKOFF", "TrendsClient", "RawResponse",
            "RateLimiter", "pytrends_pointed_at", "parse_multiline", "parse_comparedgeo", "parse_related",
-           "strip_prefix", "resolve_base_url", "resolve_min_interval", "resolve_backoff", "resolve_timeout"]
+           "strip_prefix", "public_url", "resolve_base_url", "resolve_min_interval", "resolve_backoff", "resolve_timeout"]
 
 log = logging.getLogger("trendlib.trends.client")
 
@@ -101,6 +101,15 @@ def _connection_problem(exc: BaseException, base_url: str) -> str:
     else:
         why = next((text for key, text in _CONNECTION_REASONS if key in low), "the connection failed")
     return f"a failed or cut connection to {where} ({why}; {name})"
+
+
+def public_url(url: str) -> str:
+    """``url`` without what must not be written down: user:password and Google's widget ``token``."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
@@ -215,7 +224,7 @@ class _Transport:
     def request(self, method: str, url: str, **kwargs: Any) -> Any:
         kwargs.pop("proxies", None)
         self._limiter.wait()
-        log.debug("%s %s", method.upper(), url)
+        log.debug("%s %s", method.upper(), public_url(url))
         self.sent += 1
         response = self._session.request(method.upper(), url, **kwargs)
         self.responses.append(response)

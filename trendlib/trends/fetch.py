@@ -157,10 +157,9 @@ class _Runner:
 
     @property
     def base_url(self) -> str:
-        if self._client is not None:
-            return self._client.base_url
-        from trendlib.trends.client import resolve_base_url
-        return resolve_base_url(self._client_args["base_url"])
+        from trendlib.trends.client import public_url, resolve_base_url
+        url = self._client.base_url if self._client is not None else resolve_base_url(self._client_args["base_url"])
+        return public_url(url)  # written to the cache and provenance: never a user:password
 
     @property
     def requests_sent(self) -> int:
@@ -209,9 +208,11 @@ class _Runner:
                             except TrendsError as exc:
                                 raise type(exc)(str(exc), request=exc.request or desc, done=tracker.done,
                                                 remaining=tracker.remaining()) from None
-                            meta = {"kind": raw.kind, "url": raw.url, "status": raw.status,
+                            from trendlib.trends.client import public_url
+                            widget = {k: v for k, v in raw.widget.items() if k != "token"}  # a session token
+                            meta = {"kind": raw.kind, "url": public_url(raw.url), "status": raw.status,
                                     "content_type": raw.content_type, "fetched_at": raw.fetched_at,
-                                    "widget": raw.widget, "attempts": raw.attempts, "retries": list(raw.retries),
+                                    "widget": widget, "attempts": raw.attempts, "retries": list(raw.retries),
                                     "base_url": self.base_url}
                             self.cache.store(key, fetch_day=day, text=raw.text, request=canonical, meta=meta,
                                              description=desc)
