@@ -77,8 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--offline", action="store_true", default=None,
                    help="serve only from the cache; fail naming every missing request (or TRENDLIB_OFFLINE=1)")
     p.add_argument("--force", action="store_true",
-                   help="with --study: overwrite a trends file that trendlib fetch did not write "
-                        "(e.g. a bundled web export)")
+                   help="overwrite an output file that trendlib fetch did not write (e.g. a bundled web "
+                        "export, or another data file named by mistake)")
     p.add_argument("--regions-out", metavar="FILE",
                    help="also write interest by region (terms 1-5, whole span) to this tidy CSV")
     p.add_argument("--region-resolution", default=None, choices=["COUNTRY", "REGION", "DMA", "CITY"],
@@ -175,7 +175,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         if not args.out:
             raise BadRequest("--out FILE is required (the tidy CSV to write), or use --study")
         target = Path(args.out)
-    if study is not None and not rewrite and not args.out and target.exists() and not args.force:
+    if target.exists() and not args.force:
         from trendlib.provenance import read_provenance
         source = read_provenance(target)["source"]
         if not (source == "google-trends-api" or source.startswith("non-google-server")):
