@@ -132,11 +132,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-TRENDS_OWNER = ("trendlib/trends belongs to a colleague finishing it; fixed after 10:50 UTC if they are done")
-
-
-@pytest.mark.xfail(strict=True, reason="the message says 'a failed or cut connection (ConnectionError)' without the "
-                                       "server or 'refused'. " + TRENDS_OWNER)
 def test_connection_refused_names_the_server(world, case):
     port = _free_port()
     proc = world.fetch(SHORT, url=f"http://127.0.0.1:{port}/trends")
@@ -145,8 +140,6 @@ def test_connection_refused_names_the_server(world, case):
     assert not world.target.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="trendlib fetch has no --timeout (the client's 60 s read timeout, 5 "
-                                       "attempts: minutes before a hang is reported). " + TRENDS_OWNER)
 def test_hang_longer_than_the_timeout_cli(world, fake, case):
     fake.inject("hang", endpoint="multiline", count=100, seconds=3)
     t0 = time.monotonic()

@@ -193,10 +193,6 @@ def test_ctrl_c_mid_fetch_then_resume(world, fake, reference, case, monkeypatch)
     same_series(world.target, reference["long"])
 
 
-@pytest.mark.xfail(strict=True, reason="a damaged entry is skipped with 'it will be fetched again', but the fetch "
-                                       "counts its day as cached (the metadata file exists), sends nothing and ends "
-                                       "with 'no cached sample' (exit 2) on every rerun; trendlib/trends belongs to a "
-                                       "colleague finishing it (fixed after 10:50 UTC if they are done)")
 @pytest.mark.parametrize("damage", ["body cut short", "metadata not JSON", "body replaced"])
 def test_damaged_cache_entry_is_fetched_again(damage, world, fake, reference, case):
     """A cache entry damaged on disk (a cut copy, a bad sync, a hand edit) is never served: that one
@@ -272,9 +268,6 @@ def test_a_report_never_replaces_inputs_or_foreign_folders(layout, tmp_path, cas
     case.intact(before, snapshot(tmp_path))
 
 
-@pytest.mark.xfail(strict=True, reason="fetch --out overwrites any existing file (only fetch --study without --out "
-                                       "checks who wrote it); trendlib/trends belongs to a colleague finishing it "
-                                       "(fixed after 10:50 UTC if they are done)")
 def test_fetch_out_over_another_data_file_is_refused(world, fake, case):
     """``--out data/events/events.csv`` by mistake: the events file must survive."""
     events = world.outdir / "events.csv"

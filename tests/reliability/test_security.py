@@ -254,10 +254,6 @@ def test_no_cookie_in_logs_cache_or_provenance(verbose_fetch, fake, case):
     case.recovered("cookie value absent from every file and log line")
 
 
-@pytest.mark.xfail(strict=True, reason="the widget tokens Google hands out (token=...) are stored in cache metadata "
-                                       "(widget, url), provenance-free but in the cache, and in -v logs; "
-                                       "trendlib/trends belongs to a colleague finishing it (fixed after 10:50 UTC "
-                                       "if they are done)")
 def test_no_widget_tokens_in_logs_cache_or_provenance(verbose_fetch, fake, case):
     args, cache, out = verbose_fetch
     proc = cli(*args, url=fake.url)
@@ -270,9 +266,6 @@ def test_no_widget_tokens_in_logs_cache_or_provenance(verbose_fetch, fake, case)
     case.recovered("no token in any file or log line")
 
 
-@pytest.mark.xfail(strict=True, reason="credentials in TRENDLIB_TRENDS_URL (a proxy's user:password) are copied into "
-                                       "provenance (base_url, source) and cache metadata; trendlib/trends belongs "
-                                       "to a colleague finishing it (fixed after 10:50 UTC if they are done)")
 def test_no_credentials_from_the_url_in_logs_cache_or_provenance(verbose_fetch, fake, case):
     args, cache, out = verbose_fetch
     url = fake.url.replace("http://", "http://reader:s3cr3t-pw@")
