@@ -15,8 +15,7 @@ Layers (each a subpackage with one job; data flows one way)::
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from trendlib._lazy import lazy_namespace
 
 __version__ = "0.1.0"
 
@@ -72,13 +71,7 @@ _API: dict[str, str] = {
 __all__ = sorted(_API) + ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'trendlib' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, _ = lazy_namespace('trendlib', _API, globals())
 
 
 def __dir__() -> list[str]:

@@ -18,8 +18,7 @@ Submodules are imported on first use so that ``import trendlib.analysis`` stays 
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from trendlib._lazy import lazy_namespace
 
 _API: dict[str, str] = {
     "AnalysisError": "trendlib.analysis.errors",
@@ -49,13 +48,7 @@ _API: dict[str, str] = {
 __all__ = sorted(_API)
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'trendlib.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, _ = lazy_namespace('trendlib.analysis', _API, globals())
 
 
 def __dir__() -> list[str]:

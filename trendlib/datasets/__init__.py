@@ -18,8 +18,7 @@ select_series, describe_...  apply a study to a trends file; describe the series
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from trendlib._lazy import lazy_namespace
 
 # public name -> submodule; imported on first use so that `trendlib --help` (which loads
 # trendlib.datasets.commands) does not pull in pandas
@@ -38,13 +37,7 @@ _NAMES: dict[str, str] = {
 __all__ = sorted(_NAMES)
 
 
-def __getattr__(name: str) -> Any:
-    module = _NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'trendlib.datasets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"trendlib.datasets.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__, _ = lazy_namespace('trendlib.datasets', _NAMES, globals())
 
 
 def __dir__() -> list[str]:
