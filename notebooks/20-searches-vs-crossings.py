@@ -44,9 +44,8 @@ study = trendlib.Study.from_parameters(
     study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
     queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
 )
-provenance = [trendlib.read_provenance(path, role=role) for role, path in study.data_files().items()]
-illustrative = any(p["illustrative"] for p in provenance if p["role"] in ("trends", "crossings"))
-exhibits = trendlib.Exhibits(output_dir, notebook="20-searches-vs-crossings", illustrative=illustrative)
+exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="20-searches-vs-crossings")
+provenance, illustrative = exhibits.provenance, exhibits.illustrative
 has_crossings = study.crossings is not None
 
 # %%

@@ -44,9 +44,8 @@ study = trendlib.Study.from_parameters(
     study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
     queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
 )
-provenance = [trendlib.read_provenance(path, role=role) for role, path in study.data_files().items()]
-illustrative = any(p["illustrative"] for p in provenance if p["role"] == "trends")
-exhibits = trendlib.Exhibits(output_dir, notebook="30-robustness", illustrative=illustrative)
+exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="30-robustness")
+provenance, illustrative = exhibits.provenance, exhibits.illustrative
 
 # %%
 raw_trends = trendlib.load_trends(study.trends)

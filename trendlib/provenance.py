@@ -22,7 +22,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["sha256_file", "sidecar_path", "read_provenance", "note_read", "reads", "ABSENT"]
+__all__ = ["sha256_file", "sidecar_path", "read_provenance", "study_provenance", "note_read", "reads",
+           "ABSENT"]
 
 #: sha256 recorded for a sidecar that does not exist (its later creation is a change)
 ABSENT = "absent"
@@ -110,3 +111,12 @@ def read_provenance(path: str | Path, *, role: str = "") -> dict[str, Any]:
         "provenance_file": str(side) if side.is_file() else "",
         "details": meta,
     }
+
+
+def study_provenance(study) -> list[dict[str, Any]]:
+    """The provenance records of every data file ``study`` reads, one per role.
+
+    A report counts as illustrative when any of these is (``any(r["illustrative"] ...)``):
+    the runner's banners and every notebook's charts use this one rule.
+    """
+    return [read_provenance(path, role=role) for role, path in study.data_files().items()]

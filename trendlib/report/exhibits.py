@@ -62,6 +62,17 @@ class Exhibits:
         self._part["reads"][path] = sha256
         self._flush()
 
+    @classmethod
+    def for_study(cls, study, output_dir: str | Path, *, notebook: str) -> "Exhibits":
+        """Exhibits for a notebook of ``study``: illustrative when any of its data files is.
+
+        The provenance records are kept as ``.provenance`` for the notebook to show.
+        """
+        records = provenance.study_provenance(study)
+        exhibits = cls(output_dir, notebook=notebook, illustrative=any(r["illustrative"] for r in records))
+        exhibits.provenance = records
+        return exhibits
+
     # -------------------------------------------------------------- figures
     def save_figure(self, fig, name: str, *, caption: str, data: str = "") -> Path:
         """Save ``fig`` as ``figures/<name>.png`` and ``.svg``; return the PNG path.

@@ -374,7 +374,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     executed notebook, HTML, figures and tables are carried over and ``index.html`` says
     they were reused and when they were made.
     """
-    from trendlib.provenance import read_provenance
+    from trendlib.provenance import study_provenance
     from trendlib.report.index import write_root_index, write_study_outputs
     from trendlib.report.render import banner_html
 
@@ -406,7 +406,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     for study in studies:
         final, staging = _study_dirs(study, out_root)
         params = dict(study.to_parameters(), output_dir=str(staging.resolve()))
-        provenance = [read_provenance(p, role=r) for r, p in study.data_files().items()]
+        provenance = study_provenance(study)
         banners = []
         illustrative = [p for p in provenance if p["illustrative"]]
         if illustrative:
