@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trendlib._io import atomic_write_text
+from trendlib._io import csv_text, replace_together
 from trendlib.trends.errors import NoData, OfflineMiss, TrendsError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -457,22 +457,23 @@ def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: 
 
 
 def write_outputs(result: FetchResult, out: str | Path) -> Path:
-    """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance (atomically)."""
+    """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance as one set
+    (:func:`trendlib._io.replace_together`: all four, or on failure the earlier four untouched)."""
     from trendlib.provenance import sidecar_path
     out = Path(out)
     f = result.frame.copy()
     f["date"] = _date_text(f["date"], result.plan.resolution)
-    atomic_write_text(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"))
     s = result.samples.copy()
     s["date"] = _date_text(s["date"], result.plan.resolution)
-    atomic_write_text(out.with_name(out.stem + ".samples.csv"), s[SAMPLE_COLUMNS].to_csv(index=False,
-                                                                                       lineterminator="\n"))
-    atomic_write_text(sidecar_path(out), json.dumps(result.provenance, ensure_ascii=False, indent=2,
-                                                    default=str) + "\n")
+    samples = out.with_name(out.stem + ".samples.csv")
     per_sample = dict(result.provenance, description="The same pull, one series per Google sample (fetch day), "
                       "before averaging; each sample on its own scale (max 100).", derived_from=[{"file": out.name}])
-    atomic_write_text(sidecar_path(out.with_name(out.stem + ".samples.csv")),
-                      json.dumps(per_sample, ensure_ascii=False, indent=2, default=str) + "\n")
+    replace_together({  # sidecars first, the series last: a series never stands without its provenance
+        sidecar_path(samples): json.dumps(per_sample, ensure_ascii=False, indent=2, default=str) + "\n",
+        sidecar_path(out): json.dumps(result.provenance, ensure_ascii=False, indent=2, default=str) + "\n",
+        samples: csv_text(s[SAMPLE_COLUMNS], index=False),
+        out: csv_text(f[OUTPUT_COLUMNS], index=False),
+    })
     return out
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trendlib._io import atomic_write_text
+from trendlib._io import csv_text, replace_together
 from trendlib.trends.errors import BadRequest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,8 +112,8 @@ def _write(frame: "pd.DataFrame", columns: list[str], prov: dict[str, Any], out:
         return None
     from trendlib.provenance import sidecar_path
     out = Path(out)
-    atomic_write_text(out, frame[columns].to_csv(index=False, lineterminator="\n"))
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n")
+    replace_together({sidecar_path(out): json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n",
+                      out: csv_text(frame[columns], index=False)})
     return out
 
 

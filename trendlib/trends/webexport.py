@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import json
 import logging
 import re
@@ -379,7 +378,7 @@ def import_web_export(path: str | Path, out: str | Path, *, geo: str | None = No
     :func:`trendlib.load_trends` reads (dates as ``YYYY-MM-DD``, or ``YYYY-MM-DDTHH:MM`` for
     hours); a region file in :data:`REGION_COLUMNS`. Returns the :class:`WebExport`.
     """
-    from trendlib._io import atomic_write_text
+    from trendlib._io import csv_text, replace_together
     from trendlib.provenance import sidecar_path
 
     out = Path(out)
@@ -394,12 +393,10 @@ def import_web_export(path: str | Path, out: str | Path, *, geo: str | None = No
             frame[col] = frame[col].map({True: "true", False: "false"})
     else:
         frame["below_one"] = frame["below_one"].map({True: "true", False: "false"})
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%g")
     prov = dict(export.provenance)
     prov["imported_from"] = str(Path(path))
     prov["imported_by"] = "trendlib import"
-    atomic_write_text(out, buf.getvalue())
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2) + "\n")
+    replace_together({sidecar_path(out): json.dumps(prov, ensure_ascii=False, indent=2) + "\n",
+                      out: csv_text(frame, index=False, float_format="%g")})
     log.info("imported %s (%s, %d rows) -> %s", Path(path).name, export.kind, len(frame), out)
     return export
