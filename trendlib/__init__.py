@@ -54,7 +54,6 @@ _API: dict[str, str] = {
     "fetch_related": "trendlib.trends.regions",
     "TrendsClient": "trendlib.trends.client",
     "TrendsCache": "trendlib.trends.cache",
-    "FakeGoogle": "trendlib.fakegoogle",
     "event_study": "trendlib.analysis.event_study",
     "placebo_test": "trendlib.analysis.event_study",
     "run_event_studies": "trendlib.analysis.event_study",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,9 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _geo(text: str) -> str:
-    if not re.fullmatch(r"|[A-Z]{2}(-[A-Z0-9]{1,3}){0,2}", text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Google Trends geo code; expected '' (worldwide), "
-                                         "a two-letter country code such as RU, or a region such as US-CA")
+    from trendlib.trends.rules import geo_problem
+    problem = geo_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
