@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trendlib.trends.rules import MAX_TERMS, RESOLUTION_FROM_WIRE
 from trendlib.trends.errors import (BadRequest, NoData, QuotaExceeded, RateLimited, ResolutionMismatch,
                                     ServerError)
 
@@ -64,12 +65,12 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_MAX_DELAY = 600.0
 DEFAULT_TIMEOUT = (10.0, 60.0)
 _QUOTA_MARKERS = ("You have reached your quota limit", "USER_TYPE_EMBED_OVER_QUOTA")
-_RES_FROM_WIRE = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month"}
+_RES_FROM_WIRE = RESOLUTION_FROM_WIRE
 _SPACING = {"hour": (3600, 3600), "day": (86400, 86400), "week": (604800, 604800),
             "month": (28 * 86400, 31 * 86400)}
 _PATCH_LOCK = threading.RLock()
-#: terms Google compares in one request
-MAX_TERMS_PER_REQUEST = 5
+#: terms Google compares in one request (:data:`trendlib.trends.rules.MAX_TERMS`)
+MAX_TERMS_PER_REQUEST = MAX_TERMS
 _CONNECTION_REASONS = (
     ("refused", "connection refused: nothing answers there; check TRENDLIB_TRENDS_URL and the network"),
     ("name or service not known", "the host name does not resolve; check the URL and the network"),
