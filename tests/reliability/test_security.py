@@ -243,7 +243,7 @@ def verbose_fetch(tmp_path, fake):
 
 
 def test_no_cookie_in_logs_cache_or_provenance(verbose_fetch, fake, case):
-    from trendlib import simulate
+    from trendlib.testing import simulate
     args, cache, out = verbose_fetch
     proc = cli(*args, url=fake.url)
     assert proc.returncode == 0, proc.stderr

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import trendlib
-from trendlib import simulate
+from trendlib.testing import simulate
 from trendlib.datasets import load_trend_samples
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing.fakegoogle import FakeGoogle
 from trendlib.trends import errors as E
 from trendlib.trends.cache import TrendsCache
 from trendlib.trends.fetch import OUTPUT_COLUMNS, fetch_trends

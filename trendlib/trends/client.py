@@ -44,6 +44,7 @@ from trendlib.acquire.limiter import RateLimiter
 from trendlib.acquire.retry import Attempts, Failure, RetryPolicy, WaitBudget, connection_problem
 from trendlib.acquire.runner import utc_now
 from trendlib.acquire.settings import public_url, resolve_timeout
+from trendlib.trends.rules import MAX_TERMS, RESOLUTION_FROM_WIRE
 from trendlib.trends.errors import (BadRequest, NoData, QuotaExceeded, ResolutionMismatch, ServerError)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,12 +67,12 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_MAX_DELAY = 600.0
 DEFAULT_TIMEOUT = settings.DEFAULT_TIMEOUT
 _QUOTA_MARKERS = ("You have reached your quota limit", "USER_TYPE_EMBED_OVER_QUOTA")
-_RES_FROM_WIRE = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month"}
+_RES_FROM_WIRE = RESOLUTION_FROM_WIRE
 _SPACING = {"hour": (3600, 3600), "day": (86400, 86400), "week": (604800, 604800),
             "month": (28 * 86400, 31 * 86400)}
 _PATCH_LOCK = threading.RLock()
-#: terms Google compares in one request
-MAX_TERMS_PER_REQUEST = 5
+#: terms Google compares in one request (:data:`trendlib.trends.rules.MAX_TERMS`)
+MAX_TERMS_PER_REQUEST = MAX_TERMS
 _RATE_HINT = "; Google is rate-limiting, wait and rerun (raise --backoff or --min-interval)"
 
 

@@ -26,7 +26,7 @@ version, calibration and stitching factors with their intervals) and ``<stem>.sa
 numbers of searches.
 
 Only pulls from Google's own URL are labelled ``source = "google-trends-api"``; a pull from any
-other server (e.g. :mod:`trendlib.fakegoogle`) is labelled with that server and marked
+other server (e.g. :mod:`trendlib.testing.fakegoogle`) is labelled with that server and marked
 ``illustrative: true`` in its provenance, so simulated numbers cannot pass as real.
 """
 from __future__ import annotations
