@@ -136,7 +136,7 @@ def test_broken_fixture_is_refused(name, loader, line, column, words, case):
 def test_broken_web_export_import_cli(name, line, column, words, tmp_path, case):
     """``trendlib import`` of a broken website CSV over an earlier import: exit 2, the defect
     named, the earlier tidy file and its provenance untouched."""
-    from trendlib.trends.webexport import import_web_export
+    from trendlib.datasets.webexport import import_web_export
     earlier = tmp_path / "imported.csv"
     import_web_export(FIXTURES / "webexport" / "multiTimeline_weekly.csv", earlier)
     before = snapshot(tmp_path)

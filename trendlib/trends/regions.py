@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trendlib._io import atomic_write_text
+# one schema per table, shared with `trendlib import` of website downloads (`source` tells them apart)
+from trendlib.datasets.schemas import REGION_COLUMNS, REGION_LEVELS, RELATED_COLUMNS
 from trendlib.trends.errors import BadRequest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,10 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["RegionsResult", "fetch_regions", "fetch_related", "REGION_COLUMNS", "RELATED_COLUMNS"]
 
-REGION_COLUMNS = ["region_code", "region", "query", "geo", "start", "end", "value", "below_one", "formatted",
-                  "measure", "fetched_on", "source"]
-RELATED_COLUMNS = ["query", "geo", "start", "end", "kind", "rank", "related", "value", "formatted", "breakout",
-                   "fetched_on", "source"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,7 +160,8 @@ def fetch_regions(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
     e = entries[-1]
     df = parse_comparedgeo(e.text, terms=terms_t, geo=geo, request=desc)
     start_s, end_s = timeframe.split(" ")
-    df = df.assign(start=start_s, end=end_s, measure="index" if len(terms_t) == 1 else "share_percent",
+    df = df.assign(start=start_s, end=end_s, level=REGION_LEVELS[level],
+                   measure="index" if len(terms_t) == 1 else "share_percent",
                    fetched_on=e.fetch_day, source=GOOGLE_SOURCE if _is_google(runner.base_url) else "non-google-server")
     frame = pd.DataFrame(df)[REGION_COLUMNS]
     prov = _prov("interest by region", terms_t, geo, timeframe, runner, [_record(key, desc, entries)],
@@ -209,7 +208,7 @@ def fetch_related(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
         parts.append(parse_related(e.text, term=term, geo=geo, request=desc).assign(fetched_on=e.fetch_day))
         records.append(_record(key, desc, got[key]))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RELATED_COLUMNS)
-    frame = frame.assign(start=start_s, end=end_s,
+    frame = frame.assign(start=start_s, end=end_s, related_type="query",
                          source=GOOGLE_SOURCE if _is_google(runner.base_url) else "non-google-server")[RELATED_COLUMNS]
     prov = _prov("related queries", terms_t, geo, timeframe, runner, records,
                  f"Google Trends top and rising related queries of {', '.join(map(repr, terms_t))} in "
