@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing.fakegoogle import FakeGoogle
 from trendlib.trends.client import pytrends_pointed_at
 
 # warnings raised by trendlib (or anything it calls) fail these tests
@@ -100,7 +100,7 @@ def test_bad_requests_answer_400(fake):
 def test_module_runs_as_a_server_until_interrupted():
     from tests._proc import interrupt, popen_interruptible
     # its own session and SIGINT restored: Ctrl-C reaches it even when the test run is a background job
-    with popen_interruptible("trendlib.fakegoogle", "--port", "0", "--today", "2023-01-01",
+    with popen_interruptible("trendlib.testing.fakegoogle", "--port", "0", "--today", "2023-01-01",
                              stdout=subprocess.PIPE, text=True) as proc:
         try:
             line = proc.stdout.readline()

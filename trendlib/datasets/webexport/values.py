@@ -1,0 +1,142 @@
+"""Cell values and dates of website exports, in every form the interfaces write them.
+
+* Index cells: ``42``, ``<1`` / ``< 1`` (any space, a no-break space included: below one, kept as
+  value 0 with ``below_one`` as the tidy schema says, never a plain 0), empty (missing, NaN).
+* Share cells of multi-term region maps: ``27%`` / ``27 %``.
+* Growth cells of related files: ``+1,250%``, ``+1 250 %``, ``Mais 2.000%`` (thousands separators of
+  any locale), or a word with no digits (``Breakout``, ``Aumento puntual``, ...) = breakout.
+* Dates: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY-MM-DDTHH``; date ranges ``9/13/22 - 9/20/22`` or
+  ``13/07/2020 – 13/07/2021`` read day-first or month-first as the file shows (a number above 12,
+  dotted dates, or the header words' language), refused naming both readings when undecidable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+__all__ = ["index_cell", "growth_cell", "parse_timeline_date", "date_order", "read_range", "SPACES"]
+
+SPACES = " \t\u00a0\u202f\u2009\u2007"
+_SPACE_RE = re.compile(f"[{SPACES}]+")
+_NUMBER = re.compile(r"\d+(?:[.,' \u00a0\u202f\u2009’]\d+)*")
+HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(?::\d{2}){0,2}(?:Z|[+-]\d{2}:?\d{2})?$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+_RANGE_SPLIT = re.compile(r"\s+[-–—~]\s+|\s*[–—~]\s*")
+DATE_PARTS = re.compile(r"^(\d{1,4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,4})\.?$")
+
+
+def index_cell(cell: str) -> tuple[float, bool, bool] | None:
+    """(value, below_one, is_share) of an index or share cell; None when it is neither.
+
+    An empty cell is ``(nan, False, False)``. ``27 %`` is ``(27.0, False, True)``.
+    """
+    c = _SPACE_RE.sub("", cell)
+    if c == "":
+        return math.nan, False, False
+    share = c.endswith("%")
+    if share:
+        c = c[:-1]
+    if c == "<1":
+        return 0.0, True, share
+    if c.isdigit() and len(c) <= 3 and int(c) <= 100:
+        return float(c), False, share
+    return None
+
+
+def _number(text: str) -> float | None:
+    """A number written with any locale's thousands (and, for a group not of three digits, decimal) separator."""
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    groups = re.split(r"[.,' \u00a0\u202f\u2009’]", m.group(0))
+    if len(groups) > 1 and len(groups[-1]) != 3:  # '1,5' or '12.25': the last separator is a decimal mark
+        return float("".join(groups[:-1]) + "." + groups[-1])
+    return float("".join(groups))
+
+
+def growth_cell(cell: str) -> tuple[float, bool] | None:
+    """(value, breakout) of a rising cell: a percent growth, or a word with no digit (breakout)."""
+    c = cell.strip()
+    if not c:
+        return None
+    if not any(ch.isdigit() for ch in c):
+        return math.nan, True
+    value = _number(c)
+    if value is None:
+        return None
+    return (-value if re.search(r"^[\s]*[-−]", c) else value), False
+
+
+def parse_timeline_date(key: str) -> tuple[str, dt.datetime] | None:
+    """(form, datetime) of a timeline row's first cell: form 'hour', 'day' or 'month'; None otherwise."""
+    try:
+        m = HOUR.match(key)
+        if m:
+            return "hour", dt.datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}:00")
+        if DAY.match(key):
+            return "day", dt.datetime.fromisoformat(key)
+        if MONTH.match(key):
+            return "month", dt.datetime.fromisoformat(key + "-01")
+    except ValueError:
+        return None
+    return None
+
+
+def date_order(dates: list[tuple[int, int, int]], languages: set[str], month_first: frozenset[str]) -> tuple[str, str]:
+    """('YMD'|'DMY'|'MDY', why) for dates written as three numbers, or ('', both readings) when undecidable."""
+    if all(a > 31 or a >= 1000 for a, _, _ in dates):
+        return "YMD", "the year comes first"
+    if any(a > 12 for a, _, _ in dates):
+        return "DMY", "a first number above 12 is a day"
+    if any(b > 12 for _, b, _ in dates):
+        return "MDY", "a second number above 12 is a day"
+    orders = {("MDY" if lang in month_first else "DMY") for lang in languages}
+    if len(orders) == 1:
+        order = orders.pop()
+        return order, f"the header words are in {'/'.join(sorted(languages))}, whose dates are " + (
+            "month-first" if order == "MDY" else "day-first")
+    return "", ""
+
+
+def _date(parts: tuple[int, int, int], order: str) -> dt.date:
+    a, b, c = parts
+    y, m, d = {"YMD": (a, b, c), "DMY": (c, b, a), "MDY": (c, a, b)}[order]
+    if y < 100:
+        y += 2000
+    return dt.date(y, m, d)
+
+
+def split_range(text: str) -> list[tuple[int, int, int]] | None:
+    """The two dates of a range such as '9/13/22 - 9/20/22' as number triples; None if not a range."""
+    parts = [p.strip() for p in _RANGE_SPLIT.split(text.strip()) if p.strip()]
+    if len(parts) != 2:
+        return None
+    out = []
+    for p in parts:
+        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T\d{2})?", p)
+        m = iso or DATE_PARTS.match(p)
+        if not m:
+            return None
+        out.append(tuple(int(g) for g in m.groups()[:3]))
+    return out  # type: ignore[return-value]
+
+
+def read_range(triples: list[tuple[int, int, int]], order: str) -> tuple[str, str]:
+    """ISO start and end of a range in the given order; ValueError if it is not a real, forward range."""
+    a, b = (_date(t, order) for t in triples)
+    if b < a:
+        raise ValueError(f"ends ({b}) before it starts ({a})")
+    return a.isoformat(), b.isoformat()
+
+
+def both_readings(triples: list[tuple[int, int, int]]) -> str:
+    out = []
+    for order, name in (("DMY", "day-first"), ("MDY", "month-first")):
+        try:
+            s, e = read_range(triples, order)
+            out.append(f"{name}: {s} to {e}")
+        except ValueError:
+            pass
+    return "; ".join(out)
