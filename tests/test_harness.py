@@ -23,7 +23,7 @@ def test_a_hung_test_fails_with_its_name(tmp_path):
 
         def test_waits_forever():
             threading.Event().wait()
-    """))
+    """), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--timeout", "2",
                            str(tmp_path / "test_hangs.py")], capture_output=True, text=True, timeout=240,
                           cwd=tmp_path)

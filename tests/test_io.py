@@ -99,11 +99,11 @@ def test_a_rename_that_fails_midway_puts_the_earlier_set_back(tmp_path, monkeypa
 
 def test_a_set_killed_during_its_renames_is_completed_by_the_next_writer(tmp_path):
     """The state a kill between two renames leaves: whole temporaries and the journal naming them."""
-    (tmp_path / "a.csv").write_text("old csv")
-    (tmp_path / "a.json").write_text("new json")  # already renamed before the kill
-    (tmp_path / ".a.csv.x1.tmp").write_text("new csv")
+    (tmp_path / "a.csv").write_text("old csv", encoding="utf-8")
+    (tmp_path / "a.json").write_text("new json", encoding="utf-8")  # already renamed before the kill
+    (tmp_path / ".a.csv.x1.tmp").write_text("new csv", encoding="utf-8")
     (tmp_path / f"{JOURNAL_PREFIX}1-ab.json").write_text(json.dumps([[".a.json.x0.tmp", "a.json"],
-                                                                     [".a.csv.x1.tmp", "a.csv"]]))
+                                                                     [".a.csv.x1.tmp", "a.csv"]]), encoding="utf-8")
     replace_together({tmp_path / "other.txt": "z"})
     assert _files(tmp_path) == {"a.csv": b"new csv", "a.json": b"new json", "other.txt": b"z"}
     assert finish_interrupted(tmp_path) == []
@@ -122,13 +122,13 @@ def test_a_file_that_is_a_folder_names_path_and_operation(tmp_path):
 def test_a_folder_replaces_the_earlier_one(tmp_path):
     final, staging = tmp_path / "report", tmp_path / ".report.staging"
     final.mkdir()
-    (final / "old.txt").write_text("old")
+    (final / "old.txt").write_text("old", encoding="utf-8")
     staging.mkdir()
-    (staging / "new.txt").write_text("new")
+    (staging / "new.txt").write_text("new", encoding="utf-8")
     replace_folder(staging, final)
     assert _files(final) == {"new.txt": b"new"} and sorted(p.name for p in tmp_path.iterdir()) == ["report"]
     (staging).mkdir()
-    (staging / "first.txt").write_text("1")
+    (staging / "first.txt").write_text("1", encoding="utf-8")
     replace_folder(staging, tmp_path / "fresh")
     assert _files(tmp_path / "fresh") == {"first.txt": b"1"}
 
@@ -136,9 +136,9 @@ def test_a_folder_replaces_the_earlier_one(tmp_path):
 def test_a_swap_killed_between_two_renames_is_undone_first(tmp_path):
     final, old, staging = tmp_path / "report", tmp_path / ".report.old", tmp_path / ".report.staging"
     old.mkdir()  # the earlier report, renamed away just before a kill
-    (old / "index.html").write_text("earlier")
+    (old / "index.html").write_text("earlier", encoding="utf-8")
     staging.mkdir()
-    (staging / "index.html").write_text("newer")
+    (staging / "index.html").write_text("newer", encoding="utf-8")
     replace_folder(staging, final)
     assert _files(final) == {"index.html": b"newer"} and not old.exists() and not staging.exists()
 
@@ -148,3 +148,12 @@ def test_os_errors_name_the_path_in_the_cli_message(tmp_path):
     exc = FileOperationError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "x.csv"), "write")
     assert _os_error(exc) == f"cannot write {str(tmp_path / 'x.csv')!r}: No space left on device; free some " \
                              "space and rerun"
+
+
+def test_every_csv_trendlib_writes_goes_through_csv_text():
+    """One place turns tables into CSV text (formula cells quoted): no other module calls to_csv or csv.writer."""
+    root = Path(__file__).resolve().parents[1] / "trendlib"
+    offenders = [f"{p.relative_to(root.parent)}:{i}" for p in sorted(root.rglob("*.py")) if p.name != "_io.py"
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if ".to_csv(" in line or "csv.writer(" in line or "csv.DictWriter(" in line]
+    assert not offenders, f"write CSV through trendlib._io.csv_text: {offenders}"
