@@ -44,7 +44,7 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cs": (("Čas",), ("Den",), ("Týden",), ("Měsíc",)),
     "sk": (("Čas",), ("Deň",), ("Týždeň",), ("Mesiac",)),
     "hu": (("Idő",), ("Nap",), ("Hét",), ("Hónap",)),
-    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână",), ("Lună",)),
+    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână", "Săptămâna"), ("Lună",)),  # seen (Săptămâna)
     "hr": (("Vrijeme",), ("Dan",), ("Tjedan",), ("Mjesec",)),
     "sl": (("Čas",), ("Dan",), ("Teden",), ("Mesec",)),
     "el": (("Ώρα", "Χρόνος"), ("Ημέρα",), ("Εβδομάδα",), ("Μήνας",)),
@@ -123,7 +123,7 @@ WORLDWIDE = ("Worldwide", "Весь мир", "Увесь світ", "Весь с
              "Todo el mundo", "Mundial", "Mundo", "Todo o mundo", "Em todo o mundo", "In tutto il mondo",
              "Tutto il mondo", "Mondo", "Wereldwijd", "Hele verden", "Hela världen", "Maailmanlaajuinen",
              "Koko maailma", "Cały świat", "Na całym świecie", "Celosvětově", "Celý svet", "Világszerte",
-             "La nivel mondial", "Toată lumea", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
+             "La nivel mondial", "Toată lumea", "Întreaga lume", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
              "Παγκοσμίως", "Dünya Genelinde", "Dünya genelinde", "Tüm dünya", "כל העולם", "جميع أنحاء العالم",
              "سراسر جهان", "दुनिया भर में", "ทั่วโลก", "Toàn thế giới", "Seluruh dunia", "Seluruh Dunia",
              "Buong mundo", "全球", "全世界", "전 세계", "전세계", "A tot el món", "Kogu maailm", "Visā pasaulē",
