@@ -16,7 +16,7 @@ help:
 	@echo "make sync    - bring notebooks and their jupytext twins in sync"
 	@echo "make data    - rebuild derived files in data/ from data/raw/"
 	@echo "make lock    - re-resolve the pins in requirements.txt and environment.yml"
-	@echo "make bench   - run the benchmarks (report suite, then fetching) and print their tables"
+	@echo "make bench   - run the benchmarks (report suite, fetching, importing exports) and print their tables"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,7 @@ lock: $(STAMP)
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache

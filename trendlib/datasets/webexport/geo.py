@@ -67,25 +67,25 @@ def country_code(name: str, *, thorough: bool = True) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _subdivisions() -> dict[str, frozenset[tuple[str, str]]]:
+def _subdivisions() -> dict[str, frozenset[tuple[str, str, bool]]]:
     """Folded subdivision name -> (country, ISO 3166-2 code): pycountry's names and their translations
     into the interface languages (pycountry's iso3166-2 message catalogues)."""
     import gettext
 
     import pycountry
 
-    subs = [s for s in pycountry.subdivisions if not getattr(s, "parent_code", None)]  # first-level units only
+    subs = list(pycountry.subdivisions)
     catalogues = []
     for lang in sorted(INTERFACE_LANGUAGES | {"zh_CN", "zh_TW", "nb_NO", "pt_BR"}):
         try:
             catalogues.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang]))
         except OSError:
             continue
-    index: dict[str, set[tuple[str, str]]] = {}
+    index: dict[str, set[tuple[str, str, bool]]] = {}
     for sub in subs:
         names = {sub.name, _strip_kind(sub.name)} | {c.gettext(sub.name) for c in catalogues}
         for name in names:
-            index.setdefault(fold(name), set()).add((sub.country_code, sub.code))
+            index.setdefault(fold(name), set()).add((sub.country_code, sub.code, bool(getattr(sub, "parent_code", None))))
     return {k: frozenset(v) for k, v in index.items()}
 
 
@@ -94,7 +94,7 @@ def _strip_kind(name: str) -> str:
     return re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", name)
 
 
-def _lookup(name: str) -> frozenset[tuple[str, str]]:
+def _lookup(name: str) -> frozenset[tuple[str, str, bool]]:
     """Subdivisions a Google region name can mean: the exact name, else the name less a short generic
     suffix the catalogues leave out ('神奈川県' -> '神奈川', '서울특별시' -> '서울', 'Khabarovsk Krai' ->
     'Khabarovsk')."""
@@ -116,8 +116,10 @@ def subdivision_codes(names: list[str], parent: str) -> dict[str, str]:
     """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous)."""
     out = {}
     for name in names:
-        hits = {code for country, code in _lookup(name) if country == parent}
-        out[name] = hits.pop() if len(hits) == 1 else ""
+        hits = {(code, nested) for country, code, nested in _lookup(name) if country == parent}
+        if len(hits) > 1:  # a region and a unit inside it share the name: the top-level unit is Google's region
+            hits = {h for h in hits if not h[1]}
+        out[name] = hits.pop()[0] if len(hits) == 1 else ""
     return out
 
 
@@ -126,7 +128,7 @@ def infer_parent(names: list[str]) -> tuple[str, int]:
     ('', 0) when no country stands out."""
     votes: dict[str, int] = {}
     for name in names:
-        for country in {c for c, _ in _lookup(name)}:
+        for country in {c for c, _, _ in _lookup(name)}:
             votes[country] = votes.get(country, 0) + 1
     if not votes:
         return "", 0

@@ -67,10 +67,13 @@ def read_regions(records: Records, head: Head, *, geo: str | None, query: str | 
         rows.append(row)
     if not rows:
         raise WebExportError(f"no data rows after the header; {head.where()}", file=f, row=head.header_line)
-    measure = "share_percent" if (len(terms) > 1 or shares) else "index"
+    measure = "share_percent" if shares else "index"
     if measure == "share_percent":
         notes.append("values are each region's share (%) of the terms' total search interest there, not index "
                      "points (Google's multi-term region map)")
+    elif len(terms) > 1:
+        notes.append("values of the several terms are index points on one scale (100 = the highest value of any "
+                     "term in any region), as older multi-term region maps were written (no '%' in the cells)")
     codes, level, parent = _codes(names, head, geo, notes)
     return RegionMap(terms=terms, names=names, cells=rows, codes=codes, level=level, parent=parent, start=start,
                      end=end, measure=measure, below=below, empty=empty, notes=notes)

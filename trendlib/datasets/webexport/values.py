@@ -23,8 +23,7 @@ _NUMBER = re.compile(r"\d+(?:[.,' \u00a0\u202f\u2009’]\d+)*")
 HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(?::\d{2}){0,2}(?:Z|[+-]\d{2}:?\d{2})?$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-_RANGE_SPLIT = re.compile(r"\s+[-–—~～〜]\s+|\s*[–—~～〜]\s*")
-_CLOCK = re.compile(r",?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?$")
+_CLOCKS = re.compile(r",?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?")
 DATE_PARTS = re.compile(r"^(\d{1,4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,4})\.?$")
 
 
@@ -130,20 +129,18 @@ def _date(parts: tuple[int, int, int], order: str, languages: set[str] = frozens
     return dt.date(y, m, d)
 
 
+_DATE_TOKEN = re.compile(r"(?<!\d)(\d{1,4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,4})\.?(?!\d)")
+
+
 def split_range(text: str) -> list[tuple[int, int, int]] | None:
-    """The two dates of a range such as '9/13/22 - 9/20/22' as number triples; None if not a range."""
-    parts = [p.strip() for p in _RANGE_SPLIT.split(text.strip()) if p.strip()]
-    if len(parts) != 2:
+    """The two dates of a range as number triples, whatever joins them ('9/13/22 - 9/20/22',
+    '04.02.20 bis 04.03.20', '2019/08/18～2024/08/18', '9/23/23, 8:22 PM - 9/24/23, 8:22 PM');
+    None unless the text holds exactly two dates."""
+    text = _CLOCKS.sub(" ", text)
+    found = _DATE_TOKEN.findall(text)
+    if len(found) != 2:
         return None
-    out = []
-    for p in parts:
-        p = _CLOCK.sub("", p)  # '9/23/23, 8:22 PM': the day of an hourly span (the time is not kept)
-        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T\d{2})?", p)
-        m = iso or DATE_PARTS.match(p)
-        if not m:
-            return None
-        out.append(tuple(int(g) for g in m.groups()[:3]))
-    return out  # type: ignore[return-value]
+    return [tuple(int(g) for g in m) for m in found]  # type: ignore[misc]
 
 
 def read_range(triples: list[tuple[int, int, int]], order: str, languages: set[str] = frozenset()) -> tuple[str, str]:
