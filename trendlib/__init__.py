@@ -63,7 +63,7 @@ _API: dict[str, str] = {
     "state_space_counterfactual": "trendlib.analysis.counterfactual",
     "searches_vs_crossings": "trendlib.analysis.leadlag",
     "adjust_pvalues": "trendlib.analysis.multitest",
-    "fold_sentence": "trendlib.analysis.words",
+    "fold_sentence": "trendlib.text",
     "AnalysisError": "trendlib.analysis.errors",
 }
 
