@@ -162,10 +162,11 @@ class Browser:
             elif m == "Runtime.exceptionThrown":
                 problems["console"].append(p["exceptionDetails"].get("text", "exception"))
             elif m == "Log.entryAdded" and p["entry"]["level"] == "error":
-                problems["console"].append(p["entry"].get("text", ""))
+                if not p["entry"].get("url", "").endswith("/favicon.ico"):  # the browser's own request
+                    problems["console"].append(p["entry"].get("text", ""))
             elif m == "Network.requestWillBeSent":
                 req = p["request"]["url"]
-                if not (req.startswith(allowed_prefix) or req.startswith("data:") or req.startswith("about:")):
+                if not req.startswith((allowed_prefix, "data:", "about:")):
                     problems["network"].append(req)
         return problems
 

@@ -98,7 +98,6 @@ def fold_long_tables(page: str, *, max_rows: int = MAX_ROWS, shown: int = SHOWN_
 
 
 PAGE_CSS = """
-<link rel="icon" href="data:,">
 <style id="trendlib-page">
   body, .jp-Notebook { max-width: 64rem; margin-left: auto; margin-right: auto; }
   .jp-Notebook { padding: 1rem 1.25rem; }
@@ -122,8 +121,11 @@ PAGE_CSS = """
 """
 
 
-def write_methods_page(folder: Path) -> Path:
-    """``methods.html`` in ``folder`` (once per study folder), from the package's methods.md."""
+def write_methods_page(folder: Path, *, banners: list[str] | None = None) -> Path:
+    """``methods.html`` in ``folder`` (once per study folder), from the package's methods.md.
+
+    ``banners`` (HTML blocks) go at the top: the study's ILLUSTRATIVE mark belongs on every
+    page of its folder."""
     from markdown_it import MarkdownIt
 
     out = Path(folder) / "methods.html"
@@ -136,7 +138,7 @@ def write_methods_page(folder: Path) -> Path:
             "Arial,sans-serif;max-width:48rem;margin:2em auto;padding:0 1em;line-height:1.55;color:#1d1d1d}"
             "h2{border-bottom:1px solid #ddd;margin-top:1.6em}code{font-size:0.9em}"
             ".formula{font-family:Georgia,serif;font-style:italic}</style></head><body>"
-            f"{body}</body></html>\n")
+            f"{''.join(banners or [])}{body}</body></html>\n")
     if not out.is_file() or out.read_text(encoding="utf-8") != html:
         out.write_text(html, encoding="utf-8")
     return out

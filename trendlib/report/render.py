@@ -101,7 +101,7 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "trendlib-banner" not in cell.metadata.get("tags", []):
             cell.source = formulas.protect(cell.source)
-    write_methods_page(Path(reader).parent)
+    write_methods_page(Path(reader).parent, banners=[b for b in banners or [] if "trendlib-illustrative" in b])
     for path, is_reader in ((reader, True), (full, False)):
         cfg = Config()
         cfg.TagRemovePreprocessor.enabled = True
