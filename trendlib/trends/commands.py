@@ -135,20 +135,14 @@ def _strip_marker(path: Path) -> Path:
 
 
 def _rewrite_trends_line(study_file: Path, old_value_path: Path) -> str:
-    """Point the study's ``trends:`` line at the marker-free file; returns the new value."""
-    from trendlib._io import atomic_write_text
+    """Point the study's ``trends:`` line at the marker-free file (comments kept); returns the new value."""
+    from trendlib.datasets.studyfile import read_study_key, rewrite_study_key
     from trendlib.study import StudyError
-    text = study_file.read_text(encoding="utf-8")
-    pattern = re.compile(r"^(?P<head>trends[ \t]*:[ \t]*)(?P<q>['\"]?)(?P<val>[^'\"#\n]*?)(?P=q)(?P<tail>[ \t]*(#.*)?)$",
-                         re.MULTILINE)
-    matches = list(pattern.finditer(text))
-    if len(matches) != 1:
-        raise StudyError(f"{study_file}: expected exactly one top-level 'trends:' line to rewrite, found {len(matches)}")
-    m = matches[0]
-    value = m.group("val").strip()
+    value = read_study_key(study_file, "trends")
+    if value is None:
+        raise StudyError(f"{study_file}: expected exactly one top-level 'trends:' line to rewrite")
     new_value = str(Path(value).with_name(_MARKER.sub("", Path(value).name)))
-    line = f"{m.group('head')}{m.group('q')}{new_value}{m.group('q')}{m.group('tail')}"
-    atomic_write_text(study_file, text[:m.start()] + line + text[m.end():])
+    rewrite_study_key(study_file, "trends", new_value)
     return new_value
 
 
