@@ -75,7 +75,7 @@ REFUSED = [
     # a bound on waiting (issue 15 point 5): a far-future Retry-After stops the fetch at once, not after 40 min
     ("far-future Retry-After on every request", "429", dict(duration=120, retry_after=2400), "short", 0, 3,
      ["Google asked to wait 2400 s (Retry-After)", "--max-wait", "stopped without waiting"]),
-    ("far-future Retry-After mid-fetch", "429", dict(duration=120, retry_after=2400), "long", 2, 3,
+    ("far-future Retry-After mid-fetch", "429", dict(endpoint="multiline", duration=120, retry_after=2400), "long", 2, 3,
      ["Retry-After", "--max-wait", "2 request(s) done and cached"]),
 ]
 
