@@ -228,7 +228,7 @@ def test_study_file_against_malformed_input(name, edit, words, tmp_path, capsys,
     else:
         study = _study(tmp_path, edit)
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "earlier.txt").write_text("an earlier report\n")
+    (tmp_path / "out" / "earlier.txt").write_text("an earlier report\n", encoding="utf-8")
     before = snapshot(study.parent, tmp_path / "out")
     code = main(["plan", "--study", str(study)])
     err = capsys.readouterr().err
@@ -327,7 +327,7 @@ def test_damaged_provenance_sidecar_stops_the_report_before_any_notebook(name, s
         side.write_text(sidecar, encoding="utf-8")
     out = tmp_path / "out"
     (out / "earlier").mkdir(parents=True)
-    (out / "earlier" / "index.html").write_text("<p>earlier</p>\n")
+    (out / "earlier" / "index.html").write_text("<p>earlier</p>\n", encoding="utf-8")
     before = snapshot(study.parent, out)
     code = main(["report", str(study), "--out", str(out), "--jobs", "1"])
     err = capsys.readouterr().err

@@ -8,7 +8,8 @@ Layout (human-readable, never pickle)::
         2023-01-15.body.txt             the response body exactly as received
         2023-01-15.json                 metadata: request, url, status, fetched_at, fetch_day,
                                         attempts and retries, body sha256, versions
-        .lock                           a lock file (two processes never fetch the same key at once)
+        .lock                           a lock file (two processes never fetch the same key at once;
+                                        filelock: fcntl on POSIX, msvcrt on Windows)
 
 One ``<fetch day>`` pair per day the request was fetched (for Google, pulls on different days
 are *samples*; :meth:`ResponseCache.samples` lists them). Every file is written atomically
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib._io import atomic_write_text
+from trendlib._lock import exclusive
 from trendlib.acquire.errors import BadRequest
 
 __all__ = ["DEFAULT_CACHE_DIR", "CacheEntry", "ResponseCache", "digest_key", "slug", "utc_today",
@@ -148,16 +150,13 @@ class ResponseCache:
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
-        """Hold an exclusive lock on ``key`` (a lock file; blocks while another process holds it)."""
-        import fcntl
+        """Hold an exclusive lock on ``key`` (a lock file; blocks while another process holds it).
+
+        Cross-platform: :func:`trendlib._lock.exclusive` (filelock: fcntl on POSIX, msvcrt on Windows)."""
         folder = self.folder(key)
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / ".lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        with exclusive(folder / ".lock"):
+            yield
 
     def store(self, key: str, *, fetch_day: Any, text: str, request: Mapping[str, Any],
               meta: Mapping[str, Any] | None = None, description: str = "") -> CacheEntry:

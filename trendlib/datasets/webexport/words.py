@@ -44,7 +44,7 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cs": (("Čas",), ("Den",), ("Týden",), ("Měsíc",)),
     "sk": (("Čas",), ("Deň",), ("Týždeň",), ("Mesiac",)),
     "hu": (("Idő",), ("Nap",), ("Hét",), ("Hónap",)),
-    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână",), ("Lună",)),
+    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână", "Săptămâna"), ("Lună",)),  # seen (Săptămâna)
     "hr": (("Vrijeme",), ("Dan",), ("Tjedan",), ("Mjesec",)),
     "sl": (("Čas",), ("Dan",), ("Teden",), ("Mesec",)),
     "el": (("Ώρα", "Χρόνος"), ("Ημέρα",), ("Εβδομάδα",), ("Μήνας",)),
@@ -66,7 +66,7 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
 # language -> (country words, subregion words, metro words, city words)
 _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("Country",), ("Region", "Subregion", "State"), ("Metro", "DMA"), ("City",)),  # seen
-    "ru": (("Страна",), ("Регион", "Область"), ("Метрополия",), ("Город",)),
+    "ru": (("Страна",), ("Регион", "Регионы", "Область"), ("Метрополия",), ("Город",)),  # seen (Регионы)
     "uk": (("Країна",), ("Регіон", "Область"), (), ("Місто",)),
     "bg": (("Държава",), ("Регион", "Област"), (), ("Град",)),
     "sr": (("Земља",), ("Регион",), (), ("Град",)),
@@ -123,17 +123,19 @@ WORLDWIDE = ("Worldwide", "Весь мир", "Увесь світ", "Весь с
              "Todo el mundo", "Mundial", "Mundo", "Todo o mundo", "Em todo o mundo", "In tutto il mondo",
              "Tutto il mondo", "Mondo", "Wereldwijd", "Hele verden", "Hela världen", "Maailmanlaajuinen",
              "Koko maailma", "Cały świat", "Na całym świecie", "Celosvětově", "Celý svet", "Világszerte",
-             "La nivel mondial", "Toată lumea", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
+             "La nivel mondial", "Toată lumea", "Întreaga lume", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
              "Παγκοσμίως", "Dünya Genelinde", "Dünya genelinde", "Tüm dünya", "כל העולם", "جميع أنحاء العالم",
              "سراسر جهان", "दुनिया भर में", "ทั่วโลก", "Toàn thế giới", "Seluruh dunia", "Seluruh Dunia",
              "Buong mundo", "全球", "全世界", "전 세계", "전세계", "A tot el món", "Kogu maailm", "Visā pasaulē",
              "Visame pasaulyje", "World")
-#: the interface languages whose short dates are month-first (CLDR: en-US 'M/d/yy', fil 'M/d/yy');
-#: every other language writes day-first or year-first dates
+#: the order of the numbers in each interface's short dates (CLDR): month-first en-US 'M/d/yy' and fil;
+#: year-first in East Asian, Hungarian, Lithuanian, Swedish and Persian; day-first elsewhere
 MONTH_FIRST = frozenset({"en", "fil"})
+YEAR_FIRST = frozenset({"zh", "ja", "ko", "hu", "lt", "sv", "fa"})
 #: the interface languages the tables cover
 INTERFACE_LANGUAGES = frozenset(_PERIODS) | frozenset(_LEVELS)
-DATE_ORDER = {lang: ("MDY" if lang in MONTH_FIRST else "DMY") for lang in set(_PERIODS) | set(_LEVELS)}
+DATE_ORDER = {lang: ("MDY" if lang in MONTH_FIRST else "YMD" if lang in YEAR_FIRST else "DMY")
+              for lang in INTERFACE_LANGUAGES}
 _RES = ("hour", "day", "week", "month")
 _LEV = ("country", "region", "metro", "city")
 
@@ -141,7 +143,8 @@ _LEV = ("country", "region", "metro", "city")
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to compare names and words."""
     t = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in t if not unicodedata.combining(c)).replace("’", "'")
+    t = "".join(c for c in t if not unicodedata.combining(c)).replace("’", "'")
+    return unicodedata.normalize("NFC", t)  # recompose what has no accent to drop (Hangul syllables)
 
 
 def _index(table: dict[str, tuple[tuple[str, ...], ...]], names: tuple[str, ...]) -> dict[str, dict[str, str]]:
