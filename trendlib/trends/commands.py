@@ -19,20 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trendlib.cli import positive_int
+from trendlib._argtypes import positive_int, seconds
 from trendlib.trends.rules import GPROPS, MAX_TERMS, REGION_RESOLUTIONS
 
 _MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
-    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -54,7 +44,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "adds one until N are cached (default 1)")
     p.add_argument("--overlap-days", type=positive_int, default=None, metavar="DAYS",
                    help="minimum overlap of daily windows (default 90)")
-    p.add_argument("--min-interval", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--min-interval", type=seconds, default=None, metavar="SECONDS",
                    help="seconds between requests (default TRENDLIB_MIN_INTERVAL or 5)")
 
 
@@ -68,9 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "TRENDLIB_TRENDS_URL (e.g. a fake server: python -m trendlib.testing.fakegoogle).")
     _common(p)
     p.add_argument("--out", metavar="FILE", help="the tidy CSV to write (required without --study)")
-    p.add_argument("--backoff", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--backoff", type=seconds, default=None, metavar="SECONDS",
                    help="first wait after a 429/5xx, doubled each retry (default TRENDLIB_BACKOFF_SECONDS or 20)")
-    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--max-wait", type=seconds, default=None, metavar="SECONDS",
+                   help="the most time this command may spend waiting on Google in all (backoff, Retry-After, "
+                        "failed tries; default TRENDLIB_MAX_WAIT or 300); past it the fetch stops, saying what "
+                        "is cached and what remains")
+    p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="seconds to wait for Google's answer to one request before retrying it "
                         "(default TRENDLIB_TIMEOUT or 60)")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
@@ -183,7 +177,8 @@ def run_fetch(args: argparse.Namespace) -> int:
         raise BadRequest(f"output {str(target)!r} must be a .csv file")
     from trendlib.trends.client import TrendsClient
     # one client (one rate limiter, one timeout) for the series, regions and related queries; sends nothing yet
-    client = TrendsClient(min_interval=args.min_interval, backoff=args.backoff, timeout=args.timeout)
+    client = TrendsClient(min_interval=args.min_interval, backoff=args.backoff, timeout=args.timeout,
+                          max_wait=args.max_wait)
     common = dict(client=client, min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,
                   offline=args.offline)
     result = fetch_trends(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"],
