@@ -69,7 +69,7 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 
 
-def _wrap(text: str, width: int = 150) -> str:
+def _wrap(text: str, width: int = 125) -> str:
     """Wrap every line of a note so the figure keeps its width (a long line would widen it)."""
     import textwrap
 
