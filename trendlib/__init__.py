@@ -44,6 +44,8 @@ _API: dict[str, str] = {
     "expected_resolution": "trendlib.trends.plan",
     "choose_anchor": "trendlib.trends.plan",
     "calibrate_batches": "trendlib.trends.stitch",
+    "calibrate_ladder": "trendlib.trends.stitch",
+    "LadderResult": "trendlib.trends.stitch",
     "stitch_windows": "trendlib.trends.stitch",
     "average_samples": "trendlib.trends.stitch",
     "CalibrationResult": "trendlib.trends.stitch",

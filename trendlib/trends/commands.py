@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib._argtypes import positive_int, seconds
+from trendlib.trends.batching import BATCHINGS
 from trendlib.trends.rules import GPROPS, MAX_TERMS, REGION_RESOLUTIONS
 
 _MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
@@ -46,6 +47,13 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="minimum overlap of daily windows (default 90)")
     p.add_argument("--min-interval", type=seconds, default=None, metavar="SECONDS",
                    help="seconds between requests (default TRENDLIB_MIN_INTERVAL or 5)")
+    p.add_argument("--batching", default="magnitude", choices=list(BATCHINGS),
+                   help="with more than 5 terms: 'magnitude' (default) = a ladder of batches of terms of similar "
+                        "level (from a probe pull), sharing anchors, calibrated jointly, with re-pulls of windows "
+                        "a spike swamps; 'typed' = one anchor in every batch, terms in the order typed (the "
+                        "original plan, for comparison)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,8 +75,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="seconds to wait for Google's answer to one request before retrying it "
                         "(default TRENDLIB_TIMEOUT or 60)")
-    p.add_argument("--cache-dir", default=None, metavar="DIR",
-                   help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
     p.add_argument("--offline", action="store_true", default=None,
                    help="serve only from the cache; fail naming every missing request (or TRENDLIB_OFFLINE=1)")
     p.add_argument("--force", action="store_true",
@@ -87,6 +93,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate the inputs and print the fetch plan: batches, windows, expected resolution of each "
                     "request, request count and the time it takes at the configured rate. Sends nothing.")
     _common(q)
+    q.add_argument("--probe", action="store_true",
+                   help="send the probe pull (1 + batches coarse requests) when the cache lacks it, to show the "
+                        "ladder with probe levels, re-pulls and expected errors (otherwise only cached probes "
+                        "are used and nothing is sent)")
     q.set_defaults(handler=run_plan)
 
 
@@ -111,23 +121,49 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_plan(args: argparse.Namespace) -> int:
     from trendlib.trends.client import resolve_min_interval
-    from trendlib.trends.plan import make_plan
+    from trendlib.trends.plan import DEFAULT_OVERLAP_DAYS, make_plan
 
     inp = _inputs(args)
-    kw = {} if args.overlap_days is None else {"overlap_days": args.overlap_days}
-    plan = make_plan(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"], resolution=args.resolution,
-                     category=inp["category"], gprop=inp["gprop"], anchor=args.anchor, samples=args.samples, **kw)
+    kw = dict(geo=inp["geo"], start=inp["start"], end=inp["end"], resolution=args.resolution,
+              category=inp["category"], gprop=inp["gprop"], samples=args.samples,
+              overlap_days=args.overlap_days if args.overlap_days is not None else DEFAULT_OVERLAP_DAYS)
+    plan = make_plan(inp["terms"], anchor=args.anchor, batching=args.batching, **kw)
+    probe_note = ""
+    if len(plan.batches) > 1 and args.anchor is None:
+        plan, probe_note = _plan_with_probe(plan, inp["terms"], args, kw)
     interval = resolve_min_interval(args.min_interval)
     print(plan.summary(min_interval=interval))
-    if plan.anchor is not None and args.anchor is None:
-        print(f"note         : anchor {plan.anchor!r} shown; at fetch time a probe pull ({1 + len(plan.batches)} "
-              "coarse whole-span request(s)) picks the anchor rounding hurts least")
+    if probe_note:
+        print(f"note         : {probe_note}")
     print("\nrequests:")
     table = plan.to_frame()[["request", "purpose", "batch", "window", "timeframe", "resolution", "terms"]]
     print(table.to_string(index=False))
-    print("\nnothing was sent; `trendlib fetch` with the same options runs this plan "
+    sent = "the probe was sent (and cached)" if "sent" in probe_note else "nothing was sent"
+    print(f"\n{sent}; `trendlib fetch` with the same options runs this plan "
           "(cached requests are not sent again)")
     return 0
+
+
+def _plan_with_probe(plan: Any, terms: list[str], args: argparse.Namespace, kw: dict[str, Any]) -> tuple[Any, str]:
+    """The plan from the probe pull when it is cached (or ``--probe`` sends it); else the plan and a note."""
+    from trendlib.trends.cache import TrendsCache
+    from trendlib.trends.errors import OfflineMiss
+    from trendlib.trends.fetch import plan_from_probe, probe_levels
+
+    n_probe = 1 + len(plan.batches)
+    opts = dict(client=None, base_url=None, min_interval=args.min_interval, backoff=None, fetch_day=None)
+    try:
+        probe = probe_levels(plan, cache=TrendsCache(args.cache_dir, offline=True), **opts)
+        note = "batches from the cached probe pull"
+    except OfflineMiss:
+        if not args.probe:
+            what = ("orders the terms by level into the ladder" if args.batching == "magnitude"
+                    else "picks the anchor rounding hurts least")
+            return plan, (f"at fetch time a probe pull ({n_probe} coarse whole-span request(s)) {what}; "
+                          "`trendlib plan --probe` sends it now to show the batches it gives")
+        probe = probe_levels(plan, cache=TrendsCache(args.cache_dir), **opts)
+        note = f"the probe pull was sent ({n_probe} coarse request(s), cached for the fetch)"
+    return plan_from_probe(plan, probe, terms, args.batching, kw), note
 
 
 def _strip_marker(path: Path) -> Path:
@@ -184,7 +220,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     result = fetch_trends(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"],
                           resolution=args.resolution, category=inp["category"], gprop=inp["gprop"],
                           anchor=args.anchor, samples=args.samples, overlap_days=args.overlap_days, out=target,
-                          **common)
+                          batching=args.batching, **common)
     print(result.summary())
     if result.provenance.get("illustrative"):
         print(f"WARNING: {result.provenance.get('source')} is not Google Trends; the file is marked illustrative "
