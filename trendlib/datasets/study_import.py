@@ -16,7 +16,7 @@ from typing import Any
 
 from trendlib.datasets.webexport import WebExportError, read_web_export
 
-__all__ = ["StudyImport", "import_into_study"]
+__all__ = ["StudyImport", "import_into_study", "levels_caveat"]
 
 _NOT_TIMELINE = {"regions": "an interest-by-region export (geoMap.csv)",
                  "related": "a related-queries export (relatedQueries.csv / relatedEntities.csv)"}
@@ -69,6 +69,21 @@ def import_into_study(exports: list[str | Path], study_file: str | Path, *, out:
     old_value = rewrite_study_key(study_file, "trends", new_value)
     return StudyImport(out=target, study_file=study_file, old_value=old_value, new_value=new_value,
                        exports=tuple(prov["exports"]), provenance=prov)
+
+
+def levels_caveat(provenance: dict[str, Any]) -> str | None:
+    """The sentence a chart comparing levels across queries must carry when the trends file was joined
+    from several website exports (``"scale": "per-export"``), naming which terms share a scale; None otherwise.
+
+    For notebooks and the report: ``levels_caveat(trendlib.read_provenance(study.trends))``.
+    """
+    provenance = provenance.get("details") or provenance  # read_provenance keeps the sidecar under 'details'
+    if provenance.get("scale") != "per-export":
+        return None
+    groups = "; ".join(", ".join(e["queries"]) for e in provenance.get("exports", []))
+    return ("The queries come from separate Google Trends downloads, each scaled 0-100 to its own peak, so their "
+            f"levels are not comparable across downloads (queries downloaded together: {groups}); compare the "
+            "shape of each line, not its height.")
 
 
 def _check_target(target: Path, exports: list[str | Path], force: bool) -> None:
