@@ -16,7 +16,7 @@ Measured in one run, on copies of the shipped studies and data in a temporary fo
   ``jupyter nbconvert --to html`` twice (with and without code) per notebook;
 - a sweep of N studies with 1 and 2 workers (speed-up), and the peak memory per worker
   process for a small and a large sweep (it should stay flat);
-- load (``--load`` runs only these): sweeps of 25, 50 and 100 studies (notebook 01 only, 2 workers:
+- load (``--load`` runs only these): sweeps of 20, 50 and 100 studies (notebook 01 only, 2 workers:
   the full notebook set on 100 studies would take most of an hour on 2 cores), and one study of 10,
   25 and 50 queries over 5 years of daily data (ILLUSTRATIVE numbers made here; every shipped
   notebook): time per study or per query should stay flat (time linear in size), and so should the
@@ -147,7 +147,7 @@ def sweep_bench(ws: Path, n: int, workers: int) -> tuple[float, int]:
     return wall, mem.single
 
 
-SWEEP_SIZES = (25, 50, 100)
+SWEEP_SIZES = (20, 50, 100)
 QUERY_COUNTS = (10, 25, 50)
 
 
