@@ -131,9 +131,9 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
     placebo date (``placebo_note`` says so). The verdict is "holds" when every check that
     could be run passes, "holds in some
     checks" when the main result is a rise but a check fails, "no clear rise" when the
-    main interval includes 1; a series whose Google samples are flagged unreliable
-    (``SampleSpread.unreliable``) gets a warning appended. Checks not run (too few placebo dates, one sample) are
-    reported as "not run" and do not count either way.
+    main interval includes 1; a series whose Google samples are flagged unreliable gets a
+    warning appended (``SampleSpread.unreliable``). Checks not run (too few placebo dates, one sample)
+    are reported as "not run" and do not count either way.
     """
     placebos = placebos or {}
     spreads = spreads or {}
