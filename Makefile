@@ -17,7 +17,7 @@ help:
 	@echo "make data    - rebuild derived files in data/ from data/raw/"
 	@echo "make lock    - re-resolve the locks in requirements/ and environment.yml (uv, from PyPI)"
 	@echo "make docs    - build the documentation site into site/ (offline)"
-	@echo "make bench   - run the benchmarks (report suite, then fetching) and print their tables"
+	@echo "make bench   - run the benchmarks (report suite, fetching, importing exports) and print their tables"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,7 @@ sync: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python tools/build_data.py
+	$(BIN)/python tools/illustrative_pageviews.py
 
 UV_VERSION := 0.13.8
 $(BIN)/uv: $(STAMP)
@@ -66,6 +67,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache site

@@ -17,6 +17,7 @@ import logging
 import sys
 
 from trendlib import __version__
+from trendlib._argtypes import positive_int  # noqa: F401 - kept importable from here
 from trendlib.errors import TrendlibError
 
 # modules that define a `register(subparsers)` function, in the order --help lists them
@@ -24,18 +25,8 @@ COMMAND_MODULES = [
     "trendlib.report.commands",
     "trendlib.datasets.commands",
     "trendlib.trends.commands",
+    "trendlib.wikimedia.commands",
 ]
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1, with a message naming the bad value."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +70,11 @@ def _os_error(exc: OSError) -> str:
     """A one-line message for a file-system error: what failed, on which path, and what to check."""
     what = exc.strerror or str(exc) or type(exc).__name__
     paths = " -> ".join(repr(str(p)) for p in (exc.filename, exc.filename2) if p)
-    where = f" ({paths})" if paths else ""
+    operation = getattr(exc, "operation", None)  # trendlib._io.FileOperationError: what was being done, where
+    if operation and paths:
+        what, where = f"cannot {operation} {paths}: {what}", ""
+    else:
+        where = f" ({paths})" if paths else ""
     hint = {errno.ENOSPC: "free some space and rerun", errno.EDQUOT: "free some space and rerun",
             errno.EACCES: "check the folder's permissions, or write elsewhere",
             errno.EPERM: "check the folder's permissions, or write elsewhere",

@@ -90,6 +90,12 @@ WEB_CASES = [
     ("bad_date.csv", 5, "Day", ["'09/11/2022'", "YYYY-MM-DD"]),
     ("not_utf8.csv", 3, "", ["not UTF-8", "code page"]),
     ("no_rows.csv", 3, "", ["no data rows"]),
+    ("headerless.csv", 1, "", ["no header", "already a data row"]),
+    ("handmade_table.csv", 1, "", ["this file is not a Google Trends export", "'word'"]),
+    ("related_without_rising.csv", 6, "", ["RISING value", "'RISING' line", "missing"]),
+    ("ambiguous_date_range.csv", 1, "", ["can be read two ways", "day-first: 2022-09-05 to 2022-10-05",
+                                         "month-first: 2022-05-09 to 2022-05-10"]),
+    ("minute_rows.csv", 4, "Time", ["has minutes", "finest resolution is the hour"]),
 ]
 
 

@@ -56,7 +56,20 @@ __all__ = ["FakeGoogle", "LoggedRequest", "demo_latent", "FAULTS", "main"]
 log = logging.getLogger("trendlib.testing.fakegoogle")
 
 FAULTS = ("429", "500", "400", "quota", "no_content_type", "invalid_json", "cut", "wrong_resolution",
-          "empty_timeline", "hang")
+          "empty_timeline", "hang", "html", "captcha", "consent", "empty_body", "other_json")
+# answers that are not data, all with HTTP 200 (what a proxy, captive portal, captcha or consent wall sends)
+_NOT_DATA = {
+    "html": (b"<!doctype html><html><head><title>Network login</title></head><body>Sign in to continue"
+             b"</body></html>", "text/html; charset=UTF-8"),
+    "captcha": (b"<html><head><title>Sorry...</title></head><body>Our systems have detected unusual traffic "
+                b"from your computer network. <form action=\"/sorry/index\">captcha</form></body></html>",
+                "text/html; charset=UTF-8"),
+    "consent": (b"<html><head><title>Before you continue to Google</title></head><body><form "
+                b"action=\"https://consent.google.com/save\">We use cookies and data</form></body></html>",
+                "text/html; charset=UTF-8"),
+    "empty_body": (b"", "application/json; charset=utf-8"),
+    "other_json": (b'{"error": {"code": 200, "message": "something else"}}', "application/json; charset=utf-8"),
+}
 ENDPOINTS = ("cookie", "explore", "multiline", "comparedgeo", "relatedsearches", "any")
 _RES_WIRE = {"hour": "HOUR", "day": "DAY", "week": "WEEK", "month": "MONTH"}
 _RES_FROM_WIRE = {v: k for k, v in _RES_WIRE.items()}
@@ -226,7 +239,9 @@ class FakeGoogle:
         """Misbehave for the next ``count`` matching requests (or for ``duration`` seconds).
 
         ``retry_after`` adds a ``Retry-After`` header to 429/500 answers; ``seconds`` is how long
-        ``hang`` waits; ``resolution`` is what ``wrong_resolution`` answers with.
+        ``hang`` waits; ``resolution`` is what ``wrong_resolution`` answers with. ``html``,
+        ``captcha``, ``consent``, ``empty_body`` and ``other_json`` answer HTTP 200 with something
+        that is not data (a portal page, a captcha, a consent wall, nothing, JSON of another shape).
         """
         if kind not in FAULTS:
             raise ValueError(f"fault {kind!r}; accepted: {', '.join(FAULTS)}")
@@ -512,6 +527,11 @@ class _Handler(BaseHTTPRequestHandler):
         fault = fake._take_fault(endpoint) if endpoint != "other" else None
         day = fake.today.isoformat()
         status, kind = 200, fault.kind if fault else ""
+        # logged just before the answer is written (not after): a client that has its answer always finds
+        # the request in the log, however the threads are scheduled
+        self._logged, self._log_kind = False, kind
+        self._log_entry = lambda st, kd: fake._record(LoggedRequest(endpoint, method, split.path, params, st, kd,
+                                                                    day, received))
         try:
             if fault is not None and fault.kind == "hang":
                 time.sleep(fault.seconds)
@@ -524,6 +544,12 @@ class _Handler(BaseHTTPRequestHandler):
                 if endpoint == "cookie":
                     headers["Set-Cookie"] = "NID=511=fake; Path=/; HttpOnly"
                 self._send(status, body.encode(), "text/html; charset=UTF-8", headers)
+                return
+            if fault is not None and fault.kind in _NOT_DATA and endpoint != "cookie":
+                body, ctype = _NOT_DATA[fault.kind]
+                if fault.kind == "other_json":  # with the endpoint's anti-XSSI prefix, as Google sends JSON
+                    body = (b")]}'\n" if endpoint == "explore" else b")]}',\n") + body
+                self._send(200, body, ctype)
                 return
             if endpoint == "cookie":
                 self._send(200, b"<html><body>explore</body></html>", "text/html; charset=UTF-8",
@@ -555,6 +581,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault is not None and fault.kind == "invalid_json":
                 body = body[: max(len(prefix) + 1, len(body) // 2)]
             if fault is not None and fault.kind == "cut":
+                self._log_now(200)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -568,13 +595,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, ctype)
         except (_BadRequest, KeyError, IndexError, TypeError, ValueError) as exc:
             status, kind = 400, kind or "bad-request"
+            self._log_kind = kind
             self._send(400, f"<html><body>400 Bad Request: {exc}</body></html>".encode(), "text/html; charset=UTF-8")
         except (BrokenPipeError, ConnectionResetError):
             status = 499
         finally:
-            fake._record(LoggedRequest(endpoint, method, split.path, params, status, kind, day, received))
+            if not self._logged:
+                self._log_entry(status, kind)
+
+    def _log_now(self, status: int) -> None:
+        if not self._logged:
+            self._logged = True
+            self._log_entry(status, self._log_kind)
 
     def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
+        self._log_now(status)
         self.send_response(status)
         if ctype is not None:
             self.send_header("Content-Type", ctype)

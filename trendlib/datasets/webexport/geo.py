@@ -5,8 +5,9 @@ names are matched against the CLDR territory names of every locale Babel ships (
 languages, then all regional variants), case- and accent-insensitively; a name that means two
 countries in different languages is left without a code. Subregion names are matched against the
 ISO 3166-2 subdivision names pycountry ships (the local or English forms: "Bahia", "California",
-"São Paulo"); a name matched by two subdivisions is left without a code, and names in other
-scripts (e.g. Cyrillic) have no ISO 3166-2 entry to match: their code is '' and the name is kept.
+"São Paulo") and their translations in pycountry's catalogues (Japanese, Korean, Ukrainian, ...); a
+name matched by two subdivisions is left without a code, and a name no catalogue has (e.g. Russian
+regions in Cyrillic) gets code '' with the name kept.
 """
 from __future__ import annotations
 
@@ -37,8 +38,18 @@ def _countries(all_locales: bool) -> dict[str, frozenset[str]]:
             continue
         for code, name in names.items():
             if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES:
-                index.setdefault(fold(name), set()).add(code)
+                index.setdefault(_country_key(name), set()).add(code)
+    if not all_locales:  # ISO 3166-1's own English names, common and official forms ("Hong Kong", "Bolivia")
+        import pycountry
+        for c in pycountry.countries:
+            for name in {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)}:
+                index.setdefault(_country_key(name), set()).add(c.alpha_2)
     return {k: frozenset(v) for k, v in index.items()}
+
+
+def _country_key(name: str) -> str:
+    """'St. Pierre & Miquelon' and 'St Pierre and Miquelon' compare equal."""
+    return re.sub(r"\s+", " ", fold(name).replace(".", "").replace("&", " and ")).strip()
 
 
 def country_code(name: str, *, thorough: bool = True) -> str | None:
@@ -47,7 +58,7 @@ def country_code(name: str, *, thorough: bool = True) -> str | None:
     (about 2 s the first time)."""
     if is_worldwide(name):
         return ""
-    key = fold(name)
+    key = _country_key(name)
     for all_locales in ((False, True) if thorough else (False,)):
         codes = _countries(all_locales).get(key)
         if codes:
@@ -56,41 +67,68 @@ def country_code(name: str, *, thorough: bool = True) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _subdivisions() -> dict[str, frozenset[tuple[str, str]]]:
+def _subdivisions() -> dict[str, frozenset[tuple[str, str, bool]]]:
+    """Folded subdivision name -> (country, ISO 3166-2 code): pycountry's names and their translations
+    into the interface languages (pycountry's iso3166-2 message catalogues)."""
+    import gettext
+
     import pycountry
 
-    index: dict[str, set[tuple[str, str]]] = {}
-    for sub in pycountry.subdivisions:
-        if getattr(sub, "parent_code", None):  # second-level units (districts) are not Google regions
+    subs = list(pycountry.subdivisions)
+    catalogues = []
+    for lang in sorted(INTERFACE_LANGUAGES | {"zh_CN", "zh_TW", "nb_NO", "pt_BR"}):
+        try:
+            catalogues.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang]))
+        except OSError:
             continue
-        for name in {sub.name, _strip_kind(sub.name)}:
-            index.setdefault(fold(name), set()).add((sub.country_code, sub.code))
+    index: dict[str, set[tuple[str, str, bool]]] = {}
+    for sub in subs:
+        names = {sub.name, _strip_kind(sub.name)} | {c.gettext(sub.name) for c in catalogues}
+        for name in names:
+            index.setdefault(fold(name), set()).add((sub.country_code, sub.code, bool(getattr(sub, "parent_code", None))))
     return {k: frozenset(v) for k, v in index.items()}
 
 
 def _strip_kind(name: str) -> str:
-    """'Khabarovskiy kray' -> 'Khabarovskiy'; 'State of Mexico' kept; trailing bracketed forms removed."""
-    name = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", name)
-    return name
+    """'Gujarat (state)' -> 'Gujarat': bracketed qualifiers removed."""
+    return re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", name)
+
+
+def _lookup(name: str) -> frozenset[tuple[str, str, bool]]:
+    """Subdivisions a Google region name can mean: the exact name, else the name less a short generic
+    suffix the catalogues leave out ('神奈川県' -> '神奈川', '서울특별시' -> '서울', 'Khabarovsk Krai' ->
+    'Khabarovsk')."""
+    index = _subdivisions()
+    key = fold(name)
+    if key in index:
+        return index[key]
+    if " " in key:
+        head = key.rsplit(" ", 1)[0]
+        return index.get(head, frozenset())
+    for cut in range(1, min(6, len(key) - 1)):
+        hit = index.get(key[:-cut])
+        if hit:
+            return hit
+    return frozenset()
 
 
 def subdivision_codes(names: list[str], parent: str) -> dict[str, str]:
     """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous)."""
-    index = _subdivisions()
     out = {}
     for name in names:
-        hits = {code for country, code in index.get(fold(name), ()) if country == parent}
-        out[name] = hits.pop() if len(hits) == 1 else ""
+        hits = {(code, nested) for country, code, nested in _lookup(name) if country == parent}
+        if len(hits) > 1:  # a region and a unit inside it share the name: the top-level unit is Google's region
+            hits = {h for h in hits if not h[1]}
+        out[name] = hits.pop()[0] if len(hits) == 1 else ""
     return out
 
 
 def infer_parent(names: list[str]) -> tuple[str, int]:
     """The one country whose subdivisions match most of ``names`` (at least half), with the match count;
     ('', 0) when no country stands out."""
-    index = _subdivisions()
     votes: dict[str, int] = {}
     for name in names:
-        for country in {c for c, _ in index.get(fold(name), ())}:
+        for country in {c for c, _, _ in _lookup(name)}:
             votes[country] = votes.get(country, 0) + 1
     if not votes:
         return "", 0

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from trendlib.datasets.webexport.errors import WebExportError
 from trendlib.datasets.webexport.text import Source
-from trendlib.datasets.webexport.values import DAY, HOUR, MONTH, DATE_PARTS
-from trendlib.datasets.webexport.words import category_languages, languages_of
+from trendlib.datasets.webexport.values import DATE_PARTS, DAY, HOUR, MONTH, parse_timeline_date
+from trendlib.datasets.webexport.words import category_languages, languages_of, level_of, period_of
 
 __all__ = ["Head", "Records", "read_head", "TERM", "SECTIONS"]
 
@@ -137,6 +137,16 @@ def _table_head(records: Records, head: Head) -> Head:
         raise WebExportError(f"this file is not a Google Trends export: its header {','.join(cells)[:80]!r} is a "
                              "tidy trendlib series file (date, query, geo, value, ...); point a study's 'trends:' "
                              "at it directly instead of importing it", file=f, row=line)
+    if parse_timeline_date(cells[0]) is not None:
+        raise WebExportError(f"this file is not a Google Trends export as downloaded: it has no header, line {line} "
+                             f"({','.join(cells)[:60]!r}) is already a data row (the first lines were deleted?), so "
+                             "the terms and geo are unknown; download the CSV again", file=f, row=line)
+    if head.category_line is None and not any(TERM.match(c) for c in cells[1:]) \
+            and not (period_of(cells[0]) or level_of(cells[0])):
+        raise WebExportError(f"this file is not a Google Trends export: it has no category line, its header "
+                             f"{','.join(cells)[:80]!r} has no 'term: (geo or dates)' cells, and the first cell "
+                             f"{cells[0]!r} is not a Trends word for a period or a region level in any interface "
+                             "language (a table made by hand or by another tool?)", file=f, row=line)
     head.header, head.header_line = cells, line
     records.width = len(cells)
     words = languages_of(cells[0])

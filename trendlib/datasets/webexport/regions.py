@@ -14,7 +14,7 @@ from trendlib.datasets.webexport import geo as geo_names
 from trendlib.datasets.webexport.errors import WebExportError
 from trendlib.datasets.webexport.layout import Head, Records, header_terms
 from trendlib.datasets.webexport.values import both_readings, date_order, index_cell, read_range, split_range
-from trendlib.datasets.webexport.words import MONTH_FIRST, level_of
+from trendlib.datasets.webexport.words import DATE_ORDER, level_of
 
 __all__ = ["RegionMap", "read_regions"]
 
@@ -67,10 +67,13 @@ def read_regions(records: Records, head: Head, *, geo: str | None, query: str | 
         rows.append(row)
     if not rows:
         raise WebExportError(f"no data rows after the header; {head.where()}", file=f, row=head.header_line)
-    measure = "share_percent" if (len(terms) > 1 or shares) else "index"
+    measure = "share_percent" if shares else "index"
     if measure == "share_percent":
         notes.append("values are each region's share (%) of the terms' total search interest there, not index "
                      "points (Google's multi-term region map)")
+    elif len(terms) > 1:
+        notes.append("values of the several terms are index points on one scale (100 = the highest value of any "
+                     "term in any region), as older multi-term region maps were written (no '%' in the cells)")
     codes, level, parent = _codes(names, head, geo, notes)
     return RegionMap(terms=terms, names=names, cells=rows, codes=codes, level=level, parent=parent, start=start,
                      end=end, measure=measure, below=below, empty=empty, notes=notes)
@@ -90,14 +93,14 @@ def _span(parens: list[str | None], head: Head, f: str) -> tuple[str, str, list[
     if triples is None:
         notes.append(f"the header's date range {text!r} could not be read as two dates; start and end are empty")
         return "", "", notes
-    order, why = date_order(triples, head.languages, MONTH_FIRST)
+    order, why = date_order(triples, head.languages, DATE_ORDER)
     if not order:
         raise WebExportError(f"the date range {text!r} can be read two ways ({both_readings(triples)}) and the file "
                              "does not say which (no day above 12; the header words do not tell the interface "
                              "language); download the file again with the interface in English (hl=en-US)",
                              file=f, row=head.header_line)
     try:
-        start, end = read_range(triples, order)
+        start, end = read_range(triples, order, head.languages)
     except ValueError as exc:
         raise WebExportError(f"the date range {text!r} read {order} ({why}) {exc}", file=f,
                              row=head.header_line) from None

@@ -14,7 +14,7 @@ from trendlib.datasets.webexport import geo as geo_names
 from trendlib.datasets.webexport.errors import WebExportError
 from trendlib.datasets.webexport.layout import SECTIONS, TERM, Head, Records
 from trendlib.datasets.webexport.values import both_readings, date_order, growth_cell, index_cell, read_range, split_range
-from trendlib.datasets.webexport.words import MONTH_FIRST
+from trendlib.datasets.webexport.words import DATE_ORDER
 
 __all__ = ["Related", "read_related"]
 
@@ -63,12 +63,12 @@ def _term_line(head: Head, f: str, notes: list[str]) -> tuple[str, str, str, str
     if triples is None:
         notes.append(f"the date range {dates.strip()!r} could not be read; start and end are empty")
         return term, geo_name.strip(), "", ""
-    order, why = date_order(triples, head.languages, MONTH_FIRST)
+    order, why = date_order(triples, head.languages, DATE_ORDER)
     if not order:
         raise WebExportError(f"the date range {dates.strip()!r} can be read two ways ({both_readings(triples)}) and "
                              "the file does not say which; download it again with the interface in English",
                              file=f, row=(head.category_line or 0) + 1)
-    start, end = read_range(triples, order)
+    start, end = read_range(triples, order, head.languages)
     notes.append(f"the date range {dates.strip()!r} was read {order} ({why})")
     return term, geo_name.strip(), start, end
 
@@ -90,6 +90,10 @@ def _sections(records: Records, f: str) -> list[tuple[str, int, str, float, str,
         if kind == "top":
             parsed = index_cell(cell)
             if parsed is None or math.isnan(parsed[0]):
+                if growth_cell(cell) is not None:
+                    raise WebExportError(f"TOP value {cell!r} is a RISING value (a growth or a breakout): the 'RISING' "
+                                         "line that starts the second section is missing (the file was edited?); "
+                                         "download the original CSV again", file=f, row=line)
                 raise WebExportError(f"TOP value {cell!r} is not an index value (0-100 or '<1')", file=f, row=line)
             rows.append((kind, rank, related, parsed[0], cell, False, parsed[1]))
         else:

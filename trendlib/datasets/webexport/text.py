@@ -53,8 +53,8 @@ class Source:
                             file=f, row=reader.line_num)
                     yield reader.line_num, [c.strip(" \t\u00a0\u202f\r\n") for c in cells]
             except csv.Error as exc:
-                raise WebExportError(f"this file is not a Google Trends export: line {reader.line_num + 1} cannot "
-                                     f"be read as CSV ({exc}); {_ORIGINAL}", file=f, row=reader.line_num + 1) from None
+                raise WebExportError(f"this file is not a Google Trends export: line {reader.line_num} cannot "
+                                     f"be read as CSV ({exc}); {_ORIGINAL}", file=f, row=reader.line_num) from None
             except UnicodeDecodeError as exc:
                 raise WebExportError(f"not {self.encoding} text after the first {HEAD_BYTES // 1024} KB (byte "
                                      f"{exc.start} of a block cannot be decoded): the file mixes encodings; {_ORIGINAL}",

@@ -15,7 +15,7 @@ from trendlib.datasets.webexport import geo as geo_names
 from trendlib.datasets.webexport.errors import WebExportError
 from trendlib.datasets.webexport.layout import Head, Records, header_terms
 from trendlib.datasets.webexport.values import DATE_PARTS, date_order, index_cell, parse_timeline_date
-from trendlib.datasets.webexport.words import MONTH_FIRST, period_of
+from trendlib.datasets.webexport.words import DATE_ORDER, period_of
 
 __all__ = ["Timeline", "read_timeline"]
 
@@ -106,7 +106,7 @@ def _dates(keys: list[tuple[int, str]], head: Head, f: str, notes: list[str]) ->
 
 
 def _locale_dates(items, head: Head, f: str, notes: list[str]) -> list[dt.datetime]:
-    order, why = date_order([t for _, _, t in items], head.languages, MONTH_FIRST)
+    order, why = date_order([t for _, _, t in items], head.languages, DATE_ORDER)
     line, key, _ = items[0]
     if not order:
         raise WebExportError(f"dates like {key!r} were re-written by a spreadsheet and can be read day-first or "

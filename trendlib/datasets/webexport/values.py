@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"\d+(?:[.,' \u00a0\u202f\u2009’]\d+)*")
 HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(?::\d{2}){0,2}(?:Z|[+-]\d{2}:?\d{2})?$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-_RANGE_SPLIT = re.compile(r"\s+[-–—~]\s+|\s*[–—~]\s*")
+_CLOCKS = re.compile(r",?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?\s?[Mm]\.?)?")
 DATE_PARTS = re.compile(r"^(\d{1,4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,4})\.?$")
 
 
@@ -84,48 +84,68 @@ def parse_timeline_date(key: str) -> tuple[str, dt.datetime] | None:
     return None
 
 
-def date_order(dates: list[tuple[int, int, int]], languages: set[str], month_first: frozenset[str]) -> tuple[str, str]:
-    """('YMD'|'DMY'|'MDY', why) for dates written as three numbers, or ('', both readings) when undecidable."""
-    if all(a > 31 or a >= 1000 for a, _, _ in dates):
+def date_order(dates: list[tuple[int, int, int]], languages: set[str], orders: dict[str, str]) -> tuple[str, str]:
+    """('YMD'|'DMY'|'MDY', why) for dates written as three numbers, or ('', '') when the file cannot tell.
+
+    In turn: a four-digit first number is a year; the interface language's order (``orders``), when
+    all the header's languages agree and the dates are valid read that way (English only for the US
+    form with a two-digit year, since en-GB writes day-first); a number above 12 is a day.
+    """
+    if all(a >= 1000 for a, _, _ in dates):
         return "YMD", "the year comes first"
-    if any(a > 12 for a, _, _ in dates):
+    langs = {orders.get(lang, "") for lang in languages}
+    english_us = languages == {"en"} and all(c < 100 for _, _, c in dates)
+    if len(langs) == 1 and "" not in langs and (languages != {"en"} or english_us):
+        order = langs.pop()
+        if _valid(dates, order, languages):
+            return order, (f"the interface words are in {'/'.join(sorted(languages))}, whose dates are "
+                           f"{_NAMES[order]}")
+    if any(a > 12 for a, _, _ in dates) and _valid(dates, "DMY", languages):
         return "DMY", "a first number above 12 is a day"
-    if any(b > 12 for _, b, _ in dates):
+    if any(b > 12 for _, b, _ in dates) and _valid(dates, "MDY", languages):
         return "MDY", "a second number above 12 is a day"
-    orders = {("MDY" if lang in month_first else "DMY") for lang in languages}
-    if len(orders) == 1:
-        order = orders.pop()
-        return order, f"the header words are in {'/'.join(sorted(languages))}, whose dates are " + (
-            "month-first" if order == "MDY" else "day-first")
     return "", ""
 
 
-def _date(parts: tuple[int, int, int], order: str) -> dt.date:
+_NAMES = {"YMD": "year-first", "DMY": "day-first", "MDY": "month-first"}
+
+
+def _valid(dates: list[tuple[int, int, int]], order: str, languages: set[str]) -> bool:
+    try:
+        for d in dates:
+            _date(d, order, languages)
+    except ValueError:
+        return False
+    return True
+
+
+def _date(parts: tuple[int, int, int], order: str, languages: set[str] = frozenset()) -> dt.date:
     a, b, c = parts
     y, m, d = {"YMD": (a, b, c), "DMY": (c, b, a), "MDY": (c, a, b)}[order]
-    if y < 100:
+    if languages == {"th"}:  # the Thai interface counts years in the Buddhist era (2565 = 2022)
+        y = (y + 2500 if y < 100 else y) - 543
+    elif y < 100:
         y += 2000
     return dt.date(y, m, d)
 
 
+_DATE_TOKEN = re.compile(r"(?<!\d)(\d{1,4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,4})\.?(?!\d)")
+
+
 def split_range(text: str) -> list[tuple[int, int, int]] | None:
-    """The two dates of a range such as '9/13/22 - 9/20/22' as number triples; None if not a range."""
-    parts = [p.strip() for p in _RANGE_SPLIT.split(text.strip()) if p.strip()]
-    if len(parts) != 2:
+    """The two dates of a range as number triples, whatever joins them ('9/13/22 - 9/20/22',
+    '04.02.20 bis 04.03.20', '2019/08/18～2024/08/18', '9/23/23, 8:22 PM - 9/24/23, 8:22 PM');
+    None unless the text holds exactly two dates."""
+    text = _CLOCKS.sub(" ", text)
+    found = _DATE_TOKEN.findall(text)
+    if len(found) != 2:
         return None
-    out = []
-    for p in parts:
-        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T\d{2})?", p)
-        m = iso or DATE_PARTS.match(p)
-        if not m:
-            return None
-        out.append(tuple(int(g) for g in m.groups()[:3]))
-    return out  # type: ignore[return-value]
+    return [tuple(int(g) for g in m) for m in found]  # type: ignore[misc]
 
 
-def read_range(triples: list[tuple[int, int, int]], order: str) -> tuple[str, str]:
+def read_range(triples: list[tuple[int, int, int]], order: str, languages: set[str] = frozenset()) -> tuple[str, str]:
     """ISO start and end of a range in the given order; ValueError if it is not a real, forward range."""
-    a, b = (_date(t, order) for t in triples)
+    a, b = (_date(t, order, languages) for t in triples)
     if b < a:
         raise ValueError(f"ends ({b}) before it starts ({a})")
     return a.isoformat(), b.isoformat()

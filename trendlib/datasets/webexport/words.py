@@ -21,20 +21,20 @@ __all__ = ["PERIOD_WORDS", "LEVEL_WORDS", "WORLDWIDE", "DATE_ORDER", "period_of"
 _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("Time",), ("Day",), ("Week",), ("Month",)),  # seen
     "ru": (("Время",), ("День",), ("Неделя",), ("Месяц",)),  # seen
-    "uk": (("Час",), ("День",), ("Тиждень",), ("Місяць",)),
+    "uk": (("Час",), ("День",), ("Тиждень",), ("Місяць",)),  # seen (Тиждень)
     "be": (("Час",), ("Дзень",), ("Тыдзень",), ("Месяц",)),
     "bg": (("Време", "Час"), ("Ден",), ("Седмица",), ("Месец",)),
     "sr": (("Време",), ("Дан",), ("Недеља",), ("Месец",)),
     "kk": (("Уақыт",), ("Күн",), ("Апта",), ("Ай",)),
-    "de": (("Zeit", "Uhrzeit"), ("Tag",), ("Woche",), ("Monat",)),
+    "de": (("Zeit", "Uhrzeit"), ("Tag",), ("Woche",), ("Monat",)),  # seen (Monat)
     "fr": (("Heure", "Temps"), ("Jour",), ("Semaine",), ("Mois",)),  # seen (semaine)
     "es": (("Tiempo", "Hora"), ("Día",), ("Semana",), ("Mes",)),
     "pt": (("Tempo", "Hora"), ("Dia",), ("Semana",), ("Mês",)),
     "it": (("Ora", "Tempo"), ("Giorno",), ("Settimana",), ("Mese",)),  # seen (Mese)
     "ca": (("Temps", "Hora"), ("Dia",), ("Setmana",), ("Mes",)),
     "nl": (("Tijd",), ("Dag",), ("Week",), ("Maand",)),
-    "da": (("Tid", "Tidspunkt"), ("Dag",), ("Uge",), ("Måned",)),
-    "no": (("Tid", "Tidspunkt"), ("Dag",), ("Uke",), ("Måned",)),
+    "da": (("Tid", "Tidspunkt"), ("Dag",), ("Uge",), ("Måned",)),  # seen (Måned)
+    "no": (("Tid", "Tidspunkt"), ("Dag",), ("Uke",), ("Måned",)),  # seen (Måned)
     "sv": (("Tid",), ("Dag",), ("Vecka",), ("Månad",)),
     "fi": (("Aika",), ("Päivä",), ("Viikko",), ("Kuukausi",)),
     "et": (("Aeg",), ("Päev",), ("Nädal",), ("Kuu",)),
@@ -44,7 +44,7 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cs": (("Čas",), ("Den",), ("Týden",), ("Měsíc",)),
     "sk": (("Čas",), ("Deň",), ("Týždeň",), ("Mesiac",)),
     "hu": (("Idő",), ("Nap",), ("Hét",), ("Hónap",)),
-    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână",), ("Lună",)),
+    "ro": (("Oră", "Timp"), ("Zi",), ("Săptămână", "Săptămâna"), ("Lună",)),  # seen (Săptămâna)
     "hr": (("Vrijeme",), ("Dan",), ("Tjedan",), ("Mjesec",)),
     "sl": (("Čas",), ("Dan",), ("Teden",), ("Mesec",)),
     "el": (("Ώρα", "Χρόνος"), ("Ημέρα",), ("Εβδομάδα",), ("Μήνας",)),
@@ -59,20 +59,20 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "id": (("Waktu",), ("Hari",), ("Minggu",), ("Bulan",)),
     "ms": (("Masa",), ("Hari",), ("Minggu",), ("Bulan",)),
     "fil": (("Oras",), ("Araw",), ("Linggo",), ("Buwan",)),
-    "zh": (("时间", "時間"), ("日", "天"), ("周", "週"), ("月", "月份")),
+    "zh": (("时间", "時間"), ("日", "天"), ("周", "週"), ("月", "月份")),  # seen (週)
     "ja": (("時間",), ("日",), ("週",), ("月",)),
-    "ko": (("시간",), ("일",), ("주",), ("월",)),
+    "ko": (("시간",), ("일",), ("주",), ("월",)),  # seen (월)
 }
 # language -> (country words, subregion words, metro words, city words)
 _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("Country",), ("Region", "Subregion", "State"), ("Metro", "DMA"), ("City",)),  # seen
-    "ru": (("Страна",), ("Регион", "Область"), ("Метрополия",), ("Город",)),
+    "ru": (("Страна",), ("Регион", "Регионы", "Область"), ("Метрополия",), ("Город",)),  # seen (Регионы)
     "uk": (("Країна",), ("Регіон", "Область"), (), ("Місто",)),
     "bg": (("Държава",), ("Регион", "Област"), (), ("Град",)),
     "sr": (("Земља",), ("Регион",), (), ("Град",)),
-    "de": (("Land",), ("Region", "Bundesland"), ("Metropolregion",), ("Stadt",)),
+    "de": (("Land",), ("Region", "Bundesland"), ("Metropolregion",), ("Stadt",)),  # seen (Land)
     "fr": (("Pays",), ("Région", "Sous-région"), ("Zone métropolitaine",), ("Ville",)),
-    "es": (("País",), ("Región", "Subregión"), ("Área metropolitana",), ("Ciudad",)),
+    "es": (("País",), ("Región", "Subregión"), ("Área metropolitana",), ("Ciudad",)),  # seen (Región)
     "pt": (("País",), ("Região", "Sub-região"), ("Área metropolitana",), ("Cidade",)),  # seen (Região)
     "it": (("Paese",), ("Regione",), ("Area metropolitana",), ("Città",)),
     "ca": (("País",), ("Regió",), (), ("Ciutat",)),
@@ -98,13 +98,13 @@ _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "fa": (("کشور",), ("منطقه",), (), ("شهر",)),
     "hi": (("देश",), ("क्षेत्र",), (), ("शहर",)),
     "th": (("ประเทศ",), ("ภูมิภาค",), (), ("เมือง",)),
-    "vi": (("Quốc gia",), ("Khu vực", "Tiểu vùng"), (), ("Thành phố",)),
-    "id": (("Negara",), ("Wilayah", "Subwilayah"), (), ("Kota",)),
+    "vi": (("Quốc gia",), ("Khu vực", "Tiểu vùng"), (), ("Thành phố",)),  # seen (Khu vực)
+    "id": (("Negara",), ("Wilayah", "Subwilayah"), (), ("Kota",)),  # seen (Wilayah)
     "ms": (("Negara",), ("Wilayah",), (), ("Bandar",)),
     "fil": (("Bansa",), ("Rehiyon",), (), ("Lungsod",)),
     "zh": (("国家/地区", "國家/地區", "国家", "國家"), ("区域", "地区", "區域", "地區"), ("大都市区",), ("城市",)),
     "ja": (("国",), ("地域",), ("大都市圏",), ("都市", "市区町村")),
-    "ko": (("국가",), ("지역",), (), ("도시",)),
+    "ko": (("국가",), ("지역",), (), ("도시",)),  # seen (지역)
 }
 #: the word that starts the category line, per language (to tell the interface language, never required)
 _CATEGORY: dict[str, tuple[str, ...]] = {
@@ -123,17 +123,19 @@ WORLDWIDE = ("Worldwide", "Весь мир", "Увесь світ", "Весь с
              "Todo el mundo", "Mundial", "Mundo", "Todo o mundo", "Em todo o mundo", "In tutto il mondo",
              "Tutto il mondo", "Mondo", "Wereldwijd", "Hele verden", "Hela världen", "Maailmanlaajuinen",
              "Koko maailma", "Cały świat", "Na całym świecie", "Celosvětově", "Celý svet", "Világszerte",
-             "La nivel mondial", "Toată lumea", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
+             "La nivel mondial", "Toată lumea", "Întreaga lume", "Цял свят", "Цео свет", "Diljem svijeta", "Po vsem svetu",
              "Παγκοσμίως", "Dünya Genelinde", "Dünya genelinde", "Tüm dünya", "כל העולם", "جميع أنحاء العالم",
              "سراسر جهان", "दुनिया भर में", "ทั่วโลก", "Toàn thế giới", "Seluruh dunia", "Seluruh Dunia",
              "Buong mundo", "全球", "全世界", "전 세계", "전세계", "A tot el món", "Kogu maailm", "Visā pasaulē",
              "Visame pasaulyje", "World")
-#: the interface languages whose short dates are month-first (CLDR: en-US 'M/d/yy', fil 'M/d/yy');
-#: every other language writes day-first or year-first dates
+#: the order of the numbers in each interface's short dates (CLDR): month-first en-US 'M/d/yy' and fil;
+#: year-first in East Asian, Hungarian, Lithuanian, Swedish and Persian; day-first elsewhere
 MONTH_FIRST = frozenset({"en", "fil"})
+YEAR_FIRST = frozenset({"zh", "ja", "ko", "hu", "lt", "sv", "fa"})
 #: the interface languages the tables cover
 INTERFACE_LANGUAGES = frozenset(_PERIODS) | frozenset(_LEVELS)
-DATE_ORDER = {lang: ("MDY" if lang in MONTH_FIRST else "DMY") for lang in set(_PERIODS) | set(_LEVELS)}
+DATE_ORDER = {lang: ("MDY" if lang in MONTH_FIRST else "YMD" if lang in YEAR_FIRST else "DMY")
+              for lang in INTERFACE_LANGUAGES}
 _RES = ("hour", "day", "week", "month")
 _LEV = ("country", "region", "metro", "city")
 
@@ -141,7 +143,8 @@ _LEV = ("country", "region", "metro", "city")
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to compare names and words."""
     t = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in t if not unicodedata.combining(c)).replace("’", "'")
+    t = "".join(c for c in t if not unicodedata.combining(c)).replace("’", "'")
+    return unicodedata.normalize("NFC", t)  # recompose what has no accent to drop (Hangul syllables)
 
 
 def _index(table: dict[str, tuple[tuple[str, ...], ...]], names: tuple[str, ...]) -> dict[str, dict[str, str]]:
