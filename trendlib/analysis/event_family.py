@@ -4,11 +4,14 @@
 query x event and corrects the p-values for the number of studies. Events that are close
 to each other are handled in three ways (issue 12, point 5):
 
-* **Baselines exclude every event's window.** The event window of every other event in the
-  family (periods ``event_window`` around it) is left out of each event's estimation
-  window, so a later event's "normal" never contains an earlier event's spike.
-* **Shared spikes.** An event whose fold window holds the highest point of another event
-  (the same date, for the same query) does not own that spike: the spike belongs to the
+* **Baselines exclude every event's window.** The fold window of every other event in the
+  family (the periods ``fold_window`` after it, where its rise is measured) is left out of
+  each event's estimation window, so a later event's "normal" never contains an earlier
+  event's spike. (The longer event windows, which also show the days before each event,
+  would leave too little baseline when events come every few days, as in September 2022.)
+* **Shared spikes.** An event whose event window holds a larger spike of another event of
+  the same query (its window includes the 21 Sep spike), or whose fold-window spike is the
+  same day as another event's, does not own that spike: a shared spike belongs to the
   latest event dated on or before it. The others are marked ``overlaps`` (the spike's ISO
   date) and are not findings of their own (``distinct_spike`` false), even when their
   rise is significant.
@@ -150,10 +153,10 @@ def _merge_by_period(evs, s: pd.Series) -> list[tuple[pd.Timestamp, str]]:
     return sorted(out)
 
 
-def _event_windows(s: pd.Series, dates: Sequence[pd.Timestamp], event_window) -> dict:
-    """Event date -> the dates of its event window in ``s`` (periods inside the series only)."""
+def _event_windows(s: pd.Series, dates: Sequence[pd.Timestamp], fold_window) -> dict:
+    """Event date -> the dates of its fold window in ``s`` (periods inside the series only)."""
     freq = s.attrs["frequency"]
-    evt = tuple(event_window) if event_window is not None else DEFAULT_WINDOWS[freq][1]
+    evt = tuple(fold_window) if fold_window is not None else DEFAULT_WINDOWS[freq][2]
     out = {}
     for d in dates:
         try:
@@ -195,7 +198,7 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     correction : ``"fdr_bh"`` (default), ``"holm"`` or ``"fdr_by"`` across all studies run.
     options : passed to :func:`event_study` (windows, ``offset``, ``low_baseline``, ...).
 
-    Every event's baseline leaves out the event windows of all the other events; results
+    Every event's baseline leaves out the fold windows of all the other events; results
     whose window holds a later-owned spike are marked (see the module docstring).
     """
     evs = _events_list(events)
@@ -203,7 +206,7 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     for term, lab in _queries(queries, trends):
         s = series_from_tidy(trends, term, geo=geo)
         merged = _merge_by_period(evs, s)
-        windows = _event_windows(s, [d for d, _ in merged], options.get("event_window"))
+        windows = _event_windows(s, [d for d, _ in merged], options.get("fold_window"))
         for date, name in merged:
             others = [w for d, w in windows.items() if d != date]
             exclude = others[0].append(others[1:]) if others else None
@@ -220,28 +223,49 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
                          correction=correction, alpha=alpha, skipped=tuple(skipped))
 
 
-def mark_overlaps(results: Sequence[EventStudyResult]) -> list[EventStudyResult]:
-    """Mark results whose fold-window spike belongs to another event of the same query.
+def _event_span(r: EventStudyResult) -> tuple[pd.Timestamp, pd.Timestamp]:
+    dates = r.path.loc[r.path["window"] == "event", "date"]
+    step = pd.Timedelta(days=1 if r.frequency == "day" else 7)
+    return pd.Timestamp(dates.min()), pd.Timestamp(dates.max()) + step - pd.Timedelta(days=1)
 
-    Rises (fold > 1) of one query that share the date of their highest fold-window value
-    share one spike; it belongs to the latest event dated on or before it (else the
-    earliest). The others get ``overlaps`` = the spike's ISO date and ``distinct_spike``
-    false. Order of ``results`` is kept.
+
+def _larger_spike_inside(r: EventStudyResult, rises: list[EventStudyResult]):
+    """The largest other spike (strictly higher than ``r``'s own) inside ``r``'s event window."""
+    a, b = _event_span(r)
+    inside = [o for o in rises if o is not r and o.spike_date != r.spike_date and o.spike_value > r.spike_value
+              and a <= pd.Timestamp(o.spike_date) <= b]
+    return max(inside, key=lambda o: o.spike_value).spike_date if inside else None
+
+
+def mark_overlaps(results: Sequence[EventStudyResult]) -> list[EventStudyResult]:
+    """Mark results whose window holds a larger event's spike (same query), in place of their own finding.
+
+    Among rises (fold > 1) of one query: (1) a result whose event window holds another
+    result's higher spike overlaps that spike; (2) results whose fold-window spikes fall on
+    the same date share it, and it belongs to the latest event dated on or before it (else
+    the earliest): the others overlap it. Overlapping results get ``overlaps`` = the
+    spike's ISO date and ``distinct_spike`` false. The order of ``results`` is kept.
     """
     out = list(results)
-    groups: dict = {}
+    spikes: dict = {}
     for i, r in enumerate(out):
         if r.fold_increase > 1 and r.spike_date is not None:
-            groups.setdefault((r.query, r.spike_date), []).append(i)
-    for (_, spike), members in groups.items():
-        if len(members) < 2:
-            continue
-        before = [i for i in members if out[i].event_date <= spike]
-        owner = max(before, key=lambda i: out[i].event_date) if before else min(
-            members, key=lambda i: out[i].event_date)
+            spikes.setdefault(r.query, []).append(i)
+    for members in spikes.values():
+        rises = [out[i] for i in members]
+        larger = {i: _larger_spike_inside(out[i], rises) for i in members}
+        by_date: dict = {}
         for i in members:
-            if i != owner:
-                out[i] = dataclasses.replace(out[i], overlaps=spike.isoformat(), distinct_spike=False)
+            by_date.setdefault(out[i].spike_date, []).append(i)
+        for spike, group in by_date.items():
+            before = [i for i in group if out[i].event_date <= spike]
+            owner = max(before, key=lambda i: out[i].event_date) if before else min(
+                group, key=lambda i: out[i].event_date)
+            for i in group:
+                shared = spike if i != owner else None
+                hit = larger[i] or shared
+                if hit is not None:
+                    out[i] = dataclasses.replace(out[i], overlaps=hit.isoformat(), distinct_spike=False)
     return out
 
 

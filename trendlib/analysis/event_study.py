@@ -41,12 +41,13 @@ Method (methods.md §3.1, model-based variant)
 * What the baseline can support (``baseline_note``): ``"zero"`` (every baseline value is
   0: the query was barely searched before), ``"flat"`` (one constant value), ``"low"``
   (median below ``low_baseline`` index points, default 5: integer rounding makes ratios
-  unstable) or ``"ok"``. For any but ``"ok"`` the Gaussian tail of the model is not
-  trusted: the p-value is at least ``1 / (n + 1)`` for ``n`` baseline periods (the fold
-  window beating every baseline period is the most such a baseline shows), and for flat
-  and all-zero baselines the interval is widened to what Google's rounding (+-0.5 index
-  points on each value) allows. A clear rise over such a baseline is read as "at least
-  ``fold_low`` times" (``fold_is_lower_bound``).
+  unstable) or ``"ok"``. A flat or all-zero baseline says nothing about how much the series
+  varies, so the model's Gaussian tail is not trusted there: the p-value is at least
+  ``1 / (n + 1)`` for ``n`` baseline periods (the fold window beating every baseline period
+  is the most such a baseline shows; ``p_floor``), and the interval is widened to what
+  Google's rounding (+-0.5 index points on each value) allows, so it never has zero width.
+  A clear rise over a low, flat or zero baseline is read as "at least ``fold_low`` times"
+  (``fold_is_lower_bound``).
 * Flags for the formatter: ``significant`` (``p < alpha`` for a single study; after the
   family's multiple-testing correction in :class:`EventStudySet`), ``direction``
   (``"rise"``/``"drop"``/``"none"``), ``overlaps`` and ``distinct_spike`` (set by the
@@ -102,8 +103,8 @@ class EventStudyResult:
     ``direction`` (``"rise"``, ``"drop"`` or ``"none"`` = not significant),
     ``baseline_note`` (``"ok"``, ``"low"``, ``"flat"``, ``"zero"``), ``fold_is_lower_bound``
     (only "at least ``fold_low`` times" can be said), ``p_floor`` (the smallest p-value the
-    baseline supports; 0 when the model's own p is trusted), ``spike_date`` (highest value
-    in the fold window), ``overlaps`` (``""``, or the ISO date of a larger event's spike
+    baseline supports; 0 when the model's own p is trusted), ``spike_date``/``spike_value``
+    (highest value in the fold window, index points), ``overlaps`` (``""``, or the ISO date of a larger event's spike
     inside this window, set by :func:`run_event_studies`) and ``distinct_spike``
     (significant and not overlapping: a finding of its own). ``rho`` is the posterior mean
     of the baseline's AR(1) coefficient.
@@ -146,6 +147,7 @@ class EventStudyResult:
     trend: bool
     baseline_note: str
     spike_date: dt.date | None
+    spike_value: float
     significant: bool
     direction: str
     overlaps: str
@@ -388,7 +390,7 @@ def fit_event(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold
     if note in ("flat", "zero"):
         r_lo, r_hi = _rounding_interval(base_vals, level[evt_pos][fmask & ok], offset)
         fold_low, fold_high = min(fold_low, r_lo), max(fold_high, r_hi)
-    p_floor = 1 / (len(est_pos) + 1) if note != "ok" else 0.0
+    p_floor = 1 / (len(est_pos) + 1) if note in ("flat", "zero") else 0.0
     p_value = max(fs["p_model"], p_floor)
     if note in ("flat", "zero") and fold_low <= 1 <= fold_high:
         p_value = max(p_value, alpha)  # rounding alone could explain the change
@@ -406,6 +408,7 @@ def fit_event(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold
         fold_is_lower_bound=bool(note != "ok" and fold_low > 1), t_stat=fs["t_stat"], p_value=float(p_value),
         p_floor=float(p_floor), df_resid=int(fit.df), car=fs["car"], car_low=fs["car_low"], car_high=fs["car_high"],
         max_z=float(np.nanmax(z)), rho=fit.rho_mean, trend=bool(trend), baseline_note=note, spike_date=idx[spike].date(),
+        spike_value=float(level[spike]),
         significant=significant, direction=_direction(significant, fold_low, fold_high), overlaps="",
         distinct_spike=significant,
         **_peak(level, obs, evt_pos, t0, idx, ok, mu - tq * sd, mu + tq * sd, baseline_median, offset))
