@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib.errors import TrendlibError
+from trendlib.trends.rules import GPROPS, is_geo_code
 
 __all__ = ["Query", "Study", "StudyError", "load_study", "project_root", "STUDY_KEYS"]
 
@@ -56,9 +57,7 @@ STUDY_KEYS: dict[str, tuple[bool, str]] = {
 
 _PATH_KEYS = ("trends", "events", "crossings", "facts")
 _OPTIONAL_PATH_KEYS = ("crossings", "facts")
-_GEO_RE = re.compile(r"^(|[A-Z]{2}(-[A-Z0-9]{1,3}){0,2})$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_GPROPS = ("", "images", "news", "youtube", "froogle")
 _MAX_LABEL = 200
 
 
@@ -173,7 +172,7 @@ class Study:
         geo = raw["geo"]
         if geo is None:
             geo = ""
-        if not isinstance(geo, str) or not _GEO_RE.match(geo):
+        if not is_geo_code(geo):
             raise StudyError(f"{source}: key 'geo' = {_show(geo)} is not a Google Trends geo code; "
                              "expected '' (worldwide), a two-letter country code such as 'RU', "
                              "or a region such as 'US-CA'")
@@ -192,9 +191,9 @@ class Study:
             raise StudyError(f"{source}: key 'category' = {_show(category)}; expected a whole number >= 0 "
                              "(0 = all categories)")
         gprop = raw.get("gprop", "") or ""
-        if gprop not in _GPROPS:
+        if gprop not in GPROPS:
             raise StudyError(f"{source}: key 'gprop' = {_show(gprop)}; accepted: "
-                             + ", ".join(repr(g) for g in _GPROPS))
+                             + ", ".join(repr(g) for g in GPROPS))
 
         paths: dict[str, Path | None] = {}
         for key in _PATH_KEYS:

@@ -95,10 +95,10 @@ class EventStudySet:
         lines = [f"{m} event studies were run; {k} survive the {self.correction} correction at "
                  f"{100 * self.alpha:g}%; {self.n_distinct_significant()} distinct spikes "
                  f"({self.n_overlapping()} significant only through another event's spike)."]
-        for r, q in zip(self.results, self.q_values):
-            bound = "at least " if r.fold_is_lower_bound else ""
-            lines.append(f"  {r.label:<24} {r.event_date}  fold {bound}{r.fold_increase:.2f} "
-                         f"[{r.fold_low:.2f}, {r.fold_high:.2f}]  p {r.p_value:.2g}  q {q:.2g}"
+        from trendlib.text import fold_cell  # one formatter for every number a reader sees
+
+        for r, q, rec in zip(self.results, self.q_values, self.records()):
+            lines.append(f"  {r.label:<24} {r.event_date}  {fold_cell(rec)}  p {r.p_value:.2g}  q {q:.2g}"
                          + ("  *" if r.significant else "") + (f"  overlaps {r.overlaps}" if r.overlaps else ""))
         for q, e, why in self.skipped:
             lines.append(f"  skipped {q} / {e}: {why}")

@@ -173,9 +173,9 @@ class EventStudyResult:
         """Plain-text summary with the model, the windows and the headline numbers."""
         unit = _UNIT[self.frequency]
         pct = int(round(100 * (1 - self.alpha)))
-        fold = f"{self.fold_increase:.2f} [{self.fold_low:.2f}, {self.fold_high:.2f}]"
-        if self.fold_is_lower_bound:
-            fold += f"  (baseline {self.baseline_note}: read as at least {self.fold_low:.2f}-fold)"
+        from trendlib.text import fold_summary  # one formatter for every number a reader sees
+
+        fold = fold_summary(self)
         lines = [
             f"Event study: {self.label!r} ({self.query}) around {self.event} ({self.event_date})",
             f"  frequency {self.frequency}; scale log(value + {self.offset:g}); baseline regression on a level"

@@ -404,17 +404,14 @@ class LeadLagResult:
             return pd.DataFrame([{"status": self.status, "reason": self.reason, "n": self.n}])
         return self.tests.copy()
 
-    def lead_phrase(self) -> str:
-        """Plain words for the established lag, e.g. "searches moved 3 days before crossings";
-        "no lead or lag could be established" when no test survived the correction."""
-        if self.lag is None:
-            return "no lead or lag could be established"
-        unit = f"{self.frequency}s" if abs(self.lag) != 1 else str(self.frequency)
-        if self.lag > 0:
-            return f"searches moved {self.lag} {unit} before crossings"
-        if self.lag < 0:
-            return f"crossings moved {-self.lag} {unit} before searches"
-        return "searches and crossings moved in the same period"
+    def lead_phrase(self, *, significant: bool | None = None) -> str:
+        """Plain words for the lead or lag (:func:`trendlib.text.lead_lag_phrase`): stated only when
+        significant, e.g. "searches moved 3 days before crossings"; otherwise "no lead or lag could be
+        established" with the reason. ``significant`` overrides the result's own flag (e.g. after a
+        correction across several pairs)."""
+        from trendlib.text import lead_lag_phrase
+
+        return lead_lag_phrase(self, significant=significant)
 
     def summary(self) -> str:
         if self.status != "ok":
@@ -423,8 +420,9 @@ class LeadLagResult:
             f"Searches vs crossings: {self.n} {_ADJ[self.frequency]} pairs"
             + (f" ({self.note})" if self.note else "") + "; "
             + ("differenced logs" if self.differenced else "logs in levels") + f"; lags -{self.max_lag}..{self.max_lag}",
-            f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag}; "
-            + (self.lead_phrase() if self.lag is not None else f"{self.lead_phrase()}: {self.reason}"),
+            f"  {self.lead_phrase()}",
+            f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag} (lag > 0: searches "
+            "earlier)",
             f"  {self.n_tests} tests were run; {self.n_significant} survive {self.correction} at "
             f"{100 * self.alpha:g}%",
         ]
@@ -582,12 +580,10 @@ class LeadLagSet:
             if r.status == "ok" and not self.all_tests.empty:
                 part = self.all_tests[(self.all_tests["query"] == q) & (self.all_tests["series"] == s)]
                 sig = bool((part["p_adjusted_all"] < self.alpha).any())
-            lag = r.lag if sig else None
             rows.append({"query": q, "series": s, "status": r.status, "reason": r.reason, "n": r.n,
                          "frequency": r.frequency, "peak_lag": r.peak_lag, "peak_r": r.peak_r,
-                         "n_tests": r.n_tests, "significant": sig, "lag": lag,
-                         "lead": r.lead_phrase() if (r.status == "ok" and sig) else
-                         ("no lead or lag could be established" if r.status == "ok" else "")})
+                         "n_tests": r.n_tests, "significant": sig, "lag": r.lag if sig else None,
+                         "lead": r.lead_phrase(significant=sig)})
         return pd.DataFrame(rows)
 
     def tests(self) -> pd.DataFrame:
