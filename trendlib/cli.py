@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "trendlib.report.commands",
     "trendlib.datasets.commands",
     "trendlib.trends.commands",
+    "trendlib.wikimedia.commands",
 ]
 
 

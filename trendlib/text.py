@@ -30,7 +30,7 @@ from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
            "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
-           "lead_lag_phrase", "lead_lag_title", "findings", "GLOSSARY", "explain_columns", "TIMES"]
+           "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
 _LOW_NOTES = {"low", "flat", "zero"}
@@ -335,41 +335,6 @@ def lead_lag_title(result: Any, *, what: str, significant: bool | None = None) -
     return f"{what}: {phrase}"
 
 
-# ------------------------------------------------------------------- landing page
-def findings(results: Mapping) -> list[str]:
-    """The landing page's sentences from a study's ``results.json`` (same words as its pages):
-    one per query for the main event, how many results are clear, and what the crossings
-    comparison could say."""
-    out: list[str] = []
-    records = list(results.get("event_study") or [])
-    event_date = str((results.get("study") or {}).get("event_date", ""))[:10]
-    main = [r for r in records if str(r.get("event_date", ""))[:10] == event_date]
-    out += [fold_sentence(r) for r in main]
-    if records:
-        fam = results.get("event_study_family") or {}
-        k = sum(1 for r in records if fold_reading(r).kind in ("rise", "at_least", "drop"))
-        out.append(count_sentence(len(records), int(fam.get("n_significant", k)),
-                                  correction=str(fam.get("correction", records[0].get("correction", "fdr_bh"))),
-                                  alpha=float(fam.get("alpha", 0.05)))
-                   + (" " + distinct_count_sentence(records)
-                      if any(fold_reading(r).kind == "overlap" for r in records) else ""))
-    svc = results.get("searches_vs_crossings") or {}
-    pairs = [p for p in svc.get("pairs", []) if p.get("status") == "ok"]
-    if svc.get("status") == "no_crossings":
-        pass
-    elif pairs:
-        sig = [p for p in pairs if p.get("significant")]
-        out.append(f"Searches vs border crossings: {len(pairs)} pair(s) of a query and a crossings series could be "
-                   f"tested; " + ("; ".join(f"'{p.get('label') or p.get('query')}' vs {p.get('series')}: "
-                                            f"{lead_lag_phrase(p)}" for p in sig) if sig else
-                                  "no lead or lag could be established for any of them.")
-                   )
-    elif svc:
-        out.append("Searches vs border crossings: no lead or lag could be established; the crossing figures are "
-                   "too few for a test.")
-    return out
-
-
 # ------------------------------------------------------------------------ columns
 #: what each table column means, said once where it first appears on a page
 GLOSSARY: dict[str, str] = {
@@ -426,3 +391,23 @@ def explain_columns(columns, *, already: set | None = None) -> list[tuple[str, s
     """``(column, meaning)`` for the columns in :data:`GLOSSARY` not in ``already``."""
     seen = already if already is not None else set()
     return [(c, GLOSSARY[c]) for c in columns if c in GLOSSARY and c not in seen]
+
+
+class ColumnNotes:
+    """Explains each table column the first time it appears on a page (one instance per notebook).
+
+    ``notes(columns)`` returns a Markdown line ("Columns: `car` = ...; `rho` = ...") for the
+    columns not yet explained (``extra`` adds meanings for columns outside :data:`GLOSSARY`),
+    or ``""`` when all were explained above.
+    """
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def __call__(self, columns, *, extra: Mapping[str, str] | None = None) -> str:
+        meanings = dict(GLOSSARY, **(extra or {}))
+        new = [(c, meanings[c]) for c in columns if c in meanings and c not in self.seen]
+        self.seen |= {c for c, _ in new}
+        if not new:
+            return ""
+        return "**Columns.** " + "; ".join(f"`{c}`: {m}" for c, m in new) + "."

@@ -225,7 +225,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
             "fetches": [{"fetch_day": e.fetch_day, "fetched_at": e.fetched_at, "attempts": e.meta.get("attempts"),
                          "retries": len(e.meta.get("retries") or []), "url_base": e.meta.get("base_url"),
                          "cache_file": str(e.meta_path)} for e in entries[r.key()]]})
-    prov = _provenance(plan, google=google, base_url=runner.base_url, description=description,
+    prov = _provenance(plan, google=google, base_url=runner.data_url, description=description,
                        requests=request_records, samples=sample_meta, factors=infos)
     prov["below_range"] = below
     result = FetchResult(frame=frame, samples=samples, plan=plan, provenance=prov,
