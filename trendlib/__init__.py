@@ -30,6 +30,7 @@ _API: dict[str, str] = {
     "load_trends": "trendlib.datasets",
     "load_events": "trendlib.datasets",
     "load_trend_samples": "trendlib.datasets",
+    "load_pageviews": "trendlib.datasets",
     "load_crossings": "trendlib.datasets",
     "load_facts": "trendlib.datasets",
     "derive_crossing_series": "trendlib.datasets",

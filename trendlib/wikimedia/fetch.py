@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trendlib.acquire.cache import ResponseCache, digest_key, slug, utc_today
-from trendlib.acquire.provenance import is_official, server_fields, write_with_provenance
+from trendlib.acquire.provenance import all_official, first_unofficial, server_fields, write_with_provenance
 from trendlib.acquire.runner import Request, Runner
 from trendlib.wikimedia.errors import ArticleNotFound, BadRequest, ServerError
 from trendlib.wikimedia.titles import (FIRST_DAY, REDIRECT_CAVEAT, check_filters, encode_title, normalise_project,
@@ -287,7 +287,7 @@ def write_pageviews(result: PageviewsResult, out: str | Path) -> Path:
     """Write the tidy CSV and ``<stem>.provenance.json`` (atomically, the sidecar last)."""
     f = result.frame.copy()
     f["date"] = f["date"].dt.strftime("%Y-%m-%d")
-    return write_with_provenance(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"), result.provenance)
+    return write_with_provenance(out, f[OUTPUT_COLUMNS], result.provenance)  # one set; article titles spreadsheet-safe
 
 
 def fetch_pageviews(articles: str | Sequence[str], *, project: str, start: Any, end: Any, access: str = "all-access",
@@ -328,9 +328,8 @@ def fetch_pageviews(articles: str | Sequence[str], *, project: str, start: Any, 
     entries = runner.resolve(requests, send=lambda r: client.get(r.url, what=r.description),
                              check=lambda r, e: parse_answer(e, r), label="pageviews")
     # real only when every answer used came from Wikimedia's own API (cached answers of a fake server stay fake)
-    bases = {e.meta.get("base_url") or "" for key in entries for e in entries[key]}
-    official = bool(bases) and all(is_official(b, DEFAULT_WIKIMEDIA_URL) for b in bases)
-    shown = url if official or not bases else sorted(b for b in bases if not is_official(b, DEFAULT_WIKIMEDIA_URL))[0]
+    official = all_official(url, runner.served_from, DEFAULT_WIKIMEDIA_URL)
+    shown = first_unofficial(url, runner.served_from, DEFAULT_WIKIMEDIA_URL)
     source = WIKIMEDIA_SOURCE if official else "non-wikimedia-server"
     frame, article_records = _assemble(plan, entries, requests, source)
     prov = _provenance(plan, base_url=shown, official=official, user_agent=client.user_agent,
