@@ -7,23 +7,14 @@
 ``wikipedia-pageviews``     Wikipedia pageviews (daily numbers of views, counted in full)
 =========================== =============================================================
 
-:func:`with_source` tags result records (e.g. the ``event_study`` records of ``results.json``)
-with the signal they were computed on.
+Results computed on a signal carry its name as ``source`` (e.g. the ``event_study`` records of
+``results.json``, from :func:`trendlib.analysis.event_study.run_event_studies`'s ``source=``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-__all__ = ["SEARCH", "PAGEVIEWS", "SIGNALS", "with_source"]
+__all__ = ["SEARCH", "PAGEVIEWS", "SIGNALS"]
 
 SEARCH = "google-trends"
 PAGEVIEWS = "wikipedia-pageviews"
 #: signal -> how a reader should call it
 SIGNALS = {SEARCH: "Google search interest", PAGEVIEWS: "Wikipedia pageviews"}
-
-
-def with_source(records: Iterable[dict], source: str) -> list[dict]:
-    """Copies of ``records`` with ``source`` set to the signal's name (one of :data:`SIGNALS`)."""
-    if source not in SIGNALS:
-        raise ValueError(f"signal {source!r}; accepted: {', '.join(SIGNALS)}")
-    return [{**r, "source": source} for r in records]

@@ -67,8 +67,13 @@ def test_select_and_describe():
         select_pageviews(f, articles=["Nope"], start="2022-09-01", end="2022-09-30")
 
 
-def test_signal_names():
-    from trendlib.signals import PAGEVIEWS, SEARCH, with_source
-    assert with_source([{"a": 1}], PAGEVIEWS) == [{"a": 1, "source": "wikipedia-pageviews"}] and SEARCH == "google-trends"
-    with pytest.raises(ValueError):
-        with_source([], "yandex")
+def test_event_studies_run_on_pageviews_and_say_so(tmp_path):
+    from trendlib.analysis.event_study import run_event_studies
+    from trendlib.datasets import select_pageviews
+    from trendlib.signals import PAGEVIEWS, SIGNALS
+    pv = select_pageviews(load_pageviews(SHIPPED), articles=["Верхний Ларс"], start="2022-08-01", end="2022-10-31")
+    res = run_event_studies(pv, [("2022-09-21", "mobilization")], queries=[("Верхний Ларс", "Upper Lars")],
+                            source=PAGEVIEWS)
+    rec = res.records()[0]
+    assert rec["source"] == "wikipedia-pageviews" and rec["fold_increase"] > 5 and rec["significant"]
+    assert rec["illustrative"] is True and set(SIGNALS) == {"google-trends", "wikipedia-pageviews"}
