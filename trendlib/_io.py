@@ -64,21 +64,22 @@ class FileOperationError(OSError):
         return (type(self), (self.errno, self.strerror, self.filename, self.operation))
 
 
-def _named(exc: OSError, path: str | Path, operation: str) -> FileOperationError:
+def _named(exc: OSError, path: str | Path, operation: str, *, target: bool = False) -> FileOperationError:
     if isinstance(exc, FileOperationError):
         return exc
-    where = exc.filename if exc.filename else path
+    where = path if target or not exc.filename else exc.filename
     return FileOperationError(exc.errno, exc.strerror or str(exc) or type(exc).__name__, str(where), operation)
 
 
 @contextlib.contextmanager
-def naming(operation: str, path: str | Path) -> Iterator[None]:
-    """Re-raise an OSError inside the block as :class:`FileOperationError` naming ``path`` (or the
-    error's own file name, when it has one) and ``operation``."""
+def naming(operation: str, path: str | Path, *, target: bool = False) -> Iterator[None]:
+    """Re-raise an OSError inside the block as :class:`FileOperationError` naming ``operation`` and
+    the error's own file name, or ``path`` when it has none (always ``path`` with ``target=True``:
+    a temporary file's name would mean nothing to the user)."""
     try:
         yield
     except OSError as exc:
-        raise _named(exc, path, operation) from exc
+        raise _named(exc, path, operation, target=target) from exc
 
 
 # -------------------------------------------------------------------------------------- one file
@@ -92,10 +93,10 @@ def _write_temporary(path: Path, data: bytes) -> Path:
     """``data`` in a fsynced temporary file beside ``path``; nothing is left behind on failure."""
     with naming("create folder", path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)
-    with naming("write", path):
+    with naming("write", path, target=True):
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with naming("write", path):
+        with naming("write", path, target=True):
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -198,7 +199,7 @@ def _rename_all(temps: list[tuple[Path, Path]]) -> None:
                     os.link(path, backup)
                 except OSError:
                     backup = None
-            with naming("replace", path):
+            with naming("replace", path, target=True):
                 os.replace(tmp, path)
             done.append((path, existed, backup))
     except BaseException:
