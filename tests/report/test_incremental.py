@@ -13,10 +13,7 @@ from trendlib.study import load_study
 pytestmark = pytest.mark.slow
 
 SETUP = ("import trendlib\n"
-         "study = trendlib.Study.from_parameters(study_name=study_name, title=title, geo=geo, start=start, "
-         "end=end, event_date=event_date, queries=queries, trends=trends, events=events, crossings=crossings, "
-         "facts=facts)\n"
-         "ex = trendlib.Exhibits(output_dir, notebook={name!r})\n")
+         "study, ex = trendlib.open_study(study_file, output_dir, notebook={name!r})\n")
 
 
 def _notebooks(folder):
@@ -84,9 +81,9 @@ def test_environment_change_reruns_all(tmp_path):
 
     nb = tmp_path / "01-x-y.ipynb"
     nb.write_text("{}", encoding="utf-8")
-    params = {"title": "t", "output_dir": "/a"}
+    params = {"title": "t", "geo": "RU"}  # the study's keys (Study.to_mapping())
     base = runner._fingerprint(nb, params, [], "env-1")
-    assert runner._fingerprint(nb, dict(params, output_dir="/b"), [], "env-1") == base  # staging path is no input
+    assert runner._fingerprint(nb, dict(params), [], "env-1") == base
     assert runner._fingerprint(nb, params, [], "env-2") != base
     assert runner._fingerprint(nb, dict(params, title="u"), [], "env-1") != base
     assert runner._fingerprint(nb, params, ["<div>banner</div>"], "env-1") != base
