@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?=
 
-.PHONY: report test lab sync lock data bench clean help trendlib
+.PHONY: report test lab sync lock docs data bench clean help trendlib
 
 help:
 	@echo "make report  - render every study in studies/ and every sweep in sweeps/ into outputs/"
@@ -15,15 +15,17 @@ help:
 	@echo "make lab     - open JupyterLab on notebooks/ (the .py twins open as notebooks)"
 	@echo "make sync    - bring notebooks and their jupytext twins in sync"
 	@echo "make data    - rebuild derived files in data/ from data/raw/"
-	@echo "make lock    - re-resolve the pins in requirements.txt and environment.yml"
-	@echo "make bench   - run the benchmarks (report suite, then fetching) and print their tables"
+	@echo "make lock    - re-resolve the locks in requirements/ and environment.yml (uv, from PyPI)"
+	@echo "make docs    - build the documentation site into site/ (offline)"
+	@echo "make bench   - run the benchmarks (report suite, fetching, importing exports) and print their tables"
 	@echo "make trendlib ARGS='...' - run any trendlib command without activating .venv"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# The dev lock: the report lock plus [lab], [dask], [test], [docs] (requirements/README.md).
+$(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
@@ -47,12 +49,19 @@ sync: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python tools/build_data.py
 
+UV_VERSION := 0.13.8
 lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/python tools/lock.py
+
+docs: $(STAMP)
+	$(BIN)/python tools/docs.py
+	$(BIN)/mkdocs build --strict --quiet
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
-	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache
+	rm -rf outputs/*/ outputs/.*.staging outputs/index.html .pytest_cache site

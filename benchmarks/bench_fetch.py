@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trendlib import simulate
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing import simulate
+from trendlib.testing.fakegoogle import FakeGoogle
 from trendlib.trends.client import TrendsClient, parse_multiline, pytrends_pointed_at
 from trendlib.trends.fetch import fetch_trends
 

@@ -166,7 +166,7 @@ def main() -> int:
             fh.write("\n")
         t_changed = run(trendlib_cmd("--all", "--out", str(out), "--jobs", str(args.jobs)), cwd=ws)
         reexec = sum(1 for res in out.glob("*/results.json")
-                     for nb in json.loads(res.read_text())["notebooks"] if not nb["reused"])
+                     for nb in json.loads(res.read_text(encoding="utf-8"))["notebooks"] if not nb["reused"])
         t_plain = plain_chain(ws, ws / "plain")
 
         small, large = (4, 8) if args.quick else (5, 20)

@@ -33,8 +33,8 @@ _API: dict[str, str] = {
     "derive_crossing_series": "trendlib.datasets",
     "CrossingSeries": "trendlib.datasets",
     "DataError": "trendlib.datasets",
-    "read_web_export": "trendlib.trends.webexport",
-    "import_web_export": "trendlib.trends.webexport",
+    "read_web_export": "trendlib.datasets.webexport",
+    "import_web_export": "trendlib.datasets.webexport",
     "read_provenance": "trendlib.provenance",
     "Exhibits": "trendlib.report.exhibits",
     "open_study": "trendlib.report.notebook",
@@ -55,7 +55,6 @@ _API: dict[str, str] = {
     "fetch_related": "trendlib.trends.regions",
     "TrendsClient": "trendlib.trends.client",
     "TrendsCache": "trendlib.trends.cache",
-    "FakeGoogle": "trendlib.fakegoogle",
     "event_study": "trendlib.analysis.event_study",
     "placebo_test": "trendlib.analysis.event_study",
     "run_event_studies": "trendlib.analysis.event_study",
@@ -65,7 +64,7 @@ _API: dict[str, str] = {
     "state_space_counterfactual": "trendlib.analysis.counterfactual",
     "searches_vs_crossings": "trendlib.analysis.leadlag",
     "adjust_pvalues": "trendlib.analysis.multitest",
-    "fold_sentence": "trendlib.analysis.words",
+    "fold_sentence": "trendlib.text",
     "AnalysisError": "trendlib.analysis.errors",
 }
 

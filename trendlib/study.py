@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib.errors import TrendlibError
+from trendlib.trends.rules import GPROPS, geo_problem
 
 __all__ = ["Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "STUDY_KEYS",
            "MAX_LEGIBLE_QUERIES"]
@@ -63,9 +64,7 @@ def _key(kind: str, doc: str, *, required: bool = False, default: Any = None, ex
         kind=kind, doc=doc, required=required, default=default, example=example, choices=choices, limit=limit)})
 
 
-_GEO_RE = re.compile(r"^(|[A-Z]{2}(-[A-Z0-9]{1,3}){0,2})$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_GPROPS = ("", "images", "news", "youtube", "froogle")
 _MAX_LABEL = 200
 #: the most queries ``trendlib init`` accepts: beyond it the charts (one panel per query) stop being legible
 MAX_LEGIBLE_QUERIES = 10
@@ -125,7 +124,7 @@ class Study:
     category: int = _key("category", "Google Trends category id (integer, 0 = all categories)", default=0,
                          example="0")
     gprop: str = _key("choice", "Google property: '' (web search), 'images', 'news', 'youtube', 'froogle'",
-                      default="", choices=_GPROPS, example="''")
+                      default="", choices=GPROPS, example="''")
     source_file: Path | None = None
 
     # ------------------------------------------------------------------ views
@@ -336,10 +335,9 @@ def _v_text(value: Any, key: StudyKey, ctx: _Context) -> str:
 
 def _v_geo(value: Any, key: StudyKey, ctx: _Context) -> str:
     value = "" if value is None else value
-    if not isinstance(value, str) or not _GEO_RE.match(value):
-        raise StudyError(f"{ctx.source}: key 'geo' = {_show(value)} is not a Google Trends geo code; "
-                         "expected '' (worldwide), a two-letter country code such as 'RU', "
-                         "or a region such as 'US-CA'")
+    problem = geo_problem(value)
+    if problem is not None:
+        raise StudyError(f"{ctx.source}: key 'geo' = {_show(value)} is not a Google Trends geo code ({problem})")
     return value
 
 

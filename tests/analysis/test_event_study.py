@@ -10,7 +10,7 @@ import pytest
 from trendlib.analysis.errors import AnalysisError
 from trendlib.analysis.event_study import (event_study, event_study_by_sample, event_study_records,
                                            placebo_test, run_event_studies)
-from trendlib.analysis.words import fold_sentence
+from trendlib.text import fold_sentence
 
 
 def test_step_of_known_size_is_recovered_inside_interval_in_most_seeds(daily):

@@ -6,7 +6,7 @@ import pytest
 
 from trendlib.datasets import (DataError, load_crossings, load_events, load_facts, load_trend_samples,
                                load_trends)
-from trendlib.trends.webexport import WebExportError, read_web_export
+from trendlib.datasets.webexport import WebExportError, read_web_export
 
 from .conftest import FIXTURES
 
@@ -83,15 +83,19 @@ def test_every_broken_fixture_is_in_the_table():
 
 
 WEB_CASES = [
-    ("not_a_trends_file.csv", 1, "date", ["first header cell 'date' is not known", "'Category: ...'"]),
-    ("semicolon_resaved.csv", 3, "", ["semicolon-separated"]),
-    ("changed_first_header.csv", 3, "Date", ["'Date' is not known", "Day, Week or Month"]),
-    ("term_without_geo.csv", 3, "как уехать из России", ["is not '<term>: (<geo or dates>)'"]),
+    ("not_a_trends_file.csv", 1, "", ["this file is not a Google Trends export", "tidy trendlib series file"]),
+    ("changed_first_header.csv", 3, "Date", ["cannot show whether 2022-09-04 is a day or a week", "'Date'"]),
     ("value_above_100.csv", 5, "как уехать из России: (Russia)", ["'101'", "0-100"]),
     ("ragged_row.csv", 5, "", ["3 cells", "header has 2"]),
     ("bad_date.csv", 5, "Day", ["'09/11/2022'", "YYYY-MM-DD"]),
-    ("not_utf8.csv", None, "", ["not UTF-8"]),
+    ("not_utf8.csv", 3, "", ["not UTF-8", "code page"]),
     ("no_rows.csv", 3, "", ["no data rows"]),
+    ("headerless.csv", 1, "", ["no header", "already a data row"]),
+    ("handmade_table.csv", 1, "", ["this file is not a Google Trends export", "'word'"]),
+    ("related_without_rising.csv", 6, "", ["RISING value", "'RISING' line", "missing"]),
+    ("ambiguous_date_range.csv", 1, "", ["can be read two ways", "day-first: 2022-09-05 to 2022-10-05",
+                                         "month-first: 2022-05-09 to 2022-05-10"]),
+    ("minute_rows.csv", 4, "Time", ["has minutes", "finest resolution is the hour"]),
 ]
 
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from trendlib import simulate
+from trendlib.testing import simulate
 from trendlib.datasets import load_facts
 from trendlib.datasets.illustrative import ASSUMPTIONS, DEFAULT_SEED, QUERIES, _latent, make_illustrative
 

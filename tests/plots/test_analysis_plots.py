@@ -42,8 +42,10 @@ def test_event_study_small_multiples(studies):
     assert all(ax.get_yscale() == "log" for ax in axes)
     text = _texts(fig)
     assert "ILLUSTRATIVE" in text and "the shock" in text and "a later rule" in text and "normal" in text
-    # each panel draws both events as named (numbered) lines
-    assert sum(t.get_text() in ("1", "2") for t in axes[0].texts) == 2
+    # each panel draws both events as dashed lines; their numbers sit once in the strip under each column
+    assert sum(line.get_linestyle() == "--" for line in axes[0].lines) == 2
+    strips = [ax for ax in fig.axes if ax.get_visible() and not ax.axison and ax.texts]
+    assert strips and all(sorted(t.get_text() for t in ax.texts) == ["1", "2"] for ax in strips)
 
 
 def test_fold_chart_marks_lower_bounds_and_correction(studies):
@@ -87,7 +89,9 @@ def test_searches_and_crossings_two_panels_no_twin_axes():
     cr = pd.DataFrame({"date": idx[[5, 6, 20]], "series": "finland|entry", "value": [3000.0, 3100.0, 8000.0]})
     ev = pd.DataFrame({"date": [idx[20]], "label": ["address"]})
     fig = plot_searches_and_crossings(s, cr, events=ev, title="t", source="s", illustrative=True)
-    assert len(fig.axes) == 2  # stacked panels, never a twin y-axis
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert len(panels) == 2  # stacked panels, never a twin y-axis (the third axis is the event-number strip)
+    assert [t.get_text() for ax in fig.axes if not ax.axison for t in ax.texts] == ["1"]
     assert "address" in _texts(fig) and "ILLUSTRATIVE" in _texts(fig)
 
 

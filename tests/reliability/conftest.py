@@ -143,7 +143,7 @@ def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
 # ---------------------------------------------------------------- the fake and the CLI
 @pytest.fixture(scope="session")
 def _fake_server():
-    from trendlib.fakegoogle import FakeGoogle
+    from trendlib.testing.fakegoogle import FakeGoogle
     with FakeGoogle(today=TODAY, seed=5, sample_rate=0.2) as server:
         yield server
 

@@ -137,7 +137,7 @@ def test_broken_fixture_is_refused(name, loader, line, column, words, case):
 def test_broken_web_export_import_cli(name, line, column, words, tmp_path, case):
     """``trendlib import`` of a broken website CSV over an earlier import: exit 2, the defect
     named, the earlier tidy file and its provenance untouched."""
-    from trendlib.trends.webexport import import_web_export
+    from trendlib.datasets.webexport import import_web_export
     earlier = tmp_path / "imported.csv"
     import_web_export(FIXTURES / "webexport" / "multiTimeline_weekly.csv", earlier)
     before = snapshot(tmp_path)
@@ -230,7 +230,7 @@ def test_study_file_against_malformed_input(name, edit, words, tmp_path, capsys,
     else:
         study = _study(tmp_path, edit)
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "earlier.txt").write_text("an earlier report\n")
+    (tmp_path / "out" / "earlier.txt").write_text("an earlier report\n", encoding="utf-8")
     before = snapshot(study.parent, tmp_path / "out")
     code = main(["plan", "--study", str(study)])
     err = capsys.readouterr().err
@@ -332,7 +332,7 @@ def test_damaged_provenance_sidecar_stops_the_report_before_any_notebook(name, s
         side.write_text(sidecar, encoding="utf-8")
     out = tmp_path / "out"
     (out / "earlier").mkdir(parents=True)
-    (out / "earlier" / "index.html").write_text("<p>earlier</p>\n")
+    (out / "earlier" / "index.html").write_text("<p>earlier</p>\n", encoding="utf-8")
     before = snapshot(study.parent, out)
     code = main(["report", str(study), "--out", str(out), "--jobs", "1"])
     err = capsys.readouterr().err

@@ -53,7 +53,7 @@ def rendered(tmp_path_factory):
         studies.append(write_tiny_study(base / name, name=name))
     out = base / "out"
     (out / "earlier").mkdir(parents=True)
-    (out / "earlier" / "index.html").write_text("<p>an earlier report</p>\n")
+    (out / "earlier" / "index.html").write_text("<p>an earlier report</p>\n", encoding="utf-8")
     before = snapshot(out / "earlier")
     proc = cli("report", *map(str, studies), "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
                "--timeout", "3", cwd=base, timeout=300)

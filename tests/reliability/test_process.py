@@ -204,7 +204,7 @@ def test_damaged_cache_entry_is_fetched_again(damage, world, fake, reference, ca
     if damage == "body cut short":
         body.write_bytes(body.read_bytes()[: body.stat().st_size // 2])
     elif damage == "metadata not JSON":
-        meta.write_text("{not json")
+        meta.write_text("{not json", encoding="utf-8")
     else:
         text = body.read_text(encoding="utf-8")
         assert '"value": [' in text
@@ -259,7 +259,7 @@ def test_a_report_never_replaces_inputs_or_foreign_folders(layout, tmp_path, cas
     else:
         out = tmp_path / "out"
         (out / "data").mkdir(parents=True)
-        (out / "data" / "notes.txt").write_text("my notes\n")
+        (out / "data" / "notes.txt").write_text("my notes\n", encoding="utf-8")
     before = snapshot(tmp_path)
     proc = cli_here("report", str(study), "--out", str(out), "--jobs", "1")
     words = ["holds its own input", "choose another --out"] if layout.startswith("report folder") else \

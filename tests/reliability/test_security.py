@@ -34,7 +34,7 @@ def test_study_yaml_with_a_python_tag_is_refused_and_runs_nothing(tag, tmp_path,
 def test_sweep_yaml_with_a_python_tag_is_refused(tmp_path, case):
     study = write_tiny_study(tmp_path / "study")
     sweep = study.parent / "sweep.yaml"
-    sweep.write_text(f"template: {study.name}\nvary:\n  geo: !!python/object/apply:os.system ['touch PWNED']\n")
+    sweep.write_text(f"template: {study.name}\nvary:\n  geo: !!python/object/apply:os.system ['touch PWNED']\n", encoding="utf-8")
     proc = cli_here("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"))
     case.refused_cli(proc, code=2, words=["not valid YAML", "python/object"])
     assert not list(tmp_path.rglob("PWNED"))
@@ -243,7 +243,7 @@ def verbose_fetch(tmp_path, fake):
 
 
 def test_no_cookie_in_logs_cache_or_provenance(verbose_fetch, fake, case):
-    from trendlib import simulate
+    from trendlib.testing import simulate
     args, cache, out = verbose_fetch
     proc = cli(*args, url=fake.url)
     assert proc.returncode == 0, proc.stderr

@@ -23,10 +23,10 @@ def test_record_table_and_figure_land_in_the_notebook_part(tmp_path):
     fig = Figure()
     fig.subplots().plot([1, 2])
     ex.save_figure(fig, "fig9_x", caption="a line")
-    part = json.loads((tmp_path / "results.d" / "07-try-things.json").read_text())
+    part = json.loads((tmp_path / "results.d" / "07-try-things.json").read_text(encoding="utf-8"))
     assert part["results"]["answer"] == {"fold": 3.5, "n": 4, "when": "2022-09-21T00:00:00", "missing": None,
                                          "ok": True}
-    assert (tmp_path / "tables" / "table9_x.csv").read_text().splitlines() == ["date,v", "2022-09-20,1.5"]
+    assert (tmp_path / "tables" / "table9_x.csv").read_text(encoding="utf-8").splitlines() == ["date,v", "2022-09-20,1.5"]
     assert (tmp_path / "figures" / "fig9_x.png").stat().st_size > 1000
     assert (tmp_path / "figures" / "fig9_x.svg").is_file()
     assert [f["name"] for f in part["figures"]] == ["fig9_x"]

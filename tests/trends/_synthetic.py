@@ -1,6 +1,6 @@
 """Synthetic Google-like pulls built with numpy, for the plan/stitch known-answer tests.
 
-Independent of the fake server and of trendlib.simulate on purpose: the truth, the scale
+Independent of the fake server and of trendlib.testing.simulate on purpose: the truth, the scale
 of every pull, the rounding and the noise are all set here, so the tests know the answer.
 """
 from __future__ import annotations

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from trendlib import simulate
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing import simulate
+from trendlib.testing.fakegoogle import FakeGoogle
 
 TODAY = dt.date(2023, 3, 1)
 

@@ -35,10 +35,10 @@ def test_store_get_samples_and_checksum(tmp_path):
     assert [e.fetch_day for e in cache.samples("k1")] == ["2023-01-01", "2023-01-02"]
     e = cache.get("k1", "2023-01-02")
     assert e.text.endswith('{"b": 2}') and e.meta["status"] == 200 and e.meta["pytrends_version"] == "4.9.2"
-    assert json.loads((tmp_path / "c" / "k1" / "request.json").read_text())["request"] == CANON
-    e.body_path.write_text("tampered")
+    assert json.loads((tmp_path / "c" / "k1" / "request.json").read_text(encoding="utf-8"))["request"] == CANON
+    e.body_path.write_text("tampered", encoding="utf-8")
     assert cache.get("k1", "2023-01-02") is None and len(cache.samples("k1")) == 1
-    (tmp_path / "c" / "k1" / "2023-01-01.json").write_text("{not json")
+    (tmp_path / "c" / "k1" / "2023-01-01.json").write_text("{not json", encoding="utf-8")
     assert cache.samples("k1") == []
     assert len(cache.to_frame()) == 0 and cache.keys() == ["k1"]
 

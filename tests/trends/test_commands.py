@@ -135,7 +135,7 @@ def test_fetch_study_replaces_the_illustrative_file_and_rewrites_only_the_trends
 
 def test_fetch_study_without_marker_fills_the_named_file(demo_fake, tmp_path, monkeypatch):
     study = _study(tmp_path, "mob.csv")
-    (tmp_path / "data" / "mob.provenance.json").write_text('{"source": "google-trends-api"}')  # an earlier pull
+    (tmp_path / "data" / "mob.provenance.json").write_text('{"source": "google-trends-api"}', encoding="utf-8")  # an earlier pull
     text = study.read_text(encoding="utf-8")
     monkeypatch.setenv("TRENDLIB_TRENDS_URL", demo_fake.url)
     assert main(["fetch", "--study", str(study), "--min-interval", "0", "--cache-dir", str(tmp_path / "c")]) == 0
@@ -151,21 +151,21 @@ def test_regions_and_related_from_the_cli(demo_fake, tmp_path, monkeypatch):
     reg, rel = pd.read_csv("r.csv"), pd.read_csv("q.csv")
     assert {"region_code", "query", "value", "below_one"} <= set(reg.columns) and set(reg["query"]) == {"visa",
                                                                                                          "flights"}
-    assert set(rel["kind"]) == {"top", "rising"} and json.loads(Path("q.provenance.json").read_text())["terms"]
+    assert set(rel["kind"]) == {"top", "rising"} and json.loads(Path("q.provenance.json").read_text(encoding="utf-8"))["terms"]
     n = demo_fake.count()
     assert main([*args, "--offline"]) == 0 and demo_fake.count() == n
 
 
 def test_fetch_study_does_not_overwrite_other_data_without_force(demo_fake, tmp_path, monkeypatch, capsys):
     study = _study(tmp_path, "export.csv")
-    (tmp_path / "data" / "export.provenance.json").write_text('{"source": "google-trends-web-export"}')
-    before = (tmp_path / "data" / "export.csv").read_text()
+    (tmp_path / "data" / "export.provenance.json").write_text('{"source": "google-trends-web-export"}', encoding="utf-8")
+    before = (tmp_path / "data" / "export.csv").read_text(encoding="utf-8")
     monkeypatch.setenv("TRENDLIB_TRENDS_URL", demo_fake.url)
     base = ["fetch", "--study", str(study), "--min-interval", "0", "--cache-dir", str(tmp_path / "c")]
     assert main(base) == 2
     assert "refusing to overwrite" in capsys.readouterr().err and demo_fake.count() == 0
-    assert (tmp_path / "data" / "export.csv").read_text() == before
+    assert (tmp_path / "data" / "export.csv").read_text(encoding="utf-8") == before
     assert main([*base, "--out", str(tmp_path / "pulled.csv")]) == 0
-    assert (tmp_path / "data" / "export.csv").read_text() == before
+    assert (tmp_path / "data" / "export.csv").read_text(encoding="utf-8") == before
     assert main([*base, "--force"]) == 0
     assert len(trendlib.load_trends(tmp_path / "data" / "export.csv")) == 2 * 92

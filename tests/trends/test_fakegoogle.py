@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing.fakegoogle import FakeGoogle
 from trendlib.trends.client import pytrends_pointed_at
 
 # warnings raised by trendlib (or anything it calls) fail these tests
@@ -93,7 +93,7 @@ def test_bad_requests_answer_400(fake):
 
 
 def test_module_runs_as_a_server_until_interrupted():
-    with subprocess.Popen([sys.executable, "-m", "trendlib.fakegoogle", "--port", "0", "--today", "2023-01-01"],
+    with subprocess.Popen([sys.executable, "-m", "trendlib.testing.fakegoogle", "--port", "0", "--today", "2023-01-01"],
                           stdout=subprocess.PIPE, text=True) as proc:
         try:
             line = proc.stdout.readline()

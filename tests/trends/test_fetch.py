@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import trendlib
-from trendlib import simulate
+from trendlib.testing import simulate
 from trendlib.datasets import load_trend_samples
-from trendlib.fakegoogle import FakeGoogle
+from trendlib.testing.fakegoogle import FakeGoogle
 from trendlib.trends import errors as E
 from trendlib.trends.cache import TrendsCache
 from trendlib.trends.fetch import OUTPUT_COLUMNS, fetch_trends
@@ -58,7 +58,7 @@ def test_two_year_daily_series_reconstructs_the_latent_truth(fake, truth, tmp_pa
     got = mean("visa", m, "value") / mean("flights", m, "value")
     want = mean("visa", m, "volume") / mean("flights", m, "volume")
     assert got == pytest.approx(want, rel=0.1)
-    prov = json.loads((tmp_path / "series.provenance.json").read_text())
+    prov = json.loads((tmp_path / "series.provenance.json").read_text(encoding="utf-8"))
     for key in ("source", "illustrative", "description", "citation", "licence", "notes", "terms", "geo", "span",
                 "requests", "pytrends_version", "factors", "category", "gprop"):
         assert key in prov
@@ -192,10 +192,10 @@ def test_cache_keeps_raw_bodies_and_metadata(fake, tmp_path):
     key = res.plan.requests[0].key()
     (entry,) = cache.samples(key)
     assert entry.text.startswith(")]}',\n") and entry.fetch_day == TODAY.isoformat()
-    meta = json.loads(entry.meta_path.read_text())
+    meta = json.loads(entry.meta_path.read_text(encoding="utf-8"))
     for k in ("request", "url", "status", "fetched_at", "pytrends_version", "trendlib_version", "widget",
               "body_sha256"):
         assert k in meta
     assert not list((tmp_path / "c").rglob("*.pkl")) and not list((tmp_path / "c").rglob("*.tmp"))
-    entry.body_path.write_text(entry.text[:50])            # a corrupt body is not trusted
+    entry.body_path.write_text(entry.text[:50], encoding="utf-8")            # a corrupt body is not trusted
     assert cache.get(key, TODAY) is None

@@ -37,7 +37,7 @@ def test_expected_resolution_follows_googles_span_rule(start, end, expected):
 
 
 def test_expected_resolution_agrees_with_the_simulator_on_every_boundary():
-    from trendlib.simulate import google_resolution
+    from trendlib.testing.simulate import google_resolution
     base = D(2015, 1, 1)
     for d in (0, 7, 8, 268, 269, 270, 271, 1898, 1899, 1900, 1901):
         end = base + dt.timedelta(days=d)

@@ -1,11 +1,11 @@
-"""Known-answer tests of trendlib.simulate (latent curves and the Google-like pull)."""
+"""Known-answer tests of trendlib.testing.simulate (latent curves and the Google-like pull)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from trendlib import simulate
+from trendlib.testing import simulate
 
 # warnings raised by trendlib (or anything it calls) fail these tests
 pytestmark = pytest.mark.filterwarnings("error")

@@ -41,8 +41,7 @@ _API: dict[str, str] = {
     "align_searches_crossings": "trendlib.analysis.leadlag",
     "searches_vs_crossings": "trendlib.analysis.leadlag",
     "prewhitened_ccf": "trendlib.analysis.leadlag",
-    "fold_sentence": "trendlib.analysis.words",
-    "round_fold": "trendlib.analysis.words",
+    "fold_sentence": "trendlib.text",
 }
 
 __all__ = sorted(_API)

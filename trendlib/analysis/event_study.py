@@ -137,9 +137,9 @@ class EventStudyResult:
         """Plain-text summary with the model, the windows and the headline numbers."""
         unit = _UNIT[self.frequency]
         pct = int(round(100 * (1 - self.alpha)))
-        fold = f"{self.fold_increase:.2f} [{self.fold_low:.2f}, {self.fold_high:.2f}]"
-        if self.fold_is_lower_bound:
-            fold += f"  (low baseline: read as at least {self.fold_low:.1f}-fold)"
+        from trendlib.text import fold_summary
+
+        fold = fold_summary(self)
         lines = [
             f"Event study: {self.label!r} ({self.query}) around {self.event} ({self.event_date})",
             f"  frequency {self.frequency}; scale log(value + {self.offset:g}); baseline OLS on trend"
@@ -519,14 +519,14 @@ class EventStudySet:
         return event_study_records(self)
 
     def summary(self) -> str:
+        from trendlib.text import fold_cell
+
         m = len(self.results)
         k = int(sum(self.significant))
         lines = [f"{m} event studies were run; {k} survive the {self.correction} correction at "
                  f"{100 * self.alpha:g}%."]
-        for r, q, sig in zip(self.results, self.q_values, self.significant):
-            bound = "at least " if r.fold_is_lower_bound else ""
-            lines.append(f"  {r.label:<24} {r.event_date}  fold {bound}{r.fold_increase:.2f} "
-                         f"[{r.fold_low:.2f}, {r.fold_high:.2f}]  p {r.p_value:.2g}  q {q:.2g}"
+        for r, q, sig, rec in zip(self.results, self.q_values, self.significant, self.records()):
+            lines.append(f"  {r.label:<24} {r.event_date}  {fold_cell(rec)}  p {r.p_value:.2g}  q {q:.2g}"
                          + ("  *" if sig else ""))
         for q, e, why in self.skipped:
             lines.append(f"  skipped {q} / {e}: {why}")

@@ -367,16 +367,14 @@ class LeadLagResult:
             return pd.DataFrame([{"status": self.status, "reason": self.reason, "n": self.n}])
         return self.tests.copy()
 
-    def lead_phrase(self) -> str:
-        """Plain words for the peak lag, e.g. "searches moved 3 days before crossings"."""
-        if self.peak_lag is None:
-            return "no lead or lag could be estimated"
-        unit = f"{self.frequency}s" if abs(self.peak_lag) != 1 else str(self.frequency)
-        if self.peak_lag > 0:
-            return f"searches moved {self.peak_lag} {unit} before crossings"
-        if self.peak_lag < 0:
-            return f"crossings moved {-self.peak_lag} {unit} before searches"
-        return "searches and crossings moved in the same period"
+    def lead_phrase(self, *, significant: bool | None = None) -> str:
+        """Plain words for the lead or lag (:func:`trendlib.text.lead_lag_phrase`): stated only when
+        significant, e.g. "searches moved 3 days before crossings"; otherwise "no lead or lag could be
+        established" with the reason. ``significant`` overrides the result's own flag (e.g. after a
+        correction across several pairs)."""
+        from trendlib.text import lead_lag_phrase
+
+        return lead_lag_phrase(self, significant=significant)
 
     def summary(self) -> str:
         if self.status != "ok":
@@ -385,7 +383,9 @@ class LeadLagResult:
             f"Searches vs crossings: {self.n} {_ADJ[self.frequency]} pairs"
             + (f" ({self.note})" if self.note else "") + "; "
             + ("differenced logs" if self.differenced else "logs in levels") + f"; lags -{self.max_lag}..{self.max_lag}",
-            f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag} ({self.lead_phrase()})",
+            f"  {self.lead_phrase()}",
+            f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag} (lag > 0: searches "
+            "earlier)",
             f"  {self.n_tests} tests were run; {self.n_significant} survive {self.correction} at "
             f"{100 * self.alpha:g}%",
         ]
@@ -529,7 +529,7 @@ class LeadLagSet:
             rows.append({"query": q, "series": s, "status": r.status, "reason": r.reason, "n": r.n,
                          "frequency": r.frequency, "peak_lag": r.peak_lag, "peak_r": r.peak_r,
                          "n_tests": r.n_tests, "significant": sig,
-                         "lead": r.lead_phrase() if r.status == "ok" else ""})
+                         "lead": r.lead_phrase(significant=sig)})
         return pd.DataFrame(rows)
 
     def tests(self) -> pd.DataFrame:

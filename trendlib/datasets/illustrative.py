@@ -9,14 +9,14 @@ real pull where Google can be reached.
 
 How it is made (:func:`make_illustrative`)
 -----------------------------------------
-1. A **latent curve** per query (:func:`trendlib.simulate.latent_curve`): searches per day
+1. A **latent curve** per query (:func:`trendlib.testing.simulate.latent_curve`): searches per day
    (for two queries per hour, so a spike can start at a stated hour) with a baseline, steps,
    decaying spikes, a weak weekly cycle and day-to-day noise. Every parameter is listed in
    :data:`ASSUMPTIONS` with the published fact it is tied to (ids ``sf...`` of
    ``data/facts/search_facts_2022.csv``) or marked ``ASSUMED`` where no fact exists.
    Yandex Wordstat weekly counts are used as *relative levels only* (Yandex and Google are
    different samples of Russian searching; only ratios between weeks carry over).
-2. The **same Google-like pull as the fake server** (:func:`trendlib.simulate.google_pull`):
+2. The **same Google-like pull as the fake server** (:func:`trendlib.testing.simulate.google_pull`):
    daily resolution for the 92-day window, Poisson thinning at ``sample_rate``, scaling to
    100 at the request's peak, integer rounding, ``<1`` and no-data rules. Each query is its
    own request, so **each series is scaled to its own peak (100) and queries are not
@@ -170,7 +170,7 @@ class IllustrativeSeries:
 
 
 def _latent(term: str, start: str, end: str, seed: int):
-    from trendlib import simulate
+    from trendlib.testing import simulate
     a = ASSUMPTIONS[term]
     return simulate.latent_curve(start, end, baseline=a["baseline"], weekly=a["weekly"], weekly_peak=0,
                                  steps=a["steps"], spikes=a["spikes"], noise=a["noise"],
@@ -197,7 +197,7 @@ def make_illustrative(*, start: str = "2022-08-01", end: str = "2022-10-31", geo
     import numpy as np
     import pandas as pd
 
-    from trendlib import simulate
+    from trendlib.testing import simulate
 
     if len(fetch_days) < 1:
         raise simulate.SimulationError("fetch_days is empty; give at least one simulated fetch day")
@@ -240,7 +240,7 @@ def make_illustrative(*, start: str = "2022-08-01", end: str = "2022-10-31", geo
                   "with each other. value is the mean of the simulated samples, value_low/value_high their "
                   "range. Replace with a real pull: trendlib fetch --study studies/mobilization-2022.yaml."),
         "generator": "trendlib.datasets.illustrative.make_illustrative",
-        "simulator": "trendlib.simulate (latent_curve, google_pull)",
+        "simulator": "trendlib.testing.simulate (latent_curve, google_pull)",
         "seed": seed,
         "sample_rate": sample_rate,
         "fetch_days": list(fetch_days),

@@ -9,7 +9,9 @@ import textwrap
 
 import numpy as np
 
-from trendlib.plots.style import COLUMN_WIDTH_IN, EVENT_COLOR, PALETTE, apply_style, finish
+from trendlib.plots.events import draw_event_lines, draw_event_strip, event_items, event_key_text
+from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
+from trendlib.text import fold_figure
 
 __all__ = ["plot_event_study", "plot_fold_increases", "plot_robustness", "event_key", "wrap_title"]
 
@@ -30,14 +32,21 @@ def _results(studies):
     return list(studies.results) if hasattr(studies, "results") else list(studies)
 
 
-def event_key(events) -> tuple[list, str]:
-    """Numbered (date, label) pairs and the key text shown under a chart."""
-    if events is None or len(events) == 0:
-        return [], ""
-    ev = events.sort_values("date").reset_index(drop=True)
-    items = [(row["date"], str(row["label"])) for _, row in ev.iterrows()]
-    lines = [f"{k + 1}\u00a0{d:%d\u00a0%b\u00a0%Y}: {lab}" for k, (d, lab) in enumerate(items)]
-    return items, "\n".join(textwrap.wrap("Events (dashed lines): " + ";  ".join(lines), 115))
+def _readings(studies, res, records):
+    """What each result's words are chosen from: its record, or the set's significance flags."""
+    if records is not None:
+        return list(records)
+    if hasattr(studies, "records"):
+        return studies.records()
+    return res
+
+
+def event_key(events, lo=None, hi=None) -> tuple[list, str]:
+    """Numbered ``(date, label, number)`` events between ``lo`` and ``hi`` and the key text
+    shown under a chart (numbers from the study's ``number`` column, see
+    :func:`trendlib.plots.events.number_events`)."""
+    items = event_items(events, lo, hi) if events is not None and len(events) else []
+    return items, event_key_text(items, width=115)
 
 
 def _times_formatter():
@@ -51,7 +60,7 @@ def _times_formatter():
     return FuncFormatter(fmt)
 
 
-def plot_event_study(studies, *, title: str, source: str, events=None, illustrative: bool = False,
+def plot_event_study(studies, *, title: str, source: str, events=None, records=None, illustrative: bool = False,
                      note: str = "", ncols: int = 2, show_estimation: bool = True):
     """Small multiples, one panel per query: observed search interest as a multiple of normal.
 
@@ -59,8 +68,12 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
     ----------
     studies : an :class:`~trendlib.analysis.event_study.EventStudySet` or a list of
         :class:`~trendlib.analysis.event_study.EventStudyResult` (one panel each).
-    events : frame with ``date`` and ``label``: every event inside a panel's window is a
-        numbered dashed line, named in the key under the chart.
+    events : frame with ``date``, ``label`` and the study's event ``number``
+        (:func:`trendlib.plots.events.number_events`): every event inside a panel's window is a
+        dashed line, numbered in the strip under the axis and named in the key under the chart.
+    records : the results' records (``EventStudySet.records()``, same order) whose flags
+        (significant after correction, overlaps, ...) the panel titles are worded from
+        (:func:`trendlib.text.fold_figure`); default: the set's own flags or each result's p-value.
     title : should state the finding; ``source``, ``illustrative``, ``note`` as in
         :func:`trendlib.plots.style.finish`.
 
@@ -73,13 +86,21 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
     from matplotlib.ticker import LogLocator, NullFormatter
 
     res = _results(studies)
+    readings = _readings(studies, res, records)
     n = max(1, len(res))
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    items, key = event_key(events)
+    lo_all = min((r.path["date"].min() for r in res), default=None)
+    hi_all = max((r.path["date"].max() for r in res), default=None)
+    items, key = event_key(events, lo_all, hi_all)
     with apply_style():
-        fig = Figure(figsize=(COLUMN_WIDTH_IN, 2.0 * nrows + 0.7), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+        strip = 0.45 if items else 0.01
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 2.0 * nrows + 0.7 + strip), layout="constrained")
+        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[2.0] * nrows + [strip])
+        axes = np.array([[fig.add_subplot(grid[i, j]) for j in range(ncols)] for i in range(nrows)])
+        for ax in axes.flat[1:]:
+            ax.sharey(axes.flat[0])
+            ax.sharex(axes.flat[0])
         ymax = max([float(np.nanmax(r.path["times_normal"])) for r in res] + [2.0])
         ymin = min([float(np.nanmin(r.path["times_normal"])) for r in res] + [0.5])
         for i, ax in enumerate(axes.flat):
@@ -105,19 +126,8 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
             ax.yaxis.set_major_formatter(_times_formatter())
             ax.yaxis.set_minor_formatter(NullFormatter())
             ax.set_ylim(ymin / 1.3, ymax * 1.5)
-            bound = "\u2265" if r.fold_is_lower_bound else ""
-            ax.set_title(f"{r.label}: {bound}{r.fold_increase:.1f}\u00d7", loc="left", fontsize=9)
-            lo, hi = p["date"].min(), p["date"].max()
-            last_x, tier = None, 0
-            for k, (d, _) in enumerate(items):
-                if lo <= d <= hi:
-                    close = last_x is not None and (d - last_x) < (hi - lo) * 0.04
-                    tier = (tier + 1) % 3 if close else 0
-                    last_x = d
-                    ax.axvline(d, color=EVENT_COLOR, linestyle="--", linewidth=0.8)
-                    ax.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"),
-                                xytext=(1.5, -2 - 8 * tier), textcoords="offset points", ha="left", va="top",
-                                fontsize=6.5, color=EVENT_COLOR)
+            ax.set_title(f"{r.label}: {fold_figure(readings[i])}", loc="left", fontsize=9)
+            draw_event_lines(ax, items, alpha=0.8)
             if i % ncols == 0:
                 ax.set_ylabel("\u00d7 normal (log scale)")
             locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
@@ -125,6 +135,9 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
             if i == 0:
                 handles, labels = ax.get_legend_handles_labels()
+        if items:
+            for j in range(ncols):
+                draw_event_strip(fig.add_subplot(grid[nrows, j], sharex=axes.flat[0]), items, lo_all, hi_all)
         if res:
             spare = [ax for ax in axes.flat if not ax.get_visible()]
             if spare:  # the empty slot of the grid holds the legend
@@ -141,34 +154,42 @@ def plot_event_study(studies, *, title: str, source: str, events=None, illustrat
     return fig
 
 
-def plot_fold_increases(studies, *, title: str, source: str, illustrative: bool = False, note: str = ""):
+def plot_fold_increases(studies, *, title: str, source: str, records=None, events=None, illustrative: bool = False,
+                        note: str = ""):
     """One row per query x event: fold increase with its interval on a log "x normal" axis.
 
-    Filled markers are significant after the set's multiple-testing correction, open ones
-    are not; a lower-bound result ("at least N-fold") is drawn as an arrow from its lower
-    end.
+    Markers are worded from each result's flags (:func:`trendlib.text.fold_reading`):
+    filled = a clear change after the set's multiple-testing correction, open = not clear,
+    an arrow from the lower end = "at least N" (low baseline), grey = the window includes a
+    larger event's spike (not a finding of its own). ``records`` as in
+    :func:`plot_event_study`; ``events`` (numbered, see
+    :func:`trendlib.plots.events.number_events`) puts each event's study number in the row label.
     """
     from matplotlib.figure import Figure
 
+    from trendlib.text import fold_reading
+
     res = _results(studies)
-    sig = list(getattr(studies, "significant", [r.p_value < 0.05 for r in res]))
+    reads = [fold_reading(x) for x in _readings(studies, res, records)]
+    numbers = {pd_date: n for pd_date, _, n in event_items(events)} if events is not None and len(events) else {}
     order = sorted(range(len(res)), key=lambda i: res[i].fold_increase)
     many_events = len({r.event_date for r in res}) > 1
     with apply_style():
-        fig = Figure(figsize=(COLUMN_WIDTH_IN, 0.35 * len(res) + 1.4), layout="constrained")
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 0.3 * len(res) + 1.5), layout="constrained")
         ax = fig.subplots()
         for row, i in enumerate(order):
-            r = res[i]
-            color = PALETTE[0] if sig[i] else "#888888"
-            if r.fold_is_lower_bound:
+            r, rd = res[i], reads[i]
+            clear = rd.kind in ("rise", "at_least", "drop")
+            color = PALETTE[0] if clear else ("#bbbbbb" if rd.kind == "overlap" else "#888888")
+            if rd.kind == "at_least":
                 ax.annotate("", xy=(r.fold_low * 2.5, row), xytext=(r.fold_low, row), annotation_clip=False,
                             arrowprops={"arrowstyle": "->", "color": color, "lw": 1.6})
                 ax.plot([r.fold_low], [row], "|", color=color, ms=9)
                 ax.plot([r.fold_low * 2.5], [row], alpha=0)  # keep the arrow inside the axis limits
             else:
                 ax.plot([r.fold_low, r.fold_high], [row, row], color=color, linewidth=2)
-                ax.plot([r.fold_increase], [row], "o", color=color, mfc=color if sig[i] else "white", ms=6)
-        labels = [(res[i].label + (f" ({res[i].event_date:%d %b %Y})" if many_events else "")) for i in order]
+                ax.plot([r.fold_increase], [row], "o", color=color, mfc=color if clear else "white", ms=6)
+        labels = [_row_label(res[i], reads[i], numbers, many_events) for i in order]
         ax.set_yticks(range(len(order)), labels)
         from matplotlib.ticker import LogLocator, NullFormatter
 
@@ -179,11 +200,24 @@ def plot_fold_increases(studies, *, title: str, source: str, illustrative: bool 
         ax.axvline(1.0, color="#666666", linewidth=0.8)
         ax.set_xlabel("search interest as a multiple of normal (log scale), 95% interval")
         corr = getattr(studies, "correction", "none")
-        unit = (f"Filled: clear after correcting for {len(res)} tests ({corr}); open: not clear. Arrows: the "
-                "usual level was too low for a ratio, read as 'at least'.")
+        unit = (f"Filled: clear after correcting for {len(res)} tests ({corr}); open: not clear; light grey: the "
+                "window includes a larger event's spike. Arrows: the usual level was too low for a ratio, read "
+                "as 'at least'. [n] = event number as on every chart of the study.")
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit, note) if x))
     return fig
+
+
+def _row_label(r, rd, numbers, many_events) -> str:
+    import pandas as pd
+
+    text = r.label
+    if many_events:
+        n = numbers.get(pd.Timestamp(r.event_date))
+        text += f" [{n}] {r.event_date:%d %b}" if n else f" {r.event_date:%d %b %Y}"
+    if rd.kind == "overlap":
+        text += " (overlaps)"
+    return text
 
 
 def plot_robustness(sensitivity_frame, *, title: str, source: str, samples_frame=None, labels=None,

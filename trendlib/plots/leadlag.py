@@ -125,18 +125,22 @@ def plot_searches_and_crossings(searches, crossings, *, title: str, source: str,
     ``searches`` is a series of index points indexed by date; ``crossings`` a frame with
     ``date, series, value`` (one marker colour per series; gaps stay gaps - no line is
     drawn across days without a figure); ``log_crossings`` puts them on a log axis so that
-    borders of very different size fit one panel. ``events`` (``date, label``) are dashed
-    lines, numbered and named in the key.
+    borders of very different size fit one panel. ``events`` (``date, label, number``, see
+    :func:`trendlib.plots.events.number_events`) are dashed lines, numbered in a strip under
+    the axis and named in the key.
     """
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure
 
     from trendlib.plots.eventstudy import event_key
+    from trendlib.plots.events import draw_event_lines, draw_event_strip
 
-    items, key = event_key(events)
+    lo = min(searches.index.min(), crossings["date"].min())
+    hi = max(searches.index.max(), crossings["date"].max())
+    items, key = event_key(events, lo, hi)
     with apply_style():
-        fig = Figure(figsize=(COLUMN_WIDTH_IN, 4.6), layout="constrained")
-        ax1, ax2 = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.2])
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 5.0), layout="constrained")
+        ax1, ax2, sax = fig.subplots(3, 1, sharex=True, height_ratios=[1, 1.2, 0.25])
         ax1.plot(searches.index, searches.to_numpy(), color=PALETTE[0], linewidth=1.3)
         ax1.set_ylabel("index (0-100)")
         ax1.set_title(search_label, loc="left", fontsize=9)
@@ -147,18 +151,14 @@ def plot_searches_and_crossings(searches, crossings, *, title: str, source: str,
         if log_crossings:
             ax2.set_yscale("log")
         ax2.set_title("reported crossings (each dot one reported day)", loc="left", fontsize=9)
-        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=7, ncols=2)
-        lo = min(searches.index.min(), crossings["date"].min())
-        hi = max(searches.index.max(), crossings["date"].max())
-        for k, (d, _) in enumerate(items):
-            if lo <= d <= hi:
-                for ax in (ax1, ax2):
-                    ax.axvline(d, color="#555555", linestyle="--", linewidth=0.8)
-                ax1.annotate(str(k + 1), xy=(d, 1.0), xycoords=("data", "axes fraction"), xytext=(1.5, -2 - 8 * (k % 3)),
-                             textcoords="offset points", ha="left", va="top", fontsize=6.5, color="#555555")
+        ax2.legend(loc="upper left", fontsize=7, ncols=2, framealpha=0.9)
+        for ax in (ax1, ax2):
+            draw_event_lines(ax, items, alpha=0.8)
+        draw_event_strip(sax, items, lo, hi)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax2.xaxis.set_major_locator(locator)
         ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax2.tick_params(labelbottom=True)
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (key, note) if x))
     return fig

@@ -5,7 +5,10 @@ import math
 import textwrap
 from collections.abc import Mapping
 
-from trendlib.plots.style import COLUMN_WIDTH_IN, EVENT_COLOR, PALETTE, apply_style, finish
+import pandas as pd
+
+from trendlib.plots.events import draw_event_lines, draw_event_strip, event_items, event_key_text
+from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
 
 __all__ = ["plot_search_interest"]
 
@@ -21,8 +24,10 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, fact
         n_samples, is_partial``) at one resolution (day, week or month); the value is
         Google's relative index, not a count of searches.
     labels : query -> label shown as the panel title (a Cyrillic term is shown with its label).
-    events : frame with ``date`` and ``label`` (day-precision events inside the window);
-        each gets a numbered dashed line on every panel and a line in the key below.
+    events : frame with ``date`` and ``label`` (day-precision events inside the window), and
+        ``number`` (see :func:`trendlib.plots.events.number_events`; else numbered in date
+        order); each gets a dashed line on every panel, its number in the strip under the
+        axis and a line in the key below.
     facts : published figures about the searches (``trendlib.datasets.facts_in_window`` output:
         ``date_start, matched_query, engine, metric, value_text, source_org``); each is drawn as a
         labelled diamond (F1, F2, ...) at the top of its query's panel and listed in the key
@@ -41,19 +46,18 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, fact
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     first, last = trends["date"].min(), trends["date"].max()
-    ev = events.sort_values("date").reset_index(drop=True) if events is not None and len(events) else None
-    tiers = _label_tiers(ev["date"], first, last) if ev is not None else []
-    n_tiers = (max(tiers) + 1) if tiers else 0
+    items = event_items(events, first, last) if events is not None and len(events) else []
+    ev = items or None
     fk = None
     if facts is not None and len(facts):
         fk = facts[facts["matched_query"].isin(queries)].sort_values("date_start").reset_index(drop=True)
         fk = fk if len(fk) else None
     with apply_style():
         # a bare Figure (not pyplot): no global state; notebooks show it with trendlib.plots.show
-        strip = 0.16 * n_tiers + 0.1 if ev is not None else 0.0
+        strip = 0.45 if ev is not None else 0.0
         fig = Figure(figsize=(COLUMN_WIDTH_IN, 1.9 * nrows + 0.6 + strip), layout="constrained")
-        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[max(strip, 0.01)] + [1.9] * nrows)
-        axes = [[fig.add_subplot(grid[r + 1, c]) for c in range(ncols)] for r in range(nrows)]
+        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[1.9] * nrows + [max(strip, 0.01)])
+        axes = [[fig.add_subplot(grid[r, c]) for c in range(ncols)] for r in range(nrows)]
         flat = [ax for row in axes for ax in row]
         for ax in flat[1:]:
             ax.sharex(flat[0])
@@ -75,27 +79,22 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, fact
             ax.set_title(label if label == q else f"{label}  ({q})", loc="left", fontsize=9)
             ax.set_ylim(0, 108)
             if ev is not None:
-                for _, row in ev.iterrows():
-                    ax.axvline(row["date"], color=EVENT_COLOR, linestyle="--", linewidth=0.6, alpha=0.6)
+                draw_event_lines(ax, items)
             if fk is not None:
-                for k, row in fk[fk["matched_query"] == q].iterrows():
-                    x = min(max(row["date_start"], first), last)  # a fact spanning the window's start
+                mine = fk[fk["matched_query"] == q]
+                xs = [min(max(row["date_start"], first), last) for _, row in mine.iterrows()]
+                tiers = _label_tiers(pd.Series(xs), first, last, min_gap=0.06, levels=3) if xs else []
+                for (k, row), x, tier in zip(mine.iterrows(), xs, tiers):  # a fact spanning the start: at the start
                     ax.plot([x], [104], marker="D", ms=4, color="#D55E00", clip_on=False)
-                    ax.annotate(f"F{k + 1}", xy=(x, 104), xytext=(3, 0), textcoords="offset points",
+                    ax.annotate(f"F{k + 1}", xy=(x, 104), xytext=(3, -9 * tier), textcoords="offset points",
                                 fontsize=6.5, color="#D55E00", va="center")
             if i % ncols == 0:
                 ax.set_ylabel("index (0-100)")
             ax.set_xlim(first, last)
-        if ev is not None:  # numbered event markers in a strip above each column, staggered when close
+        if ev is not None:  # the numbers in a strip under each column, shared by all its panels
             for c in range(ncols):
-                sax = fig.add_subplot(grid[0, c], sharex=flat[0])
-                sax.set_ylim(-0.5, n_tiers - 0.3)
-                sax.axis("off")
-                for k, row in ev.iterrows():
-                    sax.plot([row["date"], row["date"]], [-0.5, tiers[k] - 0.25], color=EVENT_COLOR,
-                             linewidth=0.5, alpha=0.6)
-                    sax.text(row["date"], tiers[k], str(k + 1), ha="center", va="center", fontsize=6.5,
-                             color=EVENT_COLOR)
+                sax = fig.add_subplot(grid[nrows, c], sharex=flat[0])
+                draw_event_strip(sax, items, first, last)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
         flat[0].xaxis.set_major_locator(locator)
         flat[0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -103,9 +102,7 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, fact
         for i, ax in enumerate(flat[:n]):
             ax.tick_params(labelbottom=i in bottom)
         key = ""
-        if ev is not None:  # non-breaking spaces keep "3 04 Mar 2022:" on one line
-            lines = [f"{k + 1}\u00a0{row['date']:%d\u00a0%b}: {_clip(row['label'], 60)}" for k, row in ev.iterrows()]
-            key = "\n".join(textwrap.wrap("Events (numbered lines): " + ";  ".join(lines), 150))
+        key = event_key_text(items) if ev is not None else ""
         fact_key = ""
         if fk is not None:
             items = [f"F{k + 1}\u00a0{row['date_start']:%d\u00a0%b}: {row['engine']} {row['metric'].replace('_', ' ')}"

@@ -36,7 +36,7 @@ PRELOAD = (
     "trendlib.datasets.crossings", "trendlib.datasets.derive", "trendlib.datasets.facts",
     "trendlib.datasets.select", "trendlib.analysis.event_study", "trendlib.analysis.segmented",
     "trendlib.analysis.counterfactual", "trendlib.analysis.leadlag", "trendlib.analysis.robustness",
-    "trendlib.analysis.words", "trendlib.plots.series", "trendlib.plots.eventstudy", "trendlib.plots.leadlag",
+    "trendlib.text", "trendlib.plots.series", "trendlib.plots.eventstudy", "trendlib.plots.leadlag",
     "trendlib.report.exhibits",
 )
 

@@ -411,9 +411,11 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     if kernel is None:
-        kernel = "fork" if sys.platform.startswith("linux") else "fresh"
+        kernel = "fork" if sys.platform.startswith("linux") and hasattr(os, "fork") else "fresh"
     if kernel not in ("fork", "fresh"):
         raise ReportError(f"kernel {kernel!r}; accepted: 'fork', 'fresh'")
+    if kernel == "fork" and not hasattr(os, "fork"):
+        raise ReportError(f"kernel 'fork' needs os.fork, which {sys.platform} lacks; accepted here: 'fresh'")
     environment = _environment_fingerprint()
     for study in studies:  # every data file read and checked before any kernel starts (exit 2 naming it)
         for note in check_study_data(study).notes:

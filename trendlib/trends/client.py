@@ -29,21 +29,23 @@ doubling, honouring ``Retry-After``), at most ``max_attempts`` tries per HTTP st
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
-import os
-import random
-import re
 import threading
 import time
 import types
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trendlib.trends.errors import (BadRequest, NoData, QuotaExceeded, RateLimited, ResolutionMismatch,
-                                    ServerError)
+from trendlib.acquire import settings
+from trendlib.acquire.answers import non_data_failure, wrong_shape_failure
+from trendlib.acquire.limiter import RateLimiter
+from trendlib.acquire.retry import Attempts, Failure, RetryPolicy, WaitBudget, connection_problem
+from trendlib.acquire.runner import utc_now
+from trendlib.acquire.settings import public_url, resolve_timeout
+from trendlib.trends.rules import MAX_TERMS, RESOLUTION_FROM_WIRE
+from trendlib.trends.errors import (BadRequest, NoData, QuotaExceeded, ResolutionMismatch, ServerError)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,7 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DEFAULT_TRENDS_URL", "DEFAULT_MIN_INTERVAL", "DEFAULT_BACKOFF", "TrendsClient", "RawResponse",
            "RateLimiter", "pytrends_pointed_at", "parse_multiline", "parse_comparedgeo", "parse_related",
-           "strip_prefix", "public_url", "resolve_base_url", "resolve_min_interval", "resolve_backoff", "resolve_timeout"]
+           "strip_prefix", "public_url", "resolve_base_url", "resolve_min_interval", "resolve_backoff",
+           "resolve_timeout", "announced_resolution"]
 
 log = logging.getLogger("trendlib.trends.client")
 
@@ -62,123 +65,101 @@ DEFAULT_MIN_INTERVAL = 5.0
 DEFAULT_BACKOFF = 20.0
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_MAX_DELAY = 600.0
-DEFAULT_TIMEOUT = (10.0, 60.0)
+DEFAULT_TIMEOUT = settings.DEFAULT_TIMEOUT
 _QUOTA_MARKERS = ("You have reached your quota limit", "USER_TYPE_EMBED_OVER_QUOTA")
-_RES_FROM_WIRE = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month"}
+_RES_FROM_WIRE = RESOLUTION_FROM_WIRE
 _SPACING = {"hour": (3600, 3600), "day": (86400, 86400), "week": (604800, 604800),
             "month": (28 * 86400, 31 * 86400)}
 _PATCH_LOCK = threading.RLock()
-#: terms Google compares in one request
-MAX_TERMS_PER_REQUEST = 5
-_CONNECTION_REASONS = (
-    ("refused", "connection refused: nothing answers there; check TRENDLIB_TRENDS_URL and the network"),
-    ("name or service not known", "the host name does not resolve; check the URL and the network"),
-    ("nameresolution", "the host name does not resolve; check the URL and the network"),
-    ("temporary failure in name resolution", "the host name does not resolve; check the URL and the network"),
-    ("network is unreachable", "the network is unreachable"),
-    ("timed out", "the connection timed out"),
-    ("reset by peer", "the server reset the connection"),
-)
-
-
-def _connection_problem(exc: BaseException, base_url: str) -> str:
-    """'a failed or cut connection to HOST:PORT (why; ExceptionName)' for a requests connection error."""
-    from urllib.parse import urlsplit
-    parts = urlsplit(base_url)
-    where = (parts.hostname or "?") + (f":{parts.port}" if parts.port else "")
-    texts, seen, e = [], set(), exc
-    while e is not None and id(e) not in seen:  # the reason sits in the chain of wrapped errors
-        seen.add(id(e))
-        texts.append(f"{type(e).__name__} {e}")
-        texts += [str(a) for a in getattr(e, "args", ())]
-        e = e.__cause__ or e.__context__ or getattr(e, "reason", None)
-        if not isinstance(e, BaseException):
-            e = None
-    low = " ".join(texts).lower()
-    name = type(exc).__name__
-    if name in ("ChunkedEncodingError", "ContentDecodingError"):
-        why = "the response was cut in the middle"
-    else:
-        why = next((text for key, text in _CONNECTION_REASONS if key in low), "the connection failed")
-    return f"a failed or cut connection to {where} ({why}; {name})"
-
-
-def public_url(url: str) -> str:
-    """``url`` without what must not be written down: user:password and Google's widget ``token``."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+#: terms Google compares in one request (:data:`trendlib.trends.rules.MAX_TERMS`)
+MAX_TERMS_PER_REQUEST = MAX_TERMS
+_RATE_HINT = "; Google is rate-limiting, wait and rerun (raise --backoff or --min-interval)"
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
     """The Trends base URL: the argument, else ``TRENDLIB_TRENDS_URL``, else Google's."""
-    url = base_url or os.environ.get("TRENDLIB_TRENDS_URL") or DEFAULT_TRENDS_URL
-    if not re.match(r"^https?://[^/]+(/.*)?$", url):
-        raise BadRequest(f"Trends base URL {url!r} is not an http(s) URL; expected e.g. {DEFAULT_TRENDS_URL} "
-                         "or http://127.0.0.1:PORT/trends")
-    return url.rstrip("/")
-
-
-def _env_seconds(name: str, value: float | None, default: float) -> float:
-    if value is None:
-        text = os.environ.get(name, "").strip()
-        if not text:
-            return default
-        try:
-            value = float(text)
-        except ValueError:
-            raise BadRequest(f"{name}={text!r} is not a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise BadRequest(f"{name.lower()} {value!r}: expected a number of seconds >= 0")
-    return float(value)
+    return settings.resolve_url(base_url, env="TRENDLIB_TRENDS_URL", default=DEFAULT_TRENDS_URL,
+                                example="http://127.0.0.1:PORT/trends", what="Trends base URL")
 
 
 def resolve_min_interval(value: float | None = None) -> float:
     """Seconds between requests: the argument, else ``TRENDLIB_MIN_INTERVAL``, else 5."""
-    return _env_seconds("TRENDLIB_MIN_INTERVAL", value, DEFAULT_MIN_INTERVAL)
-
-
-def resolve_timeout(value: float | tuple[float, float] | None = None) -> float | tuple[float, float]:
-    """Seconds to wait on one request: the argument, else ``TRENDLIB_TIMEOUT`` (seconds to wait for an
-    answer; connecting waits at most 10 of them), else 10 s to connect and 60 s for the answer."""
-    if isinstance(value, tuple):
-        return value
-    if value is None and not os.environ.get("TRENDLIB_TIMEOUT", "").strip():
-        return DEFAULT_TIMEOUT
-    seconds = _env_seconds("TRENDLIB_TIMEOUT", value, DEFAULT_TIMEOUT[1])
-    if seconds <= 0:
-        raise BadRequest(f"timeout {seconds!r}: expected a number of seconds > 0")
-    return (min(DEFAULT_TIMEOUT[0], seconds), seconds)
+    return settings.resolve_min_interval(value, default=DEFAULT_MIN_INTERVAL)
 
 
 def resolve_backoff(value: float | None = None) -> float:
     """First backoff delay in seconds: the argument, else ``TRENDLIB_BACKOFF_SECONDS``, else 20."""
-    return _env_seconds("TRENDLIB_BACKOFF_SECONDS", value, DEFAULT_BACKOFF)
+    return settings.resolve_backoff(value, default=DEFAULT_BACKOFF)
 
 
-class RateLimiter:
-    """At least ``min_interval`` seconds between the starts of two requests (thread-safe)."""
+def announced_resolution(widget: dict[str, Any]) -> str:
+    """The resolution an explore widget announced (``hour|day|week|month``; '' if none)."""
+    wire = str((widget or {}).get("request", {}).get("resolution", ""))
+    return _RES_FROM_WIRE.get(wire, wire.lower())
 
-    def __init__(self, min_interval: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        self.min_interval = float(min_interval)
-        self._clock, self._sleep = clock, sleep
-        self._last: float | None = None
-        self._lock = threading.Lock()
 
-    def wait(self) -> float:
-        """Sleep until the next request may start; returns the seconds slept."""
-        with self._lock:
-            now = self._clock()
-            slept = 0.0
-            if self._last is not None:
-                slept = max(0.0, self._last + self.min_interval - now)
-                if slept > 0:
-                    self._sleep(slept)
-            self._last = self._clock()
-            return slept
+_ALTERNATIVES = "export the series from trends.google.com in a browser and use `trendlib import`"
+
+
+def classify_failure(exc: BaseException, *, what: str, base_url: str, last_response: Any = None) -> Failure | None:
+    """How one failed pytrends step is retried: a :class:`~trendlib.acquire.retry.Failure`, a typed
+    error raised at once (quota page, 400, other 4xx), or None (not a failure of the exchange: re-raised).
+
+    pytrends raises ``ResponseError`` for any answer whose Content-Type is not JSON, even with
+    HTTP 200: such answers (HTML, captcha or consent pages, empty bodies) are told apart by
+    :func:`trendlib.acquire.answers.non_data_failure`, never reported as a status problem.
+    """
+    import requests
+    from pytrends import exceptions as pex
+
+    if isinstance(exc, pex.TooManyRequestsError):
+        response = getattr(exc, "response", None)
+        body = getattr(response, "text", "") or ""
+        if any(m in body for m in _QUOTA_MARKERS):
+            raise QuotaExceeded(f"Google's quota page for {what} (HTTP 429: '{body.strip()[:80]}'); "
+                                "wait some hours before fetching again", request=what) from None
+        return Failure("rate", "HTTP 429 Too Many Requests", response)
+    if isinstance(exc, pex.ResponseError):
+        return _classify_status(exc, what)
+    if isinstance(exc, KeyError) or (isinstance(exc, (TypeError, IndexError)) and last_response is not None):
+        if last_response is not None and "content-type" not in {k.lower() for k in last_response.headers}:
+            return Failure("server", "a response without Content-Type", last_response)
+        return wrong_shape_failure(missing=exc, server="Google", alternatives=_ALTERNATIVES)
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+        text = getattr(last_response, "text", None)
+        if last_response is not None and not (text or "").strip():
+            return non_data_failure(status=last_response.status_code, server="Google", text="",
+                                    content_type=last_response.headers.get("Content-Type", ""),
+                                    alternatives=_ALTERNATIVES)
+        return Failure("server", f"a response that is not valid JSON ({exc.__class__.__name__})", last_response)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return Failure("server", f"no answer within the timeout ({exc.__class__.__name__})")
+    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                        requests.exceptions.ContentDecodingError)):
+        return Failure("server", connection_problem(exc, base_url))
+    return None
+
+
+def _classify_status(exc: Any, what: str) -> Failure:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", 0)
+    body = getattr(response, "text", "") or ""
+    if any(m in body for m in _QUOTA_MARKERS):
+        raise QuotaExceeded(f"Google's quota page for {what} (HTTP {status})", request=what) from None
+    if 200 <= status < 300:
+        failure = non_data_failure(status=status, content_type=response.headers.get("Content-Type", ""),
+                                   text=body, server="Google", alternatives=_ALTERNATIVES)
+        if failure is not None:
+            return Failure(failure.kind, failure.text, response, failure.advice, failure.retry)
+        return Failure("answer", f"a JSON body (HTTP {status}) with Content-Type "
+                       f"{response.headers.get('Content-Type', '')!r}, which pytrends does not read", response,
+                       advice="check TRENDLIB_TRENDS_URL points at Google Trends")
+    if status == 400:
+        raise BadRequest(f"Google answered 400 Bad Request for {what}: the terms, geo, timeframe, "
+                         f"category or gprop are not accepted ({body.strip()[:120]!r})", request=what) from None
+    if status < 500:
+        raise ServerError(f"Google answered HTTP {status} for {what} (expected 200)", request=what) from None
+    return Failure("server", f"HTTP {status}", response)
 
 
 @dataclass(frozen=True)
@@ -203,8 +184,7 @@ class RawResponse:
     @property
     def resolution(self) -> str:
         """The resolution the explore widget announced (``hour|day|week|month``; '' if none)."""
-        wire = str(self.widget.get("request", {}).get("resolution", ""))
-        return _RES_FROM_WIRE.get(wire, wire.lower())
+        return announced_resolution(self.widget)
 
 
 class _Transport:
@@ -272,16 +252,6 @@ def pytrends_pointed_at(base_url: str, transport: Any = None) -> Iterator[Any]:
                 setattr(pr.TrendReq, n, value)
 
 
-def _utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-@dataclass
-class _Step:
-    attempts: int = 0
-    retries: list[dict[str, Any]] = field(default_factory=list)
-
-
 class TrendsClient:
     """Sends Trends requests through pytrends, politely, and returns raw responses.
 
@@ -305,23 +275,28 @@ class TrendsClient:
     def __init__(self, *, base_url: str | None = None, session: "requests.Session | None" = None,
                  min_interval: float | None = None, backoff: float | None = None,
                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, max_delay: float = DEFAULT_MAX_DELAY,
-                 timeout: tuple[float, float] | float | None = None, hl: str = "en-US", tz: int = 0,
-                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None):
+                 timeout: tuple[float, float] | float | None = None, max_wait: float | None = None,
+                 hl: str = "en-US", tz: int = 0, sleep: Callable[[float], None] = time.sleep,
+                 seed: int | None = None):
         self.base_url = resolve_base_url(base_url)
         self.min_interval = resolve_min_interval(min_interval)
         self.backoff = resolve_backoff(backoff)
-        if not isinstance(max_attempts, int) or max_attempts < 1:
-            raise BadRequest(f"max_attempts {max_attempts!r}: expected a whole number >= 1")
+        self.timeout = resolve_timeout(timeout)
+        self.budget = WaitBudget(max_wait)
+        self._retry = RetryPolicy(backoff=self.backoff, max_attempts=max_attempts, max_delay=max_delay,
+                                  budget=self.budget, rate_hint=_RATE_HINT, sleep=sleep, seed=seed)
         self.max_attempts = max_attempts
         self.max_delay = float(max_delay)
-        self.timeout = resolve_timeout(timeout)
         self.hl, self.tz = hl, tz
         self._session = session
-        self._sleep = sleep
-        self._rng = random.Random(seed)
         self._limiter = RateLimiter(self.min_interval, sleep=sleep)
         self._trendreq: Any = None
         self._transport: _Transport | None = None
+
+    @property
+    def max_wait(self) -> float:
+        """Seconds this client may spend waiting on Google in all (``--max-wait``; see WaitBudget)."""
+        return self.budget.max_wait
 
     @property
     def requests_sent(self) -> int:
@@ -337,97 +312,21 @@ class TrendsClient:
             self._transport = _Transport(self._session, self._limiter)
         return self._transport
 
-    def _ensure_trendreq(self, pr: Any, step: _Step, what: str) -> Any:
+    def _ensure_trendreq(self, pr: Any, step: Attempts, what: str) -> Any:
         if self._trendreq is None:
             def make() -> Any:
                 return pr.TrendReq(hl=self.hl, tz=self.tz, timeout=self.timeout, retries=0, backoff_factor=0)
             self._trendreq = self._with_retries(make, step, f"cookie for {what}")
         return self._trendreq
 
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        delay = self.backoff * (2 ** (attempt - 1)) * (1.0 + 0.5 * self._rng.random())
-        if retry_after is not None:
-            delay = max(delay, retry_after)
-        return min(delay, self.max_delay)
-
-    @staticmethod
-    def _retry_after(response: Any) -> float | None:
-        if response is None:
-            return None
-        text = response.headers.get("Retry-After")
-        if not text:
-            return None
-        try:
-            return max(0.0, float(text))
-        except ValueError:
-            try:
-                from email.utils import parsedate_to_datetime
-                when = parsedate_to_datetime(text)
-                return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
-            except (TypeError, ValueError):
-                return None
-
-    def _with_retries(self, fn: Callable[[], Any], step: _Step, what: str) -> Any:
-        import requests
-        from pytrends import exceptions as pex
-
+    def _with_retries(self, fn: Callable[[], Any], step: Attempts, what: str) -> Any:
         transport = self._get_transport()
-        last_kind, last_text = "", ""
-        for attempt in range(1, self.max_attempts + 1):
-            step.attempts += 1
-            before = len(transport.responses)
-            response = None
-            try:
-                result = fn()
-                return result
-            except pex.TooManyRequestsError as exc:
-                response = getattr(exc, "response", None)
-                body = getattr(response, "text", "") or ""
-                if any(m in body for m in _QUOTA_MARKERS):
-                    raise QuotaExceeded(f"Google's quota page for {what} (HTTP 429: '{body.strip()[:80]}'); "
-                                        "wait some hours before fetching again", request=what) from None
-                last_kind, last_text = "rate", "HTTP 429 Too Many Requests"
-            except pex.ResponseError as exc:
-                response = getattr(exc, "response", None)
-                status = getattr(response, "status_code", 0)
-                body = getattr(response, "text", "") or ""
-                if any(m in body for m in _QUOTA_MARKERS):
-                    raise QuotaExceeded(f"Google's quota page for {what} (HTTP {status})", request=what) from None
-                if status == 400:
-                    raise BadRequest(f"Google answered 400 Bad Request for {what}: the terms, geo, timeframe, "
-                                     f"category or gprop are not accepted ({body.strip()[:120]!r})",
-                                     request=what) from None
-                if status < 500 and status != 429:
-                    raise ServerError(f"Google answered HTTP {status} for {what} (expected 200)",
-                                      request=what) from None
-                last_kind, last_text = "server", f"HTTP {status}"
-            except KeyError as exc:
-                response = transport.responses[-1] if len(transport.responses) > before else None
-                if response is not None and "content-type" not in {k.lower() for k in response.headers}:
-                    last_kind, last_text = "server", "a response without Content-Type"
-                else:
-                    last_kind, last_text = "server", f"a response without the expected field {exc}"
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                last_kind, last_text = "server", f"a response that is not valid JSON ({exc.__class__.__name__})"
-            except (requests.exceptions.Timeout,) as exc:
-                last_kind, last_text = "server", f"no answer within the timeout ({exc.__class__.__name__})"
-            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as exc:
-                last_kind, last_text = "server", _connection_problem(exc, self.base_url)
-            if response is None and len(transport.responses) > before:
-                response = transport.responses[-1]
-            if attempt == self.max_attempts:
-                break
-            delay = self._delay(attempt, self._retry_after(response))
-            step.retries.append({"attempt": attempt, "error": last_text, "wait_s": round(delay, 3)})
-            log.warning("%s: %s (attempt %d of %d); retrying in %.1f s", what, last_text, attempt,
-                        self.max_attempts, delay)
-            self._sleep(delay)
-        message = f"{what}: {last_text} after {self.max_attempts} attempt(s)"
-        if last_kind == "rate":
-            raise RateLimited(message + "; Google is rate-limiting, wait and rerun (raise --backoff or "
-                                        "--min-interval)", request=what)
-        raise ServerError(message, request=what)
+        before = len(transport.responses)
+
+        def classify(exc: BaseException) -> Failure | None:
+            last = transport.responses[-1] if len(transport.responses) > before else None
+            return classify_failure(exc, what=what, base_url=self.base_url, last_response=last)
+        return self._retry.call(fn, classify=classify, what=what, attempts=step)
 
     def _run(self, kind: str, what: str, terms: Sequence[str], timeframe: str, geo: str, category: int,
              gprop: str, call: Callable[[Any], Any], widget_of: Callable[[Any], dict[str, Any]]) -> RawResponse:
@@ -436,7 +335,7 @@ class TrendsClient:
                              f"{MAX_TERMS_PER_REQUEST}, as Google compares (fetch_trends and make_plan batch more "
                              "terms through an anchor)", request=what)
         transport = self._get_transport()
-        step = _Step()
+        step = Attempts()
         with pytrends_pointed_at(self.base_url, transport) as pr:
             treq = self._ensure_trendreq(pr, step, what)
             self._with_retries(lambda: treq.build_payload(list(terms), cat=int(category), timeframe=timeframe,
@@ -451,7 +350,7 @@ class TrendsClient:
             raise ServerError(f"{what}: no response was captured", request=what)
         return RawResponse(kind=kind, text=response.text, url=response.url, status=response.status_code,
                            content_type=response.headers.get("Content-Type", ""), widget=json.loads(
-                               json.dumps(widget)), fetched_at=_utc_now(), attempts=step.attempts,
+                               json.dumps(widget)), fetched_at=utc_now(), attempts=step.count,
                            retries=tuple(step.retries))
 
     # ------------------------------------------------------------------ public calls

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trendlib.cli import positive_int
+from trendlib.trends.rules import GPROPS, MAX_TERMS, REGION_RESOLUTIONS
 
 _MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
 
@@ -44,7 +45,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="auto = what Google gives for the whole span; day works over any span "
                         "(overlapping windows, stitched and pinned) (default: auto)")
     p.add_argument("--category", type=int, default=None, metavar="ID", help="Google category id (default 0 = all)")
-    p.add_argument("--gprop", default=None, choices=["", "images", "news", "youtube", "froogle"],
+    p.add_argument("--gprop", default=None, choices=list(GPROPS),
                    help="Google property ('' = web search, the default)")
     p.add_argument("--anchor", default=None, metavar="TERM",
                    help="with more than 5 terms: the term shared by every batch (default: chosen by a probe pull)")
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "the rest politely (rate limit, backoff), calibrate batches through an anchor, stitch daily "
                     "windows, average samples, and write a tidy CSV with <stem>.provenance.json and "
                     "<stem>.samples.csv. Rerunning an interrupted fetch resumes it. The Trends URL comes from "
-                    "TRENDLIB_TRENDS_URL (e.g. a fake server: python -m trendlib.fakegoogle).")
+                    "TRENDLIB_TRENDS_URL (e.g. a fake server: python -m trendlib.testing.fakegoogle).")
     _common(p)
     p.add_argument("--out", metavar="FILE", help="the tidy CSV to write (required without --study)")
     p.add_argument("--backoff", type=_seconds, default=None, metavar="SECONDS",
@@ -81,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "export, or another data file named by mistake)")
     p.add_argument("--regions-out", metavar="FILE",
                    help="also write interest by region (terms 1-5, whole span) to this tidy CSV")
-    p.add_argument("--region-resolution", default=None, choices=["COUNTRY", "REGION", "DMA", "CITY"],
+    p.add_argument("--region-resolution", default=None, choices=list(REGION_RESOLUTIONS),
                    help="region level for --regions-out (default: COUNTRY worldwide, REGION in a country)")
     p.add_argument("--related-out", metavar="FILE",
                    help="also write the top and rising related queries of each term to this tidy CSV")
@@ -181,9 +182,9 @@ def run_fetch(args: argparse.Namespace) -> int:
         if not (source == "google-trends-api" or source.startswith("non-google-server")):
             raise BadRequest(f"refusing to overwrite {str(target)!r}: it was not written by trendlib fetch (source: "
                              f"{source!r}); write the pull elsewhere with --out FILE, or pass --force")
-    if args.regions_out and len(inp["terms"]) > 5:
-        raise BadRequest(f"--regions-out compares at most 5 terms in one request; {len(inp['terms'])} given "
-                         "(run it separately with up to 5 terms)")
+    if args.regions_out and len(inp["terms"]) > MAX_TERMS:
+        raise BadRequest(f"--regions-out compares at most {MAX_TERMS} terms in one request; {len(inp['terms'])} given "
+                         "(run it separately with up to {MAX_TERMS} terms)")
     if target.suffix.lower() != ".csv":
         raise BadRequest(f"output {str(target)!r} must be a .csv file")
     from trendlib.trends.client import TrendsClient

@@ -1,7 +1,10 @@
 """Typed errors of the Google Trends layer.
 
-Every error says what was asked, what was already fetched (and is safe in the
-cache) and what remains, so a caller can resume instead of starting again.
+Every error says what was asked, what was already fetched (and is safe in the cache) and
+what remains, so a caller can resume instead of starting again. The errors any source can
+meet are the acquisition layer's (:mod:`trendlib.acquire.errors`), re-exported here under the
+names Trends code has always used; ``TrendsError`` is their common base
+(:class:`~trendlib.acquire.errors.AcquireError`).
 
 ==================== ========= ===========================================================
 error                exit code when
@@ -12,6 +15,9 @@ OfflineMiss          2         offline mode and the cache lacks requests (they a
 RateLimited          3         429 after every allowed attempt
 QuotaExceeded        3         Google signals a longer block (repeated 429 waves / quota page)
 ServerError          3         5xx, a cut or invalid response, or the network failed after retries
+UnexpectedAnswer     3         Google answered with something that is not data (an HTML,
+                               captcha or consent page, an empty body, JSON of another shape)
+WaitExceeded         3         waiting on Google would pass ``--max-wait`` / ``TRENDLIB_MAX_WAIT``
 NoData               3         Google has no data for the request
 ResolutionMismatch   3         Google answered at another resolution than the plan expects
 StitchError          3         pulls cannot be put on one scale (windows or batches share too few
@@ -20,56 +26,12 @@ StitchError          3         pulls cannot be put on one scale (windows or batc
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from trendlib.errors import TrendlibError
+from trendlib.acquire.errors import AcquireError as TrendsError
+from trendlib.acquire.errors import (BadRequest, OfflineMiss, QuotaExceeded, RateLimited, ServerError,
+                                     UnexpectedAnswer, WaitExceeded)
 
 __all__ = ["TrendsError", "BadRequest", "OfflineMiss", "RateLimited", "QuotaExceeded", "ServerError",
-           "NoData", "ResolutionMismatch", "StitchError"]
-
-
-class TrendsError(TrendlibError):
-    """Base of the Trends layer's errors.
-
-    Attributes
-    ----------
-    request : a description of the request that failed ('' when not request-specific)
-    done : descriptions of the requests already completed (their responses are cached)
-    remaining : descriptions of the requests not yet completed
-    """
-
-    exit_code = 3
-
-    def __init__(self, message: str, *, request: str = "", done: Sequence[str] = (),
-                 remaining: Sequence[str] = ()):
-        self.request = request
-        self.done = list(done)
-        self.remaining = list(remaining)
-        text = message
-        if done or remaining:
-            text += (f" ({len(self.done)} request(s) done and cached, {len(self.remaining)} remaining; "
-                     "rerun the same command to resume)")
-        super().__init__(text)
-
-
-class BadRequest(TrendsError, ValueError):
-    exit_code = 2
-
-
-class OfflineMiss(TrendsError):
-    exit_code = 2
-
-
-class RateLimited(TrendsError):
-    pass
-
-
-class QuotaExceeded(RateLimited):
-    pass
-
-
-class ServerError(TrendsError):
-    pass
+           "UnexpectedAnswer", "WaitExceeded", "NoData", "ResolutionMismatch", "StitchError"]
 
 
 class NoData(TrendsError):

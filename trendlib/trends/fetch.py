@@ -26,7 +26,7 @@ version, calibration and stitching factors with their intervals) and ``<stem>.sa
 numbers of searches.
 
 Only pulls from Google's own URL are labelled ``source = "google-trends-api"``; a pull from any
-other server (e.g. :mod:`trendlib.fakegoogle`) is labelled with that server and marked
+other server (e.g. :mod:`trendlib.testing.fakegoogle`) is labelled with that server and marked
 ``illustrative: true`` in its provenance, so simulated numbers cannot pass as real.
 """
 from __future__ import annotations
@@ -34,19 +34,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trendlib._io import atomic_write_text
-from trendlib.trends.errors import NoData, OfflineMiss, TrendsError
+from trendlib.acquire.provenance import write_with_provenance
+from trendlib.trends.errors import NoData
+from trendlib.trends.source import TrendsSource, parse_series, series_request
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from trendlib.trends.cache import CacheEntry, TrendsCache
+    from trendlib.acquire.cache import CacheEntry
+    from trendlib.acquire.runner import Request
+    from trendlib.trends.cache import TrendsCache
     from trendlib.trends.client import TrendsClient
     from trendlib.trends.plan import FetchPlan, TrendsRequest
 
@@ -110,160 +112,8 @@ class FetchResult:
         return "\n".join(lines)
 
 
-@dataclass
-class _Tracker:
-    """Requests done/remaining, for resumable errors."""
-
-    all: list[str]
-    done: list[str] = field(default_factory=list)
-
-    def remaining(self) -> list[str]:
-        done = set(self.done)
-        return [d for d in self.all if d not in done]
-
-
-def _progress(total: int, desc: str) -> Any:
-    """A tqdm bar on a terminal, None otherwise (the caller logs plain lines then)."""
-    if total <= 1 or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-    return tqdm(total=total, desc=desc, unit="req", leave=False, file=sys.stderr)
-
-
-def _is_google(url: str) -> bool:
-    from trendlib.trends.client import DEFAULT_TRENDS_URL
-    return url.rstrip("/") == DEFAULT_TRENDS_URL
-
-
-class _Runner:
-    """Resolves requests through cache and client for one fetch (shared by series, regions, related)."""
-
-    def __init__(self, *, client: "TrendsClient | None", cache: "TrendsCache", fetch_day: dt.date,
-                 samples: int, base_url: str | None, min_interval: float | None, backoff: float | None):
-        self.cache = cache
-        self.fetch_day = fetch_day
-        self.samples = samples
-        self._client = client
-        self._client_args = dict(base_url=base_url, min_interval=min_interval, backoff=backoff)
-        self.fetched = 0
-        self.from_cache = 0
-
-    @property
-    def client(self) -> "TrendsClient":
-        if self._client is None:
-            from trendlib.trends.client import TrendsClient
-            self._client = TrendsClient(**self._client_args)
-        return self._client
-
-    @property
-    def base_url(self) -> str:
-        from trendlib.trends.client import public_url, resolve_base_url
-        url = self._client.base_url if self._client is not None else resolve_base_url(self._client_args["base_url"])
-        return public_url(url)  # written to the cache and provenance: never a user:password
-
-    @property
-    def requests_sent(self) -> int:
-        return self._client.requests_sent if self._client is not None else 0
-
-    def missing(self, items: Sequence[tuple[str, str]]) -> list[str]:
-        """Descriptions of the (key, description) items with no cached sample at all."""
-        return [desc for key, desc in items if not self._valid_days(key)]
-
-    def _valid_days(self, key: str) -> list[str]:
-        """Fetch days of ``key`` with a whole entry (a damaged one does not count: it is fetched again)."""
-        return [e.fetch_day for e in self.cache.samples(key)]
-
-    def resolve(self, items: Sequence[tuple[Any, ...]], label: str) -> dict[str, list["CacheEntry"]]:
-        """Cached or fetched entries for every item ``(key, description, canonical, send[, check])``.
-
-        ``send()`` performs the request and returns a :class:`RawResponse`; ``check(entry)`` parses
-        an entry and raises a :class:`TrendsError` when it is unusable (wrong resolution, empty,
-        malformed): such an entry is set aside in the cache as rejected (kept for inspection,
-        never used) and the error is raised, so a rerun asks Google again. Returns, per key, the
-        entries used (the ``samples`` most recent fetch days, oldest first).
-        """
-        if self.cache.offline:
-            miss = self.missing([(it[0], it[1]) for it in items])
-            if miss:
-                err = OfflineMiss(f"offline mode: the cache {str(self.cache.root)!r} lacks {len(miss)} of "
-                                  f"{len(items)} request(s): " + "; ".join(miss)
-                                  + ". Run the same fetch online (without --offline / TRENDLIB_OFFLINE) to fill it")
-                err.remaining = miss
-                raise err
-        tracker = _Tracker(all=[it[1] for it in items])
-        bar = _progress(len(items), label)
-        day = self.fetch_day.isoformat()
-        out: dict[str, list[CacheEntry]] = {}
-        try:
-            for i, (key, desc, canonical, send, *rest) in enumerate(items, start=1):
-                check = rest[0] if rest else None
-                days = self._valid_days(key)
-                need = (not self.cache.offline and day not in days and len(days) < self.samples)
-                if need:
-                    with self.cache.lock(key):
-                        days = self._valid_days(key)  # another process may have fetched it meanwhile
-                        if day not in days and len(days) < self.samples:
-                            try:
-                                raw = send()
-                            except TrendsError as exc:
-                                raise type(exc)(str(exc), request=exc.request or desc, done=tracker.done,
-                                                remaining=tracker.remaining()) from None
-                            from trendlib.trends.client import public_url
-                            widget = {k: v for k, v in raw.widget.items() if k != "token"}  # a session token
-                            meta = {"kind": raw.kind, "url": public_url(raw.url), "status": raw.status,
-                                    "content_type": raw.content_type, "fetched_at": raw.fetched_at,
-                                    "widget": widget, "attempts": raw.attempts, "retries": list(raw.retries),
-                                    "base_url": self.base_url}
-                            self.cache.store(key, fetch_day=day, text=raw.text, request=canonical, meta=meta,
-                                             description=desc)
-                            self.fetched += 1
-                            how = "fetched"
-                        else:
-                            self.from_cache += 1
-                            how = "cached (by another process)"
-                else:
-                    self.from_cache += 1
-                    how = "cached"
-                entries = self.cache.samples(key)[-self.samples:]
-                if not entries:
-                    raise OfflineMiss(f"no cached sample of {desc}", request=desc, done=tracker.done,
-                                      remaining=tracker.remaining())
-                for e in entries if check is not None else ():
-                    try:
-                        check(e)
-                    except TrendsError as exc:
-                        self.cache.reject(key, e.fetch_day, reason=str(exc))
-                        raise type(exc)(f"{exc} [the response of {e.fetch_day} is set aside in the cache as "
-                                        "rejected; rerunning asks Google again]", request=exc.request or desc,
-                                        done=tracker.done, remaining=tracker.remaining()) from None
-                out[key] = entries
-                tracker.done.append(desc)
-                if bar is not None:
-                    bar.update(1)
-                else:
-                    log.info("%s %d/%d %s: %s", label, i, len(items), how, desc)
-        finally:
-            if bar is not None:
-                bar.close()
-        return out
-
-
-def _request_items(plan: "FetchPlan", runner: _Runner, requests: Sequence["TrendsRequest"] | None = None):
-    items = []
-    for r in requests if requests is not None else plan.requests:
-        def send(r: "TrendsRequest" = r) -> Any:
-            return runner.client.interest_over_time(list(r.terms), timeframe=r.timeframe, geo=r.geo,
-                                                    category=r.category, gprop=r.gprop)
-        items.append((r.key(), r.describe(), r.canonical(), send, lambda e, r=r: _parse(e, r)))
-    return items
-
-
-def _parse(entry: "CacheEntry", r: "TrendsRequest") -> "pd.DataFrame":
-    from trendlib.trends.client import _RES_FROM_WIRE, parse_multiline
-    wire = str((entry.meta.get("widget") or {}).get("request", {}).get("resolution", ""))
-    announced = _RES_FROM_WIRE.get(wire, wire.lower())
-    return parse_multiline(entry.text, terms=r.terms, geo=r.geo, resolution=announced, expected=r.resolution,
-                           request=r.describe())
+def _series_check(request: "Request", entry: "CacheEntry") -> None:
+    parse_series(entry, request.payload)
 
 
 def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tuple["pd.DataFrame", dict[str, Any]]:
@@ -320,7 +170,8 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
                cache: "TrendsCache | None" = None, base_url: str | None = None,
                min_interval: float | None = None, backoff: float | None = None,
                cache_dir: str | Path | None = None, offline: bool | None = None,
-               fetch_day: dt.date | str | None = None, description: str = "") -> FetchResult:
+               fetch_day: dt.date | str | None = None, description: str = "",
+               max_wait: float | None = None) -> FetchResult:
     """Execute a :class:`~trendlib.trends.plan.FetchPlan` (see :func:`fetch_trends` for the options)."""
     import pandas as pd
 
@@ -328,9 +179,9 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
 
     cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
     day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
-    runner = _Runner(client=client, cache=cache, fetch_day=day, samples=plan.samples, base_url=base_url,
-                     min_interval=min_interval, backoff=backoff)
-    entries = runner.resolve(_request_items(plan, runner), "fetch")
+    runner = TrendsSource(client=client, cache=cache, fetch_day=day, samples=plan.samples, base_url=base_url,
+                          min_interval=min_interval, backoff=backoff, max_wait=max_wait)
+    entries = runner.resolve([series_request(r) for r in plan.requests], "fetch", check=_series_check)
 
     keys = [r.key() for r in plan.requests]
     n_used = min(len(entries[k]) for k in keys)
@@ -339,7 +190,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
         frames, days = {}, []
         for i, r in enumerate(plan.requests):
             e = entries[r.key()][-n_used:][s]
-            frames[i] = _parse(e, r)
+            frames[i] = parse_series(e, r)
             days.append(e.fetch_day)
         combined, info = _combine_sample(plan, frames)
         name = f"s{s + 1}"
@@ -356,7 +207,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
         allsamples["geo"] = plan.geo
     from trendlib.trends.stitch import average_samples
     avg = average_samples(allsamples[["date", "query", "geo", "sample", "value", "is_partial", "below_one"]])
-    google = _is_google(runner.base_url)
+    google = runner.is_google
     source = GOOGLE_SOURCE if google else "non-google-server"
     frame = _tidy(avg, plan, source)
     samples = _tidy_samples(allsamples, plan)
@@ -458,21 +309,19 @@ def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: 
 
 def write_outputs(result: FetchResult, out: str | Path) -> Path:
     """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance (atomically)."""
+    from trendlib.acquire.provenance import provenance_json
     from trendlib.provenance import sidecar_path
     out = Path(out)
     f = result.frame.copy()
     f["date"] = _date_text(f["date"], result.plan.resolution)
-    atomic_write_text(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"))
     s = result.samples.copy()
     s["date"] = _date_text(s["date"], result.plan.resolution)
-    atomic_write_text(out.with_name(out.stem + ".samples.csv"), s[SAMPLE_COLUMNS].to_csv(index=False,
-                                                                                       lineterminator="\n"))
-    atomic_write_text(sidecar_path(out), json.dumps(result.provenance, ensure_ascii=False, indent=2,
-                                                    default=str) + "\n")
+    samples_out = out.with_name(out.stem + ".samples.csv")
     per_sample = dict(result.provenance, description="The same pull, one series per Google sample (fetch day), "
                       "before averaging; each sample on its own scale (max 100).", derived_from=[{"file": out.name}])
-    atomic_write_text(sidecar_path(out.with_name(out.stem + ".samples.csv")),
-                      json.dumps(per_sample, ensure_ascii=False, indent=2, default=str) + "\n")
+    write_with_provenance(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"), result.provenance,
+                          companions={samples_out: s[SAMPLE_COLUMNS].to_csv(index=False, lineterminator="\n"),
+                                      sidecar_path(samples_out): provenance_json(per_sample)})
     return out
 
 
@@ -489,7 +338,7 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
                  min_interval: float | None = None, backoff: float | None = None,
                  cache_dir: str | Path | None = None, offline: bool | None = None,
                  fetch_day: dt.date | str | None = None, description: str = "",
-                 overlap_days: int | None = None) -> FetchResult:
+                 overlap_days: int | None = None, max_wait: float | None = None) -> FetchResult:
     """Fetch ``terms`` in ``geo`` from ``start`` to ``end`` as one calibrated, stitched series.
 
     Parameters (keyword-only)
@@ -504,6 +353,10 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
         ``TRENDLIB_CACHE_DIR`` or ``.trendlib-cache``; offline from ``TRENDLIB_OFFLINE``).
     fetch_day : the UTC day the requests count as fetched on (default: today, UTC). Only
         simulations against the fake server should set it.
+    max_wait : seconds the whole fetch may spend waiting on Google (backoff, ``Retry-After``,
+        failed tries; default ``TRENDLIB_MAX_WAIT`` or 300). Past it the fetch stops with
+        :class:`~trendlib.trends.errors.WaitExceeded`, naming what is cached and what remains.
+        Used when no ``client`` is given (a client carries its own bound).
 
     Returns a :class:`FetchResult`. Raises :class:`~trendlib.trends.errors.BadRequest` for bad
     inputs (before sending anything), :class:`~trendlib.trends.errors.OfflineMiss`, and the
@@ -518,20 +371,20 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
     plan = make_plan(terms, anchor=anchor, **kw)
     cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
     if client is None:  # one client (one rate limiter) for the probe and the fetch; sends nothing yet
-        client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff)
+        client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff, max_wait=max_wait)
     if plan.anchor is not None and anchor is None:
         chosen = _probe_anchor(plan, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
-                               backoff=backoff, fetch_day=fetch_day)
+                               backoff=backoff, fetch_day=fetch_day, max_wait=max_wait)
         if chosen != plan.anchor:
             log.info("anchor chosen from the probe pull: %r (instead of %r)", chosen, plan.anchor)
             plan = make_plan(terms, anchor=chosen, **kw)
     return fetch_plan(plan, out=out, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
-                      backoff=backoff, fetch_day=fetch_day, description=description)
+                      backoff=backoff, fetch_day=fetch_day, description=description, max_wait=max_wait)
 
 
 def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
                   base_url: str | None, min_interval: float | None, backoff: float | None,
-                  fetch_day: Any) -> str:
+                  fetch_day: Any, max_wait: float | None = None) -> str:
     """Choose the anchor from rough levels of all terms in coarse whole-span pulls.
 
     1. one coarse pull of the first 5 terms gives their relative levels; the largest of them
@@ -549,21 +402,21 @@ def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "T
     from trendlib.trends.stitch import calibrate_batches
 
     day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
-    runner = _Runner(client=client, cache=cache, fetch_day=day, samples=1, base_url=base_url,
-                     min_interval=min_interval, backoff=backoff)
+    runner = TrendsSource(client=client, cache=cache, fetch_day=day, samples=1, base_url=base_url,
+                          min_interval=min_interval, backoff=backoff, max_wait=max_wait)
     common = dict(geo=plan.geo, start=plan.start, end=plan.end, resolution="auto", category=plan.category,
                   gprop=plan.gprop, samples=1)
     first = make_plan(list(plan.terms[:MAX_TERMS]), **common)
-    got = runner.resolve(_request_items(first, runner), "probe")
+    got = runner.resolve([series_request(r) for r in first.requests], "probe", check=_series_check)
     r0 = first.requests[0]
-    levels0 = _parse(got[r0.key()][-1], r0).groupby("query")["value"].mean().fillna(0.0)
+    levels0 = parse_series(got[r0.key()][-1], r0).groupby("query")["value"].mean().fillna(0.0)
     if not (levels0 > 0).any():
         probe_anchor = plan.terms[0]
     else:
         probe_anchor = str(levels0.idxmax())
     probe = make_plan(list(plan.terms), anchor=probe_anchor, **common)
-    entries = runner.resolve(_request_items(probe, runner), "probe")
-    frames = [_parse(entries[r.key()][-1], r) for r in probe.requests]
+    entries = runner.resolve([series_request(r) for r in probe.requests], "probe", check=_series_check)
+    frames = [parse_series(entries[r.key()][-1], r) for r in probe.requests]
     try:
         cal = calibrate_batches(frames, anchor=probe_anchor)
     except StitchError as exc:

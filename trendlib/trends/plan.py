@@ -24,7 +24,7 @@ Google's limits this module encodes
   ===================================== ============ ==========================================
 
   The span is ``end - start`` (so ``2022-01-01 2022-09-27`` spans 269 days and covers 270
-  calendar days), the same rule as :func:`trendlib.simulate.google_resolution` and the fake
+  calendar days), the same rule as :func:`trendlib.testing.simulate.google_resolution` and the fake
   server. Google documents its switch points only to the day ("270 days", "1900 days"), so
   trendlib's daily *windows* are at most :data:`MAX_DAILY_DAYS` = 269 calendar days
   (a span of 268), one day inside the limit whichever way Google counts; weeks start on
@@ -56,6 +56,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from trendlib.trends.errors import BadRequest
+from trendlib.trends.rules import (
+    DAY_MAX_SPAN_DAYS, EARLIEST_DATE, EARLIEST_DATE_NON_WEB, GPROPS, MAX_HOURLY_DAYS, MAX_TERM_CHARS, MAX_TERMS,
+    MIN_HOURLY_HOURS, RESOLUTIONS, WEEK_MAX_SPAN_DAYS, earliest_date, geo_problem, gprop_problem,
+    resolution_for_span,
+)
 
 __all__ = [
     "MAX_TERMS", "MAX_DAILY_DAYS", "MAX_WEEKLY_DAYS", "MAX_HOURLY_DAYS", "MIN_HOURLY_HOURS",
@@ -65,49 +70,18 @@ __all__ = [
     "anchor_rounding_error", "validate_terms", "validate_geo",
 ]
 
-#: Google compares at most this many terms in one request.
-MAX_TERMS = 5
 #: Longest daily window trendlib requests, in calendar days inclusive (Google: daily while
 #: ``end - start`` <= 269 days; a 269-day window has ``end - start`` = 268, a day of margin).
-MAX_DAILY_DAYS = 269
+MAX_DAILY_DAYS = DAY_MAX_SPAN_DAYS
 #: Google answers weekly while ``end - start`` <= this many days, monthly beyond.
-MAX_WEEKLY_DAYS = 1899
-#: Longest span (``end - start``) trendlib requests at hourly resolution (Google: under 8 days).
-MAX_HOURLY_DAYS = 7
-#: Shortest hourly span: below 72 hours Google answers in minutes, which trendlib does not handle.
-MIN_HOURLY_HOURS = 72
-#: Longest term trendlib sends (Google truncates or rejects longer ones).
-MAX_TERM_CHARS = 100
+MAX_WEEKLY_DAYS = WEEK_MAX_SPAN_DAYS
 #: Default minimum overlap, in days, between consecutive daily windows (see :func:`make_plan`).
 DEFAULT_OVERLAP_DAYS = 90
-#: Web-search data start here.
-EARLIEST_DATE = dt.date(2004, 1, 1)
-#: Images, news, YouTube and Google Shopping ("froogle") data start here.
-EARLIEST_DATE_NON_WEB = dt.date(2008, 1, 1)
-#: Google properties (``gprop``): '' is web search.
-GPROPS = ("", "images", "news", "youtube", "froogle")
-#: The resolutions trendlib handles, finest first.
-RESOLUTIONS = ("hour", "day", "week", "month")
 #: ``TrendsRequest.window`` of a pin pull (it covers the whole span, not one window).
 PIN_WINDOW = -1
 
 Resolution = Literal["hour", "day", "week", "month"]
 Bound = dt.date | dt.datetime
-
-# ISO 3166-1 alpha-2 codes (officially assigned), plus XK (Kosovo), which Google uses.
-_COUNTRIES = frozenset("""
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV
-BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES
-ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE
-IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY
-MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU
-NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM
-SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE
-VG VI VN VU WF WS YE YT ZA ZM ZW XK
-""".split())
-_GEO_RE = re.compile(r"^([A-Z]{2})(-[A-Z0-9]{1,3}){0,2}$")
-_COMMON_GEO_MISTAKES = {"UK": "GB", "EN": "GB", "EU": "'' (worldwide; Google has no EU geo)"}
-
 
 # --------------------------------------------------------------------------- validation
 
@@ -159,25 +133,13 @@ def validate_terms(terms: str | Iterable[str]) -> tuple[str, ...]:
 def validate_geo(geo: str) -> str:
     """Check a Google Trends geo code: ``''`` (worldwide), a country (``'RU'``) or a region (``'US-CA'``).
 
-    Countries are ISO 3166-1 alpha-2 codes (plus ``XK``); regions are the country
-    followed by one or two ``-CODE`` parts (ISO 3166-2 subdivision, US metro ``US-CA-807``).
-    Region codes are checked for shape only.
+    The rule is :func:`trendlib.trends.rules.geo_problem`: ISO 3166-1 alpha-2 countries
+    (plus ``XK``), regions as the country followed by one or two ``-CODE`` parts (checked for
+    shape only).
     """
-    if not isinstance(geo, str):
-        raise BadRequest(f"geo {geo!r} is not a string; accepted: '' (worldwide), a country code "
-                         "like 'RU', or a region like 'US-CA'")
-    if geo == "":
-        return geo
-    m = _GEO_RE.match(geo)
-    if m is None:
-        hint = f"; did you mean {geo.upper()!r}?" if _GEO_RE.match(geo.upper()) else ""
-        raise BadRequest(f"geo {geo!r} is not a Google Trends geo code; accepted: '' (worldwide), an "
-                         f"upper-case ISO country code like 'RU', or a region like 'US-CA'{hint}")
-    country = m.group(1)
-    if country not in _COUNTRIES:
-        hint = _COMMON_GEO_MISTAKES.get(country)
-        raise BadRequest(f"geo {geo!r}: {country!r} is not an ISO 3166-1 country code"
-                         + (f"; use {hint}" if hint else "; accepted: e.g. 'RU', 'UA', 'KZ', 'GE', 'US'"))
+    problem = geo_problem(geo)
+    if problem is not None:
+        raise BadRequest(problem)
     return geo
 
 
@@ -256,12 +218,7 @@ def expected_resolution(start: Bound | str, end: Bound | str) -> Resolution:
                              f"{MAX_HOURLY_DAYS} days")
         if span <= dt.timedelta(days=MAX_HOURLY_DAYS):
             return "hour"
-    d = (e.date() - s.date()).days
-    if d <= MAX_DAILY_DAYS:
-        return "day"
-    if d <= MAX_WEEKLY_DAYS:
-        return "week"
-    return "month"
+    return resolution_for_span((e.date() - s.date()).days)
 
 
 # --------------------------------------------------------------------------- request
@@ -550,8 +507,9 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     gprop : '' (web search), 'images', 'news', 'youtube' or 'froogle'
     anchor : with more than 5 terms, the term shared by every batch (one of ``terms``); default
         :func:`choose_anchor` of ``levels`` when given, else the first term. Choose it with :func:`choose_anchor` from rough levels (e.g. a probe pull): a
-        term near the geometric middle of the levels keeps every term measurable. Ignored (the
-        plan's anchor is None) with 5 terms or fewer, since one request compares them directly.
+        term near the geometric middle of the levels keeps every term measurable. An anchor that
+        is not one of ``terms`` is a :class:`BadRequest`; with 5 terms or fewer a valid anchor is
+        not needed (the plan's anchor is None), since one request compares them directly.
     samples : pulls of each request on different fetch days to average (>= 1)
     overlap_days : minimum overlap between consecutive daily windows (default 90 days). Longer
         overlaps give the stitcher more shared days (each ~1/3 of a window by default: several
@@ -583,9 +541,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     if isinstance(category, bool) or not isinstance(category, int) or category < 0:
         raise BadRequest(f"category {category!r} is not a Google category id; accepted: an integer >= 0 "
                          "(0 = all categories)")
-    if gprop not in GPROPS:
-        raise BadRequest(f"gprop {gprop!r} is not a Google property; accepted: "
-                         + ", ".join(repr(g) for g in GPROPS) + " ('' = web search)")
+    if gprop_problem(gprop) is not None:
+        raise BadRequest(gprop_problem(gprop))
     if resolution != "auto" and resolution not in RESOLUTIONS:
         raise BadRequest(f"resolution {resolution!r} is not known; accepted: 'auto', "
                          + ", ".join(repr(r) for r in RESOLUTIONS))
@@ -597,7 +554,7 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     e, e_time = _parse_bound(end, "end")
     if e < s:
         raise BadRequest(f"end {e.isoformat()} is before start {s.isoformat()}; accepted: start <= end")
-    earliest = EARLIEST_DATE if gprop == "" else EARLIEST_DATE_NON_WEB
+    earliest = earliest_date(gprop)
     if s.date() < earliest:
         raise BadRequest(f"start {s.date().isoformat()} is before Google Trends data begin for "
                          f"{gprop or 'web search'}; accepted: {earliest.isoformat()} or later")
@@ -645,12 +602,12 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         if missing:
             raise BadRequest(f"levels lack the term(s) {', '.join(map(repr, missing))}; accepted: a level for "
                              "every term")
+    if anchor is not None and anchor not in terms:
+        raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
+                         + ", ".join(repr(t) for t in terms))
     if len(terms) > MAX_TERMS:
         if anchor is None:
             anchor = choose_anchor({t: lv[t] for t in terms}, peaks=peaks) if lv is not None else terms[0]
-        elif anchor not in terms:
-            raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
-                             + ", ".join(repr(t) for t in terms))
     else:
         anchor = None
     batches = _batches(terms, anchor, lv)

@@ -16,14 +16,16 @@ and ``offline`` work the same way; outputs are tidy CSVs with a ``<stem>.provena
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trendlib._io import atomic_write_text
+from trendlib.acquire.provenance import write_with_provenance
+# one schema per table, shared with `trendlib import` of website downloads (`source` tells them apart)
+from trendlib.datasets.schemas import REGION_COLUMNS, REGION_LEVELS, RELATED_COLUMNS
 from trendlib.trends.errors import BadRequest
+from trendlib.trends.source import TrendsSource, table_request
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,10 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["RegionsResult", "fetch_regions", "fetch_related", "REGION_COLUMNS", "RELATED_COLUMNS"]
 
-REGION_COLUMNS = ["region_code", "region", "query", "geo", "start", "end", "value", "below_one", "formatted",
-                  "measure", "fetched_on", "source"]
-RELATED_COLUMNS = ["query", "geo", "start", "end", "kind", "rank", "related", "value", "formatted", "breakout",
-                   "fetched_on", "source"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,16 +72,15 @@ def _validate(terms: str | Sequence[str], geo: str, start: Any, end: Any, catego
     return terms_t, plan.geo, timeframe
 
 
-def _runner(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff):
+def _source(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff,
+            max_wait=None) -> TrendsSource:
     from trendlib.trends.cache import TrendsCache, utc_today
     from trendlib.trends.client import TrendsClient
-    from trendlib.trends.fetch import _Runner
     cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
     if client is None:
-        client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff)
+        client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff, max_wait=max_wait)
     day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
-    return _Runner(client=client, cache=cache, fetch_day=day, samples=1, base_url=base_url,
-                   min_interval=min_interval, backoff=backoff)
+    return TrendsSource(client=client, cache=cache, fetch_day=day, samples=1)
 
 
 def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any, requests: list[dict[str, Any]],
@@ -91,8 +88,8 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
     from importlib import metadata
 
     import trendlib
-    from trendlib.trends.fetch import CITATION, GOOGLE_SOURCE, LICENCE, _is_google
-    google = _is_google(runner.base_url)
+    from trendlib.trends.fetch import CITATION, GOOGLE_SOURCE, LICENCE
+    google = runner.is_google
     start, end = timeframe.split(" ")
     notes = ("Values are relative index points, not numbers of searches. '<1' is kept in below_one; "
              "no data is an empty value.")
@@ -110,11 +107,7 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
 def _write(frame: "pd.DataFrame", columns: list[str], prov: dict[str, Any], out: str | Path | None) -> Path | None:
     if out is None:
         return None
-    from trendlib.provenance import sidecar_path
-    out = Path(out)
-    atomic_write_text(out, frame[columns].to_csv(index=False, lineterminator="\n"))
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n")
-    return out
+    return write_with_provenance(out, frame[columns].to_csv(index=False, lineterminator="\n"), prov)
 
 
 def _record(key: str, desc: str, entries: list[Any]) -> dict[str, Any]:
@@ -128,7 +121,8 @@ def fetch_regions(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
                   out: str | Path | None = None, client: "TrendsClient | None" = None,
                   cache: "TrendsCache | None" = None, cache_dir: str | Path | None = None,
                   offline: bool | None = None, fetch_day: Any = None, base_url: str | None = None,
-                  min_interval: float | None = None, backoff: float | None = None) -> RegionsResult:
+                  min_interval: float | None = None, backoff: float | None = None,
+                  max_wait: float | None = None) -> RegionsResult:
     """Interest by region of up to 5 ``terms`` over ``start..end`` (one request, cached).
 
     ``resolution``: Google's region level, ``COUNTRY`` (default for worldwide), ``REGION``
@@ -137,33 +131,30 @@ def fetch_regions(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
     """
     import pandas as pd
 
-    from trendlib.trends.cache import request_key
     from trendlib.trends.client import parse_comparedgeo
-    from trendlib.trends.fetch import GOOGLE_SOURCE, _is_google
+    from trendlib.trends.fetch import GOOGLE_SOURCE
 
     terms_t, geo, timeframe = _validate(terms, geo, start, end, category, gprop, max_terms=5)
     level = resolution or ("COUNTRY" if geo == "" else "REGION")
     if level not in ("COUNTRY", "REGION", "DMA", "CITY"):
         raise BadRequest(f"region resolution {level!r}; accepted: COUNTRY, REGION, DMA, CITY")
-    runner = _runner(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff)
+    runner = _source(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff, max_wait)
     canonical = {"endpoint": "interest_by_region", "terms": list(terms_t), "geo": geo, "timeframe": timeframe,
                  "category": category, "gprop": gprop, "resolution": level, "low_volume": bool(include_low_volume)}
-    key = request_key(canonical)
     desc = f"interest by region ({level}) of {', '.join(map(repr, terms_t))} in {geo or 'worldwide'}, {timeframe}"
+    request = table_request(canonical, desc)
+    key = request.key
 
-    def send() -> Any:
-        return runner.client.interest_by_region(list(terms_t), timeframe=timeframe, geo=geo, category=category,
-                                                gprop=gprop, resolution=level, include_low_volume=include_low_volume)
-
-    def check(e: Any) -> None:
+    def check(_: Any, e: Any) -> None:
         parse_comparedgeo(e.text, terms=terms_t, geo=geo, request=desc)
 
-    entries = runner.resolve([(key, desc, canonical, send, check)], "regions")[key]
+    entries = runner.resolve([request], "regions", check=check)[key]
     e = entries[-1]
     df = parse_comparedgeo(e.text, terms=terms_t, geo=geo, request=desc)
     start_s, end_s = timeframe.split(" ")
-    df = df.assign(start=start_s, end=end_s, measure="index" if len(terms_t) == 1 else "share_percent",
-                   fetched_on=e.fetch_day, source=GOOGLE_SOURCE if _is_google(runner.base_url) else "non-google-server")
+    df = df.assign(start=start_s, end=end_s, level=REGION_LEVELS[level],
+                   measure="index" if len(terms_t) == 1 else "share_percent",
+                   fetched_on=e.fetch_day, source=GOOGLE_SOURCE if runner.is_google else "non-google-server")
     frame = pd.DataFrame(df)[REGION_COLUMNS]
     prov = _prov("interest by region", terms_t, geo, timeframe, runner, [_record(key, desc, entries)],
                  f"Google Trends interest by region ({level}) for {', '.join(map(repr, terms_t))} in "
@@ -176,7 +167,8 @@ def fetch_related(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
                   gprop: str = "", out: str | Path | None = None, client: "TrendsClient | None" = None,
                   cache: "TrendsCache | None" = None, cache_dir: str | Path | None = None,
                   offline: bool | None = None, fetch_day: Any = None, base_url: str | None = None,
-                  min_interval: float | None = None, backoff: float | None = None) -> RegionsResult:
+                  min_interval: float | None = None, backoff: float | None = None,
+                  max_wait: float | None = None) -> RegionsResult:
     """Top and rising related queries of each term (one request per term, cached).
 
     Columns: :data:`RELATED_COLUMNS`; ``kind`` is ``top`` (value: index, 100 = most searched)
@@ -184,33 +176,29 @@ def fetch_related(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
     """
     import pandas as pd
 
-    from trendlib.trends.cache import request_key
     from trendlib.trends.client import parse_related
-    from trendlib.trends.fetch import GOOGLE_SOURCE, _is_google
+    from trendlib.trends.fetch import GOOGLE_SOURCE
 
     terms_t, geo, timeframe = _validate(terms, geo, start, end, category, gprop, max_terms=None)
-    runner = _runner(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff)
+    runner = _source(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff, max_wait)
     items = []
     for term in terms_t:
         canonical = {"endpoint": "related_queries", "terms": [term], "geo": geo, "timeframe": timeframe,
                      "category": category, "gprop": gprop}
-        desc = f"related queries of {term!r} in {geo or 'worldwide'}, {timeframe}"
+        items.append(table_request(canonical, f"related queries of {term!r} in {geo or 'worldwide'}, {timeframe}"))
 
-        def send(term: str = term) -> Any:
-            return runner.client.related_queries(term, timeframe=timeframe, geo=geo, category=category, gprop=gprop)
-        def check(e: Any, term: str = term, desc: str = desc) -> None:
-            parse_related(e.text, term=term, geo=geo, request=desc)
-        items.append((request_key(canonical), desc, canonical, send, check))
-    got = runner.resolve(items, "related")
+    def check(r: Any, e: Any) -> None:
+        parse_related(e.text, term=r.canonical["terms"][0], geo=geo, request=r.description)
+    got = runner.resolve(items, "related", check=check)
     parts, records = [], []
     start_s, end_s = timeframe.split(" ")
-    for term, (key, desc, *_) in zip(terms_t, items):
-        e = got[key][-1]
-        parts.append(parse_related(e.text, term=term, geo=geo, request=desc).assign(fetched_on=e.fetch_day))
-        records.append(_record(key, desc, got[key]))
+    for term, r in zip(terms_t, items):
+        e = got[r.key][-1]
+        parts.append(parse_related(e.text, term=term, geo=geo, request=r.description).assign(fetched_on=e.fetch_day))
+        records.append(_record(r.key, r.description, got[r.key]))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RELATED_COLUMNS)
-    frame = frame.assign(start=start_s, end=end_s,
-                         source=GOOGLE_SOURCE if _is_google(runner.base_url) else "non-google-server")[RELATED_COLUMNS]
+    frame = frame.assign(start=start_s, end=end_s, related_type="query",
+                         source=GOOGLE_SOURCE if runner.is_google else "non-google-server")[RELATED_COLUMNS]
     prov = _prov("related queries", terms_t, geo, timeframe, runner, records,
                  f"Google Trends top and rising related queries of {', '.join(map(repr, terms_t))} in "
                  f"{geo or 'worldwide'}, {start_s} to {end_s}.")

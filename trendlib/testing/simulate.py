@@ -28,13 +28,13 @@ Two halves:
      up to the fetch day is counted); later periods are not returned.
 
 Everything is deterministic for a given seed, uses numpy only (plus pandas for frames),
-and never touches the network. The fake Google server (:mod:`trendlib.fakegoogle`) is built
+and never touches the network. The fake Google server (:mod:`trendlib.testing.fakegoogle`) is built
 on this module; notebooks may use it to make clearly labelled ILLUSTRATIVE series.
 
 Example
 -------
 >>> import pandas as pd
->>> from trendlib import simulate
+>>> from trendlib.testing import simulate
 >>> truth = simulate.latent_frame({
 ...     ("visa", "RU"): simulate.latent_curve("2022-01-01", "2022-12-31", baseline=500,
 ...                                           steps=[("2022-09-21", 3.0)], seed=1),
@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from trendlib.errors import TrendlibError
+from trendlib.trends import rules
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -59,12 +60,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["SimulationError", "derive_seed", "latent_curve", "latent_frame", "google_resolution",
            "period_starts", "google_pull", "MAX_TERMS"]
 
-MAX_TERMS = 5
-#: inclusive span limits in days (end - start) of Google's resolution rule
-DAY_MAX_SPAN_DAYS = 269
-WEEK_MAX_SPAN_DAYS = 1899
-HOUR_MAX_SPAN_DAYS = 7
-RESOLUTIONS = ("hour", "day", "week", "month")
+#: Google's rules (terms per request, the span limits in days of its resolution rule) are
+#: :mod:`trendlib.trends.rules`; re-exported here for the simulator's users
+DAY_MAX_SPAN_DAYS = rules.DAY_MAX_SPAN_DAYS
+WEEK_MAX_SPAN_DAYS = rules.WEEK_MAX_SPAN_DAYS
+HOUR_MAX_SPAN_DAYS = rules.MAX_HOURLY_DAYS
+MAX_TERMS = rules.MAX_TERMS
+RESOLUTIONS = rules.RESOLUTIONS
 
 # latent volumes: a tidy frame (date, query, geo, volume) or a callable (query, geo, DatetimeIndex) -> volumes
 Latent = Union["pd.DataFrame", Callable[[str, str, "pd.DatetimeIndex"], Any]]
@@ -184,13 +186,7 @@ def google_resolution(start: Any, end: Any, *, hourly: bool = False) -> str:
     span = (_ts(end, "end") - _ts(start, "start")) / _pd().Timedelta(days=1)
     if span < 0:
         raise SimulationError(f"end {end} is before start {start}")
-    if hourly and span <= HOUR_MAX_SPAN_DAYS:
-        return "hour"
-    if span <= DAY_MAX_SPAN_DAYS:
-        return "day"
-    if span <= WEEK_MAX_SPAN_DAYS:
-        return "week"
-    return "month"
+    return rules.resolution_for_span(span, hourly=hourly)
 
 
 def _pd():

@@ -1,7 +1,7 @@
 """A fake Google Trends server on loopback, speaking the wire format pytrends 4.9.2 uses.
 
 It lets trendlib (and anyone) run the real pytrends HTTP code path with no network: the
-answers are computed by :mod:`trendlib.simulate` from latent daily search volumes, so they
+answers are computed by :mod:`trendlib.testing.simulate` from latent daily search volumes, so they
 behave like Google's (per-request 0-100 scaling, integer rounding, ``"<1"``, ``hasData``,
 the resolution rule by span, a trailing ``isPartial`` point, sampling noise fixed within a
 fetch day and different across days). **Its numbers are simulated, never real data.**
@@ -16,7 +16,7 @@ Endpoints (under ``/trends``; see the tooling survey, section 3)::
 
 Use from the command line (serves until Ctrl-C)::
 
-    python -m trendlib.fakegoogle --port 8765
+    python -m trendlib.testing.fakegoogle --port 8765
     TRENDLIB_TRENDS_URL=http://127.0.0.1:8765/trends trendlib fetch visa --geo RU ...
 
 Use in tests::
@@ -48,11 +48,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from trendlib import simulate
+from trendlib.testing import simulate
+from trendlib.trends.rules import EARLIEST_DATE, GPROPS, MAX_TERMS
 
 __all__ = ["FakeGoogle", "LoggedRequest", "demo_latent", "FAULTS", "main"]
 
-log = logging.getLogger("trendlib.fakegoogle")
+log = logging.getLogger("trendlib.testing.fakegoogle")
 
 FAULTS = ("429", "500", "400", "quota", "no_content_type", "invalid_json", "cut", "wrong_resolution",
           "empty_timeline", "hang")
@@ -138,12 +139,12 @@ class FakeGoogle:
     Parameters (keyword-only)
     -------------------------
     latent : tidy frame ``date, query, geo, volume`` or callable ``(query, geo, DatetimeIndex)
-        -> volumes`` (see :func:`trendlib.simulate.google_pull`); default :func:`demo_latent`,
+        -> volumes`` (see :func:`trendlib.testing.simulate.google_pull`); default :func:`demo_latent`,
         which invents a curve for any term.
     today : the fake's current day (the fetch day that seeds the sampling and sets the partial
         point), ISO date; settable later through the ``today`` attribute. Default: the real
         UTC date, like Google.
-    seed, sample_rate, threshold : passed to :func:`trendlib.simulate.google_pull`.
+    seed, sample_rate, threshold : passed to :func:`trendlib.testing.simulate.google_pull`.
     host, port : where to listen (default 127.0.0.1 and a free port).
     """
 
@@ -280,13 +281,13 @@ class FakeGoogle:
     # ------------------------------------------------------------------ answers
     def explore(self, req: dict[str, Any], hl: str, fault: _Fault | None) -> dict[str, Any]:
         items = req.get("comparisonItem")
-        if not isinstance(items, list) or not 1 <= len(items) <= simulate.MAX_TERMS:
-            raise _BadRequest(f"comparisonItem must list 1 to {simulate.MAX_TERMS} items")
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_TERMS:
+            raise _BadRequest(f"comparisonItem must list 1 to {MAX_TERMS} items")
         cat = req.get("category", 0)
         if not isinstance(cat, int) or cat < 0:
             raise _BadRequest(f"bad category {cat!r}")
         prop = req.get("property", "")
-        if prop not in ("", "images", "news", "youtube", "froogle"):
+        if prop not in GPROPS:
             raise _BadRequest(f"bad property {prop!r}")
         times = {str(it.get("time", "")) for it in items}
         geos = {str(it.get("geo", "")) for it in items}
@@ -362,7 +363,7 @@ class FakeGoogle:
                 raise _BadRequest(f"bad time {timeframe!r}") from None
             if hourly:
                 end = end + pd.Timedelta(minutes=59)
-            if end < start or start < pd.Timestamp("2004-01-01"):
+            if end < start or start < pd.Timestamp(EARLIEST_DATE):
                 raise _BadRequest(f"bad time {timeframe!r}")
             return start, end, hourly
         rel = {"today 5-y": pd.DateOffset(years=5), "today 12-m": pd.DateOffset(months=12),
@@ -370,7 +371,7 @@ class FakeGoogle:
         if timeframe in rel:
             return today - rel[timeframe], today, False
         if timeframe == "all":
-            return pd.Timestamp("2004-01-01"), today, False
+            return pd.Timestamp(EARLIEST_DATE), today, False
         if timeframe in ("now 7-d", "now 1-d"):
             return today - pd.Timedelta(days=7 if "7" in timeframe else 1), today + pd.Timedelta(hours=23), True
         raise _BadRequest(f"bad time {timeframe!r}")
@@ -585,8 +586,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m trendlib.fakegoogle``: serve the fake until Ctrl-C."""
-    p = argparse.ArgumentParser(prog="python -m trendlib.fakegoogle",
+    """``python -m trendlib.testing.fakegoogle``: serve the fake until Ctrl-C."""
+    p = argparse.ArgumentParser(prog="python -m trendlib.testing.fakegoogle",
                                 description="Serve a fake Google Trends (simulated numbers, never real data) "
                                             "on loopback, for trying trendlib offline.")
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")

@@ -1,0 +1,23 @@
+"""Test and simulation tools: fake servers on loopback and simulated (ILLUSTRATIVE) data.
+
+Nothing here talks to a real service. Modules:
+
+* :mod:`trendlib.testing.simulate`: latent search volumes and a Google-Trends-like pull of
+  them (sampling, scaling to 100, integer rounding, ``"<1"``, partial last period);
+* :mod:`trendlib.testing.fakegoogle`: a loopback HTTP server speaking pytrends' wire format,
+  built on the simulator (``python -m trendlib.testing.fakegoogle --port 8765``).
+
+``FakeGoogle`` is importable from here (``from trendlib.testing import FakeGoogle``); it is
+not part of trendlib's top-level public API.
+"""
+from __future__ import annotations
+
+from trendlib._lazy import lazy_namespace
+
+_API = {
+    "FakeGoogle": "trendlib.testing.fakegoogle",
+}
+
+__all__ = sorted(_API)
+
+__getattr__, __dir__ = lazy_namespace("trendlib.testing", _API, globals())

@@ -1,0 +1,393 @@
+"""One formatter for every number a reader sees.
+
+Sentences, chart titles, table cells, ``summary()`` lines and the landing page all
+render a result through the functions here, so that they cannot disagree:
+
+* **Rounding.** A multiple from 1 to 10 gets one decimal ("3.1 times"), from 10
+  upwards two significant figures ("33 times", "330 times"), below 1 two significant
+  figures ("0.23"), so a drop never reads "0.0 times" (:func:`number`).
+* **One bound.** "At least N" is always the lower end of the interval (``fold_low``)
+  rounded *down* (:func:`bound`), in the sentence, the title, the table and summary().
+* **Words from the result's own flags** (event-study records and results):
+  ``significant`` (after the multiple-testing correction; default ``p_value < alpha``),
+  ``direction`` (``"rise"``, ``"drop"`` or ``"none"``; default from the interval),
+  ``baseline_note`` (``"ok"``, ``"low"``, ``"flat"`` or ``"zero"``; default ``"low"`` when
+  ``fold_is_lower_bound``), ``overlaps`` (``""`` or the date of a larger spike inside
+  the window), ``distinct_spike``. A missing field takes its default.
+* **Lead and lag** are stated only when the result is significant; otherwise "no lead
+  or lag could be established" and why (:func:`lead_lag_phrase`). Lag convention: ``k >
+  0`` means searches lead crossings by ``k`` periods (days or weeks).
+
+Sentences never say "caused": they describe timing and size relative to the usual level.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
+           "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "TIMES"]
+
+TIMES = "\u00d7"
+_LOW_NOTES = {"low", "flat", "zero"}
+
+
+# ----------------------------------------------------------------------------- numbers
+def _sig2(x: float, fn) -> float:
+    e = int(math.floor(math.log10(x))) - 1
+    return fn(round(x / 10 ** e, 9)) * 10 ** e
+
+
+def _finite(x) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x) -> str:
+    """A multiple as text without false precision.
+
+    Below 1: two significant figures ("0.23", "0.041"); 1 to 10: one decimal ("3.1");
+    10 and above: two significant figures with thousands separators ("33", "1,200").
+    """
+    if not _finite(x):
+        return "n/a"
+    x = float(x)
+    if x <= 0:
+        return "0"
+    if x < 0.995:
+        digits = max(2 - int(math.floor(math.log10(x))) - 1, 1)
+        return f"{x:.{digits}f}"
+    if round(x, 1) < 10:
+        return f"{x:.1f}"
+    return f"{_sig2(x, round):,.0f}"
+
+
+def bound(x) -> str:
+    """Like :func:`number` but rounding *down*, for "at least N" (so the bound stays true)."""
+    if not _finite(x):
+        return "n/a"
+    x = float(x)
+    if x <= 0:
+        return "0"
+    if x < 1:
+        e = int(math.floor(math.log10(x))) - 1
+        return f"{math.floor(round(x / 10 ** e, 9)) * 10 ** e:.{max(-e, 1)}f}"
+    if x < 10:
+        return f"{math.floor(round(x * 10, 9)) / 10:.1f}"
+    return f"{_sig2(x, math.floor):,.0f}"
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date") and callable(value.date):  # pandas Timestamp
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def date_phrase(start, end) -> str:
+    """"on 21 September 2022" or "between 21 and 27 September 2022" / "between 20 February and 5 March 2022"."""
+    a, b = _date(start), _date(end)
+    if a == b:
+        return f"on {a.day} {a:%B %Y}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"between {a.day} and {b.day} {b:%B %Y}"
+    first = f"{a.day} {a:%B}" + ("" if a.year == b.year else f" {a.year}")
+    return f"between {first} and {b.day} {b:%B %Y}"
+
+
+def short_date(value) -> str:
+    """"21 Sep" (the form used in titles and markers)."""
+    d = _date(value)
+    return f"{d.day} {d:%b}"
+
+
+# ------------------------------------------------------------------- event studies
+def _get(obj: Any, key: str, default=None):
+    if isinstance(obj, Mapping):
+        value = obj.get(key, default)
+    elif key in ("fold_start", "fold_end") and hasattr(obj, "fold_dates"):
+        value = obj.fold_dates[0 if key == "fold_start" else 1]
+    else:
+        value = getattr(obj, key, default)
+    if value is None:
+        return default
+    try:
+        if isinstance(value, float) and math.isnan(value) and default is not None:
+            return default
+    except TypeError:
+        pass
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class FoldReading:
+    """What one event-study result says, decided once from its own flags.
+
+    ``kind`` is one of ``"rise"`` (clear rise, precise), ``"at_least"`` (clear rise over a
+    low, flat or zero baseline: only a lower bound), ``"drop"`` (clear fall),
+    ``"overlap"`` (the window contains a larger event's spike), ``"unclear"`` (not
+    significant after correction). ``value`` is the one number shown for it (the point
+    estimate, or for ``at_least`` the rounded-down lower bound), ``low``/``high`` the
+    interval as shown.
+    """
+
+    kind: str
+    value: str
+    low: str
+    high: str
+    significant: bool
+    baseline_note: str
+    overlaps: str
+    label: str
+
+
+def fold_reading(result: Any, *, significant: bool | None = None) -> FoldReading:
+    """Decide how ``result`` (an event-study record or result object) is to be read."""
+    fold, lo, hi = (float(_get(result, k, math.nan)) for k in ("fold_increase", "fold_low", "fold_high"))
+    if significant is None:
+        significant = _get(result, "significant")
+    if significant is None:
+        p = _get(result, "p_value", math.nan)
+        significant = bool(_finite(p) and float(p) < float(_get(result, "alpha", 0.05)))
+    significant = bool(significant)
+    lower_bound = bool(_get(result, "fold_is_lower_bound", False))
+    note = str(_get(result, "baseline_note", "low" if lower_bound else "ok"))
+    direction = _get(result, "direction")
+    if direction is None:
+        direction = ("rise" if lo > 1 else "drop" if hi < 1 else "none") if significant else "none"
+    overlaps = str(_get(result, "overlaps", "") or "")
+    label = str(_get(result, "label") or _get(result, "query") or "")
+    if overlaps:
+        kind = "overlap"
+    elif not significant or direction == "none":
+        kind = "unclear"
+    elif direction == "drop":
+        kind = "drop"
+    elif note in _LOW_NOTES or lower_bound:
+        kind = "at_least"
+    else:
+        kind = "rise"
+    low_base = note in _LOW_NOTES or lower_bound
+    value = bound(lo) if kind == "at_least" or (kind == "overlap" and low_base and lo > 1) else number(fold)
+    return FoldReading(kind=kind, value=value, low=number(lo), high=number(hi), significant=significant,
+                       baseline_note=note, overlaps=overlaps, label=label)
+
+
+_FRACTIONS = ((2, "half"), (3, "a third"), (4, "a quarter"), (5, "a fifth"), (10, "a tenth"))
+
+
+def _fraction_words(x: float) -> str:
+    """0.21 -> "about a fifth"; 0.5 -> "about half"; else "about 37%"."""
+    if _finite(x) and x > 0:
+        for n, words in _FRACTIONS:
+            if abs(math.log(x * n)) < 0.12:
+                return f"about {words}"
+        return f"about {100 * x:.0f}%" if x >= 0.1 else f"about {100 * x:.1g}%"
+    return "n/a"
+
+
+def _overlap_words(overlaps: str) -> str:
+    try:
+        return f"the {short_date(overlaps)} spike"
+    except ValueError:
+        return f"the {overlaps} spike"
+
+
+def fold_sentence(result: Any, *, significant: bool | None = None) -> str:
+    """The reader's sentence for one event-study result (record or result object).
+
+    Example: "Between 20 February and 5 March 2022 (around 24 February 2022), searches for
+    'visa' were about 2.0 times their usual level (range 1.5-2.6)."
+    """
+    rd = fold_reading(result, significant=significant)
+    ev = _date(_get(result, "event_date"))
+    when = date_phrase(_get(result, "fold_start"), _get(result, "fold_end"))
+    lead = f"{when[0].upper() + when[1:]} (around {ev.day} {ev:%B %Y}), searches for '{rd.label}'"
+    rng = f"range {rd.low}-{rd.high}"
+    if rd.kind == "overlap":
+        size = (f"at least {rd.value} times their usual level" if rd.value != number(_get(result, "fold_increase"))
+                else f"about {rd.value} times their usual level ({rng})")
+        return (f"{lead} were {size}, but the window includes {_overlap_words(rd.overlaps)}, so this is not "
+                "a finding of its own.")
+    if rd.kind == "unclear":
+        return (f"{lead} showed no clear change: about {rd.value} times their usual level ({rng}), which is "
+                "not distinguishable from ordinary ups and downs once the number of tests is taken into account.")
+    if rd.kind == "drop":
+        return (f"{lead} fell to {_fraction_words(float(_get(result, 'fold_increase')))} of their usual level "
+                f"({rd.value} times; {rng}).")
+    if rd.kind == "at_least":
+        base = _get(result, "baseline_median", math.nan)
+        base_txt = f" (a median of {float(base):.0f} index points)" if _finite(base) else ""
+        return (f"{lead} were at least {rd.value} times their usual level; it was barely searched before"
+                f"{base_txt}, too low a level for a precise ratio.")
+    return f"{lead} were about {rd.value} times their usual level ({rng})."
+
+
+def fold_figure(result: Any, *, significant: bool | None = None) -> str:
+    """The short form for chart titles and legends: "4.4×", "≥14×", "0.23× (fell)",
+    "1.1× (no clear change)", "4.9× (window includes the 21 Sep spike)"."""
+    rd = fold_reading(result, significant=significant)
+    if rd.kind == "at_least":
+        return f"\u2265{rd.value}{TIMES}"
+    if rd.kind == "rise":
+        return f"{rd.value}{TIMES}"
+    if rd.kind == "drop":
+        return f"{rd.value}{TIMES} (fell)"
+    if rd.kind == "overlap":
+        prefix = "\u2265" if rd.value != number(_get(result, "fold_increase")) else ""
+        return f"{prefix}{rd.value}{TIMES} (window includes {_overlap_words(rd.overlaps)})"
+    return f"{rd.value}{TIMES} (no clear change)"
+
+
+def fold_cell(result: Any, *, significant: bool | None = None) -> str:
+    """The table cell: :func:`fold_figure` with the interval where a ratio is precise."""
+    rd = fold_reading(result, significant=significant)
+    if rd.kind == "at_least":
+        return f"\u2265{rd.value}{TIMES} (low baseline)"
+    return f"{fold_figure(result, significant=significant)} [{rd.low}-{rd.high}]"
+
+
+def fold_summary(result: Any, *, significant: bool | None = None) -> str:
+    """The ``summary()`` form: the reader's number, then the raw estimate and interval."""
+    rd = fold_reading(result, significant=significant)
+    fold, lo, hi = (float(_get(result, k, math.nan)) for k in ("fold_increase", "fold_low", "fold_high"))
+    shown = fold_figure(result, significant=significant)
+    if shown.startswith("\u2265"):
+        return (f"{shown}  (the lower end of the 95% range, {lo:.2f}, rounded down; over so low a baseline "
+                f"the point estimate {fold:.2f} is not a reliable ratio)")
+    return f"{shown}  (estimate {fold:.2f} [{lo:.2f}, {hi:.2f}])"
+
+
+def count_sentence(m: int, k: int, *, correction: str = "fdr_bh", alpha: float = 0.05) -> str:
+    """"8 tests were run; 6 remain clear after correcting for the number of tests (FDR 5%)"."""
+    name = {"fdr_bh": "false discovery rate", "fdr_by": "false discovery rate (BY)",
+            "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
+    return (f"{m} test{'s' if m != 1 else ''} were run; {k} remain{'s' if k == 1 else ''} clear after "
+            f"correcting for the number of tests ({name}, {100 * alpha:g}%).")
+
+
+def distinct_count_sentence(records: list) -> str:
+    """How many distinct spikes the clear results are (overlapping windows counted once)."""
+    clear = [r for r in records if fold_reading(r).kind in ("rise", "at_least", "drop")]
+    overlapping = [r for r in records if fold_reading(r).kind == "overlap"]
+    if not clear and not overlapping:
+        return "No query and event showed a clear change."
+    text = f"{len(clear)} clear change{'s' if len(clear) != 1 else ''} of a query around an event"
+    if overlapping:
+        text += (f"; {len(overlapping)} more result{'s' if len(overlapping) != 1 else ''} only reflect"
+                 f"{'s' if len(overlapping) == 1 else ''} a larger spike inside the window and "
+                 f"{'is' if len(overlapping) == 1 else 'are'} not counted")
+    return text + "."
+
+
+# ---------------------------------------------------------------------- lead / lag
+def _unit(frequency: str | None, k: int) -> str:
+    f = frequency or "period"
+    return f if abs(k) == 1 else f"{f}s"
+
+
+def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
+    """Plain words for a searches-vs-crossings result (a LeadLagResult or a record).
+
+    Stated only when significant: "searches moved 3 days before crossings"; otherwise
+    "no lead or lag could be established" and why.
+    """
+    status = _get(result, "status", "ok")
+    reason = str(_get(result, "reason", "") or "")
+    if status != "ok":
+        return "no lead or lag could be established: " + (reason or "the pair could not be tested")
+    if significant is None:
+        significant = bool(_get(result, "significant", False))
+    if not significant:
+        n = _get(result, "n_tests")
+        corr = _get(result, "correction", "")
+        why = reason or (f"none of the {int(n)} tests survives the {corr} correction" if _finite(n) and corr else
+                         "no test survives the correction for the number of tests")
+        return f"no lead or lag could be established: {why}"
+    lag = _get(result, "lag")
+    if lag is None:
+        lag = _get(result, "peak_lag")
+    if lag is None:
+        return "a relation survives the correction, but no single lead or lag stands out"
+    k = int(lag)
+    freq = _get(result, "frequency")
+    if k > 0:
+        return f"searches moved {k} {_unit(freq, k)} before crossings"
+    if k < 0:
+        return f"crossings moved {-k} {_unit(freq, k)} before searches"
+    return f"searches and crossings moved in the same {freq or 'period'}"
+
+
+def lead_lag_title(result: Any, *, what: str, significant: bool | None = None) -> str:
+    """A chart title: "'visa' vs Finland: searches moved 3 days before crossings"."""
+    phrase = lead_lag_phrase(result, significant=significant)
+    if phrase.startswith("no lead or lag"):
+        phrase = "no lead or lag could be established"
+    return f"{what}: {phrase}"
+
+
+# ------------------------------------------------------------------------ columns
+#: what each table column means, said once where it first appears on a page
+GLOSSARY: dict[str, str] = {
+    "times usual": "search interest over the fold window as a multiple of its usual level (1\u00d7 = usual), "
+                   "95% range in brackets; \u2265 marks a lower bound when the query was barely searched before",
+    "fold_increase": "search interest over the fold window as a multiple of what the baseline predicts "
+                     "(1 = usual)",
+    "fold_low": "lower end of the 95% range of the multiple",
+    "fold_high": "upper end of the 95% range of the multiple",
+    "fold_is_lower_bound": "the usual level was too low for a ratio; read the multiple as 'at least fold_low'",
+    "fold_start": "first day of the fold window (the days the multiple is averaged over)",
+    "fold_end": "last day of the fold window",
+    "p_value": "chance of a change at least this large if nothing unusual happened, before correcting for the "
+               "number of tests",
+    "q_value": "the p-value after correcting for the number of tests (small = clear)",
+    "significant": "whether the change is clear after correcting for the number of tests",
+    "clear": "whether the change is clear after correcting for the number of tests",
+    "baseline_median": "median search interest over the baseline (index points, 0-100)",
+    "event_mean": "mean search interest over the fold window (index points, 0-100)",
+    "peak_date": "day (or start of the week) with the highest value in the event window",
+    "periods_to_band": "days (or weeks) after the event until interest was back inside the normal band "
+                       "('-': not within the event window)",
+    "n_estimation": "number of days (or weeks) in the baseline",
+    "estimation_start": "first baseline period, counted from the event (negative = before)",
+    "estimation_end": "last baseline period, counted from the event",
+    "rho": "lag-1 autocorrelation of the baseline residuals (0 = none, near 1 = very persistent)",
+    "ljung_box_p": "Ljung-Box test that the baseline left no autocorrelation (small = some was left)",
+    "t_stat": "t statistic of the mean abnormal log interest over the fold window",
+    "df_resid": "residual degrees of freedom of the baseline model",
+    "car": "cumulative abnormal log interest: the sum over the event window of log(observed + 1) minus "
+           "log(expected + 1)",
+    "car_low": "lower end of the 95% range of car",
+    "car_high": "upper end of the 95% range of car",
+    "max_z": "largest standardized gap between observed and expected interest in the event window",
+    "n_days": "number of single-day figures",
+    "longest_run_days": "longest run of consecutive days with a figure",
+    "longest_run_weeks": "longest run of consecutive weeks with a figure",
+    "n_weeks": "number of weekly figures",
+    "peak_lag": "lag of the strongest correlation (positive: searches earlier)",
+    "peak_r": "strongest correlation of changes after prewhitening (-1 to 1)",
+    "lead": "what the tests can say about who moved first",
+    "n": "number of periods used",
+    "placebo_p": "share of non-event dates that look at least as unusual as the event (small = it stands out)",
+    "false_alarm_rate": "share of non-event dates that alone would have been called a clear rise",
+    "n_placebo_dates": "number of non-event dates analysed",
+    "share_zero": "share of periods where Google reported 0",
+    "log_sd": "standard deviation of the log multiple across Google samples",
+    "baseline_cv": "how much Google samples disagree before the event (coefficient of variation)",
+    "baseline_zero_share": "share of baseline values that are 0",
+}
+
+
+def explain_columns(columns, *, already: set | None = None) -> list[tuple[str, str]]:
+    """``(column, meaning)`` for the columns in :data:`GLOSSARY` not in ``already``."""
+    seen = already if already is not None else set()
+    return [(c, GLOSSARY[c]) for c in columns if c in GLOSSARY and c not in seen]
