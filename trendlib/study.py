@@ -260,10 +260,18 @@ def display_path(path: str | Path, base: str | Path | None) -> str:
     """
     if base is None:
         return str(path)
+    path, base = Path(path).resolve(), Path(base).resolve()
     try:
-        return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+        common = Path(os.path.commonpath([path, base]))
     except ValueError:  # another drive on Windows
-        return str(path)
+        common = None
+    # a relative path that climbs to the root (or the home or temporary folder) and down again would spell
+    # out the machine's folders: name the file by its folder and name instead (its sha256 identifies it)
+    import tempfile
+    shallow = {Path(path.anchor), Path.home().resolve(), Path(tempfile.gettempdir()).resolve()}
+    if common is None or common in shallow or len(common.parts) < 3:
+        return f"…/{path.parent.name}/{path.name}"
+    return Path(os.path.relpath(path, base)).as_posix()
 
 
 def load_study(path: str | Path, *, check_files: bool = True, require_trends: bool = True) -> Study:

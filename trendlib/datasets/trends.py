@@ -168,6 +168,8 @@ def load_trend_samples(path: str | Path, *, missing_ok: bool = False) -> pd.Data
     sp = samples_path(path)
     f = str(sp)
     if not sp.is_file() and missing_ok:
+        from trendlib.provenance import ABSENT, note_read
+        note_read(sp, sha256=ABSENT)  # its later appearance is a change the report must notice
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SAMPLES_COLUMNS})
         empty.attrs.update(file=f, missing=True)
         return empty
