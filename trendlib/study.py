@@ -147,12 +147,13 @@ class Study:
         return {k.name: getattr(self, k.name) for k in STUDY_KEYS.values()
                 if k.kind == "path" and getattr(self, k.name) is not None}
 
-    def to_mapping(self, *, relative_to: str | Path | None = None) -> dict[str, Any]:
+    def to_mapping(self, *, relative_to: str | Path | None = None, resolvable: bool = False) -> dict[str, Any]:
         """The study's keys as plain JSON values (dates ISO, paths as text).
 
-        With ``relative_to``, each path is written relative to that folder where possible
-        (reports travel between machines; no absolute path of this machine is published).
-        Unset optional keys are left out.
+        With ``relative_to``, each path is written for display relative to that folder where possible
+        (:func:`display_path`: reports travel between machines; no absolute path of this machine is
+        published); with ``resolvable=True`` as a path that still leads to the file from that folder
+        (relative, or absolute on another drive). Unset optional keys are left out.
         """
         out: dict[str, Any] = {}
         for key in STUDY_KEYS.values():
@@ -164,7 +165,8 @@ class Study:
             elif key.kind == "queries":
                 value = [q.as_dict() for q in value]
             elif key.kind == "path":
-                value = display_path(value, relative_to) if relative_to is not None else str(value)
+                value = str(value) if relative_to is None else (
+                    _relative(value, relative_to) if resolvable else display_path(value, relative_to))
             out[key.name] = value
         return out
 
@@ -186,8 +188,8 @@ class Study:
 
         path = Path(path)
         folder = path.resolve().parent
-        doc = {"name": self.name, "study": self.to_mapping(relative_to=folder),
-               "source_file": None if self.source_file is None else display_path(self.source_file, folder)}
+        doc = {"name": self.name, "study": self.to_mapping(relative_to=folder, resolvable=True),
+               "source_file": None if self.source_file is None else _relative(self.source_file, folder)}
         atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return path
 
@@ -272,6 +274,14 @@ def display_path(path: str | Path, base: str | Path | None) -> str:
     if common is None or common in shallow or len(common.parts) < 3:
         return f"…/{path.parent.name}/{path.name}"
     return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _relative(path: str | Path, base: str | Path) -> str:
+    """``path`` relative to ``base`` (POSIX separators), absolute when no relative path exists (another drive)."""
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+    except ValueError:
+        return str(Path(path).resolve())
 
 
 def load_study(path: str | Path, *, check_files: bool = True, require_trends: bool = True) -> Study:
