@@ -48,6 +48,7 @@ sync: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python tools/build_data.py
+	$(BIN)/python tools/illustrative_pageviews.py
 
 UV_VERSION := 0.13.8
 lock: $(STAMP)

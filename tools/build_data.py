@@ -106,6 +106,7 @@ def build_events() -> dict[Path, str]:
 CROSSINGS_RAW = RAW / "border_crossings_2022.csv"
 DAILY_RAW = RAW / "daily_crossings_2022.csv"
 FACTS_RAW = RAW / "search_interest_facts_2022.csv"
+ADDITIONS_RAW = ROOT / "data" / "raw" / "shared-2022-additions" / "border_crossings_2022_additions.csv"
 MANIFEST = ROOT / "data" / "raw" / "MANIFEST.yaml"
 
 CROSSINGS_COLUMNS = ["id", "period_start", "period_end", "window", "country", "crossing", "footprint",
@@ -122,6 +123,9 @@ FOOTPRINT_SAME = {
         "finland/se-border-guard-district-5-checkpoints",
     ("Finland", "SE Finland (Imatra+Nuijamaa+Vaalimaa)"): "finland/se-3-checkpoints",
     ("Finland", "eastern land border (all)"): "finland/eastern-land-border-all",
+    ("Finland", "SE Finland (Imatra+Nuijamaa+Vaalimaa) ('south-eastern part of the border')"):
+        "finland/se-3-checkpoints",
+    ("Finland", "eastern land border (all) (as reported)"): "finland/eastern-land-border-all",
     ("Mongolia", "Altanbulag"): "mongolia/altanbulag",
     ("Mongolia", "Altanbulag (Kyakhta-Altanbulag)"): "mongolia/altanbulag",
 }
@@ -184,6 +188,8 @@ def build_crossings() -> dict[Path, str]:
                     _footprint(r["country"], r["crossing"]), counted_by, direction, r["direction"],
                     r["population"], r["value"], r["value_max"], r["qualifier"], r["unit"], r["source_org"],
                     r["source_url"], r["confidence"], r["notes"]])
+    added, left_out = _additions(start=len(out) + 1)
+    out += added
     target = ROOT / "data" / "crossings" / "crossings_2022.csv"
     prov = {
         "source": "compiled from public reports (one source_url and source_org per row)",
@@ -195,6 +201,10 @@ def build_crossings() -> dict[Path, str]:
                      "source_org (official figures as relayed by the press)."),
         "licence": "Facts with their sources; the compilation is CC BY 4.0 (see data/README.md).",
         "notes": ("Values are exactly as reported (ranges keep value and value_max; 'lower_bound' means "
+                  "'more than'). Rows from the additions file keep the quoted sentence in notes ('quote: ...'); "
+                  "Lapland's weekly figures are two-way border checks at Salla and Raja-Jooseppi (their own "
+                  "footprint), Verkhny Lars' weekly figures two-way totals counted by North Ossetia. "
+                  "Values are exactly as reported (ranges keep value and value_max; 'lower_bound' means "
                   "'more than'). Many figures are cumulative since 21 Sep 2022: daily values come only from "
                   "trendlib.datasets.derive_crossing_series. Conflicting reports of the same figure are all "
                   "kept (see notes 'CONFLICT'). Finland has two footprints (all eastern checkpoints vs the "
@@ -203,11 +213,78 @@ def build_crossings() -> dict[Path, str]:
         "footprints_merged_by_hand": [{"country": c, "crossing": x, "footprint": f}
                                       for (c, x), f in FOOTPRINT_SAME.items()],
         "derived_from": [{"file": _rel(CROSSINGS_RAW), "sha256": _sha(CROSSINGS_RAW)},
-                         {"file": _rel(DAILY_RAW), "sha256": _sha(DAILY_RAW), "used_for": "window"}],
+                         {"file": _rel(DAILY_RAW), "sha256": _sha(DAILY_RAW), "used_for": "window"},
+                         {"file": _rel(ADDITIONS_RAW), "sha256": _sha(ADDITIONS_RAW),
+                          "used_for": f"rows cr{len(out) - len(added) + 1:03d}-cr{len(out):03d}",
+                          "mapping": ADDITIONS_MAPPING}],
+        "left_out_of_additions": left_out,
         "derived_by": "tools/build_data.py",
     }
     return {target: _csv_text(CROSSINGS_COLUMNS, out),
             target.with_name(target.stem + ".provenance.json"): _json(prov)}
+
+
+ADDITIONS_MAPPING = (
+    "period_start/period_end as given; window = calendar_day for one-day rows, else period; country and "
+    "border_point -> country and crossing (footprint from them, never merged with another border except the "
+    "hand-listed rewordings above); direction as in the main file; count 'a-b' -> value a, value_max b, "
+    "qualifier range; otherwise qualifier lower_bound when quote or notes say 'more than' (yli, более, over, "
+    "lower bound), approx when they say about/almost/approximately (noin, lähes, около, почти, ~, approx), "
+    "else exact; unit: persons* -> persons, crossings*/border checks*/entries/exit events -> crossings "
+    "(per-day statements -> persons_per_day), the parenthesis -> population; counted_by and reported_by -> "
+    "source_org ('<counted_by> via <reported_by>'); quote appended to notes. Vehicle counts are left out "
+    "(not people).")
+_LOWER = re.compile(r"more than|\byli\b|более|\bover\b|lower bound|at least", re.I)
+_APPROX = re.compile(r"\babout\b|almost|approx|\bnoin\b|lähes|около|почти|~|around|some ", re.I)
+
+
+def _additions_unit(unit: str) -> tuple[str, str] | None:
+    """(unit, population) for the additions' unit wording; None for what is not people."""
+    u = unit.strip()
+    paren = re.search(r"\(([^)]*)\)", u)
+    population = paren.group(1) if paren else "as reported"
+    if u.startswith("vehicles"):
+        return None
+    if "per day" in u:
+        return "persons_per_day", "as reported"
+    if u.startswith("persons"):
+        if "," in population:
+            population = population.split(",")[0]
+        return "persons", ("all persons (external border traffic)" if "external" in u else population)
+    if u.startswith("border checks"):
+        return "crossings", "all persons (border checks, both directions)"
+    if u.startswith(("crossings", "entries", "exit events")):
+        return "crossings", population.split(",")[0] if paren else "as reported"
+    raise SystemExit(f"{_rel(ADDITIONS_RAW)}: unknown unit {unit!r}; add it to tools/build_data.py")
+
+
+def _additions(start: int) -> tuple[list[list[str]], list[dict]]:
+    """The additions file's rows in the crossings schema (ids from ``cr<start>``) and those left out."""
+    with ADDITIONS_RAW.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out, left = [], []
+    for line, r in enumerate(rows, start=2):
+        mapped = _additions_unit(r["unit"])
+        if mapped is None:
+            left.append({"line": line, "reason": f"unit {r['unit']!r} is not people",
+                         "source_url": r["source_url"]})
+            continue
+        unit, population = mapped
+        count = r["count"].strip()
+        if "-" in count:
+            value, value_max, qualifier = *count.split("-", 1), "range"
+        else:
+            said = f"{r['quote']} {r['notes']}"
+            value, value_max = count, ""
+            qualifier = "lower_bound" if _LOWER.search(said) else "approx" if _APPROX.search(said) else "exact"
+        direction, counted_by = _direction(r["direction"], r["country"])
+        notes = "; ".join(x for x in (r["notes"].strip(), f"quote: {r['quote'].strip()}") if x)
+        out.append([f"cr{start + len(out):03d}", r["period_start"], r["period_end"],
+                    "calendar_day" if r["period_start"] == r["period_end"] else "period", r["country"],
+                    r["border_point"], _footprint(r["country"], r["border_point"]), counted_by, direction,
+                    r["direction"], population, value, value_max, qualifier, unit,
+                    f"{r['counted_by']} via {r['reported_by']}", r["source_url"], r["confidence"], notes])
+    return out, left
 
 
 FACTS_COLUMNS = ["id", "date_start", "date_end", "date_text", "date_precision", "time_local", "geo",

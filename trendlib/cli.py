@@ -17,6 +17,7 @@ import logging
 import sys
 
 from trendlib import __version__
+from trendlib._argtypes import positive_int  # noqa: F401 - kept importable from here
 from trendlib.errors import TrendlibError
 
 # modules that define a `register(subparsers)` function, in the order --help lists them
@@ -25,18 +26,8 @@ COMMAND_MODULES = [
     "trendlib.report.commands",
     "trendlib.datasets.commands",
     "trendlib.trends.commands",
+    "trendlib.wikimedia.commands",
 ]
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1, with a message naming the bad value."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of at least 1")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,7 +30,7 @@ from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
            "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
-           "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "TIMES"]
+           "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
 _LOW_NOTES = {"low", "flat", "zero"}
@@ -391,3 +391,23 @@ def explain_columns(columns, *, already: set | None = None) -> list[tuple[str, s
     """``(column, meaning)`` for the columns in :data:`GLOSSARY` not in ``already``."""
     seen = already if already is not None else set()
     return [(c, GLOSSARY[c]) for c in columns if c in GLOSSARY and c not in seen]
+
+
+class ColumnNotes:
+    """Explains each table column the first time it appears on a page (one instance per notebook).
+
+    ``notes(columns)`` returns a Markdown line ("Columns: `car` = ...; `rho` = ...") for the
+    columns not yet explained (``extra`` adds meanings for columns outside :data:`GLOSSARY`),
+    or ``""`` when all were explained above.
+    """
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def __call__(self, columns, *, extra: Mapping[str, str] | None = None) -> str:
+        meanings = dict(GLOSSARY, **(extra or {}))
+        new = [(c, meanings[c]) for c in columns if c in meanings and c not in self.seen]
+        self.seen |= {c for c, _ in new}
+        if not new:
+            return ""
+        return "**Columns.** " + "; ".join(f"`{c}`: {m}" for c, m in new) + "."

@@ -56,8 +56,43 @@ def test_every_raw_row_reaches_the_derived_files(build_data):
         raw = list(csv.DictReader(fh))
     from trendlib.datasets import load_crossings
     derived = load_crossings(ROOT / "data" / "crossings" / "crossings_2022.csv")
-    assert len(derived) == len(raw) == 150
+    main = derived.iloc[:150]
+    assert len(raw) == 150
     # values are copied unchanged, row by row
-    assert [float(r["value"]) for r in raw] == derived["value"].tolist()
-    assert [r["source_url"] for r in raw] == derived["source_url"].tolist()
-    assert [r["confidence"] for r in raw] == derived["confidence"].tolist()
+    assert [float(r["value"]) for r in raw] == main["value"].tolist()
+    assert [r["source_url"] for r in raw] == main["source_url"].tolist()
+    assert [r["confidence"] for r in raw] == main["confidence"].tolist()
+
+
+def test_every_addition_reaches_the_crossings_file_or_is_left_out_with_a_reason(build_data):
+    import csv
+    import json
+
+    from trendlib.datasets import load_crossings
+
+    with build_data.ADDITIONS_RAW.open(encoding="utf-8") as fh:
+        raw = list(csv.DictReader(fh))
+    assert len(raw) == 84
+    derived = load_crossings(ROOT / "data" / "crossings" / "crossings_2022.csv").iloc[150:]
+    prov = json.loads((ROOT / "data" / "crossings" / "crossings_2022.provenance.json").read_text(encoding="utf-8"))
+    left = prov["left_out_of_additions"]
+    assert len(derived) + len(left) == 84 and all("not people" in x["reason"] for x in left)
+    kept = [r for r in raw if not r["unit"].startswith("vehicles")]
+    assert [float(r["count"].split("-")[0]) for r in kept] == derived["value"].tolist()
+    assert [r["source_url"] for r in kept] == derived["source_url"].tolist()
+    assert all(r["quote"].strip() in n for r, n in zip(kept, derived["notes"]))  # the sentence read from
+    # footprints stay apart: Lapland's checkpoints and the south-eastern ones are their own borders
+    lapland = derived[derived["crossing"].str.contains("Lapland")]
+    assert set(lapland["footprint"]) == {"finland/salla-raja-jooseppi-lapland"}
+    se = derived[derived["crossing"].str.startswith("SE Finland (Imatra+Nuijamaa+Vaalimaa)")]
+    assert set(se["footprint"]) == {"finland/se-3-checkpoints"}
+
+
+def test_lapland_weeks_form_one_weekly_series(build_data):
+    from trendlib.datasets import derive_crossing_series, load_crossings
+
+    weekly = derive_crossing_series(load_crossings(ROOT / "data" / "crossings" / "crossings_2022.csv")).weekly()
+    lap = weekly[weekly["footprint"] == "finland/salla-raja-jooseppi-lapland"]
+    assert lap["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-08-29", "2022-09-05", "2022-09-12", "2022-09-19",
+                                                            "2022-09-26"]
+    assert lap["value"].tolist() == [780, 741, 790, 930, 886]

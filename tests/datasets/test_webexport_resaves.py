@@ -176,3 +176,24 @@ def test_region_import_and_fetch_share_one_schema(tmp_path):
 
 
 CORPUS_REGION = Path(__file__).resolve().parents[1] / "fixtures" / "webexports" / "real" / "pt_geoMap_usf_AraeCaina.csv"
+
+
+def test_dates_rewritten_by_a_spreadsheet_are_read_when_the_file_decides(tmp_path):
+    text = "Category: All categories\n\nDay,visa: (Russia)\n18/09/2022,3\n19/09/2022,5\n20/09/2022,100\n"
+    e = read_web_export(_write(tmp_path, text))
+    assert e.frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-09-18", "2022-09-19", "2022-09-20"]
+    assert "re-written by a spreadsheet" in e.provenance["notes"] and e.provenance["resolution"] == "day"
+    ambiguous = "Day,visa: (Russia)\n01/02/2022,3\n02/02/2022,5\n"
+    with pytest.raises(WebExportError, match="day-first or month-first"):
+        read_web_export(_write(tmp_path, ambiguous, name="ambiguous.csv"))
+
+
+def test_a_header_that_names_no_term_needs_query(tmp_path):
+    """Some Korean downloads leave the term out of the header ('주,: (대한민국)')."""
+    text = "카테고리: 모든 카테고리\n\n주,: (대한민국)\n2022-09-04,3\n2022-09-11,100\n"
+    p = _write(tmp_path, text)
+    with pytest.raises(WebExportError, match="names no term.*--query"):
+        read_web_export(p)
+    e = read_web_export(p, query="비자")
+    assert set(e.frame["query"]) == {"비자"} and set(e.frame["geo"]) == {"KR"}
+    assert set(e.frame["resolution"]) == {"week"}

@@ -17,7 +17,7 @@ from typing import Any
 
 #: category key -> heading in the table, in the table's order
 CATEGORIES = {
-    "google": "Google side (fake server: 429, 500, cuts, bad bodies, hangs, refused)",
+    "google": "Google side (fake server: 429, 500, cuts, bad bodies, HTML/captcha/consent answers, far-future Retry-After, hangs, refused)",
     "process": "Process and disk (SIGKILL / Ctrl-C + resume, concurrent fetches, read-only / full / damaged "
                "folders, report folders)",
     "input": "Input side (malformed data files, study files, web exports, provenance, requests)",

@@ -69,6 +69,23 @@ REFUSED = [
      ["'week' resolution", "expects 'day'", "set aside"]),
     ("empty timeline mid-fetch", "empty_timeline", dict(endpoint="multiline", count=1), "long", 3, 3,
      ["empty timeline", "3 request(s) done and cached"]),
+    # answers that are not data, with HTTP 200 (issue 15 point 3): said what came back and what to do
+    ("captcha page with HTTP 200", "captcha", dict(endpoint="multiline", count=100), "short", 0, 3,
+     ["captcha page", "HTTP 200", "automated traffic", "wait some hours",
+      "trendlib import"]),
+    ("consent page with HTTP 200 (not retried)", "consent", dict(endpoint="explore", count=100), "short", 0, 3,
+     ["cookie-consent page", "after 1 attempt(s)", "another network", "trendlib import"]),
+    ("HTML portal page with HTTP 200", "html", dict(endpoint="multiline", count=100), "short", 0, 3,
+     ["an HTML page titled 'Network login'", "HTTP 200", "check the server URL"]),
+    ("empty body with HTTP 200", "empty_body", dict(endpoint="multiline", count=100), "short", 0, 3,
+     ["empty body", "HTTP 200"]),
+    ("JSON of another shape", "other_json", dict(endpoint="explore", count=100), "short", 0, 3,
+     ["JSON of another shape", "widgets"]),
+    # a bound on waiting (issue 15 point 5): a far-future Retry-After stops the fetch at once, not after 40 min
+    ("far-future Retry-After on every request", "429", dict(duration=120, retry_after=2400), "short", 0, 3,
+     ["Google asked to wait 2400 s (Retry-After)", "--max-wait", "stopped without waiting"]),
+    ("far-future Retry-After mid-fetch", "429", dict(duration=120, retry_after=2400), "long", 2, 3,
+     ["Retry-After", "--max-wait", "2 request(s) done and cached"]),
 ]
 
 
@@ -83,6 +100,7 @@ def test_fault_is_refused_clearly_and_a_rerun_resumes(name, kind, options, span_
     stop.set()
     assert fake.count(status=200, endpoint="multiline") >= n_ok
     case.refused_cli(proc, code=code, words=words + ["rerun the same command to resume"])
+    assert "(expected 200)" not in proc.stderr, "an answer that is not data misreported as a status problem"
     case.intact(world.before, snapshot(world.cache, world.outdir))
     assert not world.target.exists(), "a partial output was written"
     assert world.whole_entries(), "a corrupt cache entry"
@@ -109,6 +127,10 @@ RECOVERED = [
     ("one cut response then recovery", "cut", dict(endpoint="multiline", count=1), []),
     ("one invalid JSON body then recovery", "invalid_json", dict(endpoint="multiline", count=1), []),
     ("one missing Content-Type then recovery", "no_content_type", dict(endpoint="multiline", count=1), []),
+    ("one captcha page (HTTP 200) then recovery", "captcha", dict(endpoint="multiline", count=1), []),
+    ("one empty body (HTTP 200) then recovery", "empty_body", dict(endpoint="multiline", count=1), []),
+    ("Retry-After within --max-wait then recovery", "429", dict(endpoint="multiline", count=2, retry_after=0.2),
+     ["--max-wait", "5"]),
 ]
 
 

@@ -169,3 +169,21 @@ def test_fetch_study_does_not_overwrite_other_data_without_force(demo_fake, tmp_
     assert (tmp_path / "data" / "export.csv").read_text(encoding="utf-8") == before
     assert main([*base, "--force"]) == 0
     assert len(trendlib.load_trends(tmp_path / "data" / "export.csv")) == 2 * 92
+
+
+def test_plan_shows_the_ladder_from_the_probe_and_typed_order_on_request(demo_fake, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("TRENDLIB_TRENDS_URL", demo_fake.url)
+    terms = [f"t{i}" for i in range(9)]
+    cache = ["--cache-dir", str(tmp_path / "c"), "--min-interval", "0"]
+    assert main(["plan", *terms, *SPAN, *cache]) == 0
+    out = capsys.readouterr().out
+    assert "magnitude ladder" in out and "trendlib plan --probe" in out and demo_fake.count() == 0
+    assert main(["plan", *terms, *SPAN, *cache, "--probe"]) == 0
+    out = capsys.readouterr().out
+    assert "probe levels in parentheses" in out and "ladder: batch 0 <-> batch 1" in out
+    assert "expected rounding error" in out and demo_fake.count() > 0
+    n = demo_fake.count()
+    assert main(["plan", *terms, *SPAN, *cache]) == 0   # the cached probe is reused, nothing sent
+    assert "cached probe" in capsys.readouterr().out and demo_fake.count() == n
+    assert main(["plan", *terms, *SPAN, *cache, "--batching", "typed"]) == 0
+    assert "typed order, anchor" in capsys.readouterr().out

@@ -69,7 +69,8 @@ def test_two_year_daily_series_reconstructs_the_latent_truth(fake, truth, tmp_pa
     assert set(s["sample"]) == {"s1"} and (s["fetched_on"] == pd.Timestamp(TODAY)).all()
 
 
-def test_twelve_queries_are_batched_and_calibrated(tmp_path):
+@pytest.mark.parametrize("batching", ["magnitude", "typed"])
+def test_twelve_queries_are_batched_and_calibrated(tmp_path, batching):
     levels = [20000, 9000, 5000, 3000, 2000, 1200, 800, 500, 300, 200, 120, 80]
     terms = [f"q{i:02d}" for i in range(12)]
     curves = {(t, "RU"): simulate.latent_curve("2022-01-01", "2022-12-31", baseline=b, weekly=0.2, noise=0.1,
@@ -77,11 +78,18 @@ def test_twelve_queries_are_batched_and_calibrated(tmp_path):
     truth = simulate.latent_frame(curves)
     with FakeGoogle(truth, today=TODAY, seed=3, sample_rate=0.5) as fake:
         res = fetch_trends(terms, geo="RU", start="2022-03-01", end="2022-08-31", base_url=fake.url,
-                           cache_dir=tmp_path / "c", fetch_day=TODAY, **FAST)
+                           cache_dir=tmp_path / "c", fetch_day=TODAY, batching=batching, **FAST)
     plan = res.plan
-    assert len(plan.batches) == 3 and plan.anchor is not None and plan.anchor != terms[0]
-    assert all(plan.anchor in b and len(b) <= 5 for b in plan.batches)
-    assert sorted(t for b in plan.batches for t in b if t != plan.anchor) == sorted(set(terms) - {plan.anchor})
+    assert len(plan.batches) == 3 and plan.batching == batching
+    if batching == "typed":
+        assert plan.anchor is not None and plan.anchor != terms[0]
+        assert all(plan.anchor in b and len(b) <= 5 for b in plan.batches)
+        assert sorted(t for b in plan.batches for t in b if t != plan.anchor) == sorted(set(terms) - {plan.anchor})
+    else:  # a ladder: neighbours in level, consecutive batches share anchors
+        assert plan.anchor is None and all(len(b) <= 5 for b in plan.batches)
+        assert {t for b in plan.batches for t in b} == set(terms)
+        assert [(a, b) for a, b, _ in plan.links][:2] == [(0, 1), (1, 2)]
+        assert plan.batches[0][0] == "q00" and "q11" in plan.batches[-1]
     f = res.frame
     assert f["value"].max() == pytest.approx(100) and f["query"].nunique() == 12
     means = f.groupby("query")["value"].mean()
@@ -89,6 +97,7 @@ def test_twelve_queries_are_batched_and_calibrated(tmp_path):
     ratio = (means / means[terms[0]]) / (true / true[terms[0]])
     assert ratio.between(0.85, 1.15).all(), ratio.round(3).to_dict()
     cal = res.provenance["factors"][0]["calibration"]
+    assert res.provenance["batching"] == batching
     assert cal and all({"factor", "factor_low", "factor_high"} <= set(r) for r in cal[0]["factors"])
     assert all(r["factor_low"] <= r["factor"] <= r["factor_high"] for r in cal[0]["factors"])
 

@@ -259,7 +259,8 @@ def test_bad_inputs_raise_bad_request_naming_the_value(kw, match):
 
 def test_anchor_must_be_a_term_and_defaults_to_the_first():
     terms = [f"q{i}" for i in range(6)]
-    assert make_plan(terms, **OK).anchor == "q0"
+    assert make_plan(terms, batching="typed", **OK).anchor == "q0"
+    assert make_plan(terms, **OK).anchor is None  # the default ladder has no single anchor
     with pytest.raises(BadRequest, match="anchor 'zz' is not one of the terms"):
         make_plan(terms, anchor="zz", **OK)
 
@@ -290,7 +291,7 @@ def test_anchor_near_the_geometric_middle_minimises_rounding_error():
 def test_levels_pick_the_anchor_and_group_terms_by_level():
     terms = ["t1", "t9", "t2", "t8", "t3", "t7", "t5"]
     levels = {"t1": 1000, "t2": 500, "t3": 100, "t5": 30, "t7": 8, "t8": 4, "t9": 2}
-    p = make_plan(terms, levels=levels, **OK)
+    p = make_plan(terms, levels=levels, batching="typed", **OK)
     assert p.terms == tuple(terms)
     assert p.anchor == choose_anchor(levels) == "t3"
     assert p.batches == (("t3", "t1", "t2", "t5"), ("t3", "t7", "t8", "t9"))
@@ -333,3 +334,70 @@ def test_choose_anchor_property_never_worse_than_any_other_term():
 def test_choose_anchor_rejects_bad_levels(levels, match):
     with pytest.raises(BadRequest, match=match):
         choose_anchor(levels)
+
+
+# --------------------------------------------------------------------------- magnitude ladder
+
+def _levels(n, ratio=2.0):
+    return {f"t{i}": 10000.0 / ratio ** i for i in range(n)}
+
+
+@pytest.mark.parametrize("n_terms", [6, 9, 10, 13, 17, 21])
+def test_ladder_batches_neighbours_and_costs_no_more_than_the_star(n_terms):
+    lv = _levels(n_terms)
+    terms = list(lv)[::-1]  # typed smallest first: the ladder reorders by level
+    p = make_plan(terms, levels=lv, **OK)
+    star = make_plan(terms, batching="typed", **OK)
+    assert p.batching == "magnitude" and p.anchor is None
+    assert len(p.batches) == len(star.batches) == math.ceil((n_terms - 1) / 4)
+    assert {t for b in p.batches for t in b} == set(terms) and all(len(b) <= MAX_TERMS for b in p.batches)
+    for b in p.batches:  # each batch sorted by level, largest first
+        assert [lv[t] for t in b] == sorted((lv[t] for t in b), reverse=True)
+    for k in range(len(p.batches) - 1):  # consecutive batches share the link: smallest of k, largest of k+1
+        assert p.batches[k][-1] in p.batches[k + 1] or p.batches[k + 1][0] in p.batches[k]
+        assert any(a == k and b == k + 1 for a, b, _ in p.links)
+    assert p.n_requests == star.n_requests
+
+
+def test_ladder_of_four_batches_keeps_every_anchor_above_rounding():
+    lv = _levels(16, ratio=1.6)  # 16 terms over a ~1000x range: four rungs
+    p = make_plan(list(lv), levels=lv, **OK)
+    assert len(p.batches) == 4 and [(a, b) for a, b, _ in p.links] == [(0, 1), (1, 2), (2, 3)]
+    for a, b, shared in p.links:
+        for x in shared:  # every anchor at least ~10 points in both batches it links
+            for k in (a, b):
+                assert 100 * lv[x] / max(lv[t] for t in p.batches[k]) >= 10
+    errors = {t: (one, level) for t, one, level in p.expected_errors}
+    assert all(math.isfinite(one) and one < 0.5 for one, _ in errors.values())
+    star = make_plan(list(lv), batching="typed", levels=lv, **OK)
+    worst_star = max(one for _, one, _ in star.expected_errors)
+    assert max(one for one, _ in errors.values()) < worst_star  # the ladder's worst term beats the star's
+
+
+def test_a_term_below_the_measurable_range_is_said_so():
+    lv = {**_levels(6, ratio=2.0), "invisible": 0.0}
+    p = make_plan(list(lv), levels=lv, **OK)
+    assert p.below_range == ("invisible",)
+    assert "below range  : 'invisible'" in p.summary()
+
+
+def test_a_spike_that_swamps_a_window_plans_a_repull_with_a_closer_anchor():
+    lv = _levels(10, ratio=2.0)
+    peaks = dict(lv, t6=lv["t6"] * 80)  # t6 spikes 80x in March 2022
+    days = dict(geo="RU", start="2021-01-01", end="2022-12-31", resolution="day")
+    p = make_plan(list(lv), levels=lv, peaks=peaks, peak_dates={"t6": "2022-03-05"}, **days)
+    plain = make_plan(list(lv), levels=lv, **days)
+    assert p.repulls and all(r.dropped == "t6" and "t6" not in r.terms for r in p.repulls)
+    spiked = [w for w, (a, b) in enumerate(p.windows) if a <= dt.date(2022, 3, 5) <= b]
+    assert {r.window for r in p.repulls} == set(spiked)
+    assert all(r.added is not None and r.added in r.terms for r in p.repulls)
+    assert p.n_requests == plain.n_requests + len(p.repulls)
+    assert len(p.repull_requests) == len(p.repulls) and "re-pull" in p.summary()
+    assert all("spikes" in r.reason for r in p.repulls)
+    typed = make_plan(list(lv), levels=lv, peaks=peaks, peak_dates={"t6": "2022-03-05"}, batching="typed", **days)
+    assert not typed.repulls
+
+
+def test_unknown_batching_is_rejected():
+    with pytest.raises(BadRequest, match="batching 'zigzag' is not known"):
+        make_plan(["a"], batching="zigzag", **OK)

@@ -18,12 +18,26 @@ from typing import Any
 
 from trendlib._io import atomic_write_text
 
-__all__ = ["is_official", "server_fields", "write_with_provenance", "provenance_json"]
+__all__ = ["is_official", "all_official", "first_unofficial", "server_fields", "write_with_provenance", "provenance_json"]
 
 
 def is_official(base_url: str, official_url: str) -> bool:
     """True when ``base_url`` is the source's own ``official_url`` (trailing slashes ignored)."""
     return base_url.rstrip("/") == official_url.rstrip("/")
+
+
+def all_official(base_url: str, served_from: "set[str] | list[str]", official_url: str) -> bool:
+    """True when ``base_url`` and every server the data came from (``Runner.served_from``, cached
+    answers included) is the source's own ``official_url``."""
+    return is_official(base_url, official_url) and all(is_official(b, official_url) for b in served_from)
+
+
+def first_unofficial(base_url: str, served_from: "set[str] | list[str]", official_url: str) -> str:
+    """The server to name in an illustrative note: ``base_url`` unless it is official, else the first
+    other server the data came from."""
+    if not is_official(base_url, official_url):
+        return base_url
+    return next((b for b in sorted(served_from) if not is_official(b, official_url)), base_url)
 
 
 def server_fields(*, base_url: str, official_url: str, source: str, name: str, citation: str,

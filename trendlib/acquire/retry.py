@@ -144,11 +144,12 @@ class RetryPolicy:
     max_delay : longest single wait in seconds.
     budget : the command's :class:`WaitBudget` (default: a new one from ``TRENDLIB_MAX_WAIT``).
     rate_hint : appended to the :class:`RateLimited` message (what to change, in the source's words).
+    server : the server's name in messages ("Google", "Wikimedia").
     sleep, seed, clock : injectable sleep, jitter seed and monotonic clock (tests).
     """
 
     def __init__(self, *, backoff: float, max_attempts: int = 5, max_delay: float = 600.0,
-                 budget: WaitBudget | None = None, rate_hint: str = "",
+                 budget: WaitBudget | None = None, rate_hint: str = "", server: str = "the server",
                  sleep: Callable[[float], None] = time.sleep, seed: int | None = None,
                  clock: Callable[[], float] = time.monotonic):
         if not isinstance(max_attempts, int) or isinstance(max_attempts, bool) or max_attempts < 1:
@@ -158,6 +159,7 @@ class RetryPolicy:
         self.max_delay = float(max_delay)
         self.budget = budget if budget is not None else WaitBudget()
         self.rate_hint = rate_hint
+        self.server = server
         self._sleep, self._clock = sleep, clock
         self._rng = random.Random(seed)
 
@@ -202,7 +204,7 @@ class RetryPolicy:
     def _over_budget(self, what: str, failure: Failure, attempt: int, delay: float,
                      asked: float | None) -> WaitExceeded:
         b = self.budget
-        why = (f"the server asked to wait {asked:.0f} s (Retry-After)" if asked is not None and asked >= delay
+        why = (f"{self.server} asked to wait {asked:.0f} s (Retry-After)" if asked is not None and asked >= delay
                else f"the next retry would wait {delay:.1f} s")
         if asked is not None and asked > delay:
             why += f" (trendlib waits at most {self.max_delay:g} s at a time)"
@@ -218,6 +220,6 @@ class RetryPolicy:
         if last is not None and last.kind == "rate":
             return RateLimited(message + self.rate_hint, request=what)
         if last is not None and last.kind == "answer":
-            return UnexpectedAnswer(message + (f"; {last.advice}" if last.advice else ""), answer=text,
-                                    request=what)
+            return UnexpectedAnswer(f"{what}: {text} (after {tries} attempt(s))"
+                                    + (f"; {last.advice}" if last.advice else ""), answer=text, request=what)
         return ServerError(message, request=what)

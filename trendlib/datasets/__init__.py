@@ -9,6 +9,7 @@ name                         what
 ============================ ==========================================================
 load_trends                  tidy Google Trends series (date, query, geo, value, ...)
 load_trend_samples           the per-Google-sample series beside a trends file
+load_pageviews               tidy Wikipedia pageviews (date, query, value, source, project, ...)
 load_events                  dated events drawn on every chart
 load_crossings               border-crossing figures as reported periods
 derive_crossing_series       periods -> series (single days, differenced, net), with ids
@@ -35,6 +36,7 @@ _NAMES: dict[str, str] = {
     "select_series": "select", "describe_series": "select",
     "study_events": "studydata", "check_study_data": "studydata",
     "make_illustrative": "illustrative",
+    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews",
 }
 
 __all__ = sorted(_NAMES)

@@ -109,6 +109,20 @@ class CrossingSeries:
         out.attrs["left_out"] = counts
         return out
 
+    def weekly(self) -> pd.DataFrame:
+        """Seven-day values (``days == 7``) as a tidy frame with a ``date`` column (the first day of
+        each week, whatever weekday the source's weeks start on: Lapland's ISO weeks start on
+        Monday, Google's weeks on Sunday). Only weeks a source reported or that follow from a
+        difference; gaps stay gaps. ``attrs['left_out']`` counts the other periods."""
+        p = self.periods
+        seven = p["days"] == 7
+        out = p[seven].copy()
+        out.insert(0, "date", out["period_start"])
+        out = out.drop(columns=["period_start", "period_end", "days"]).sort_values(["series", "date"])
+        out = out.reset_index(drop=True)
+        out.attrs["left_out"] = {"other_periods": int((~seven).sum())}
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """All derived period values (a copy of ``periods``)."""
         return self.periods.copy()

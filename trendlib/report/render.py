@@ -4,7 +4,10 @@
 * the **full** page (``<name>.full.html``): code and outputs, for academics.
 
 Both embed their figures (base64 PNG) and load nothing from the network, so they
-open offline. A banner can be put at the top of both (illustrative data, failed run).
+open offline: formulas are turned into plain HTML, no MathJax (:mod:`trendlib.report.page`).
+Both get the page style (text width, full-width figures, tables that fit at 1280 px), long
+tables folded under a disclosure, and a ``methods.html`` beside them that they link to.
+A banner can be put at the top of both (illustrative data, failed run).
 """
 from __future__ import annotations
 
@@ -30,8 +33,19 @@ def banner_html(kind: str, text: str) -> str:
 
 
 def _strip_network(page: str) -> str:
-    """Remove <script src="http..."> tags (MathJax, require.js from CDNs): the page must not need them."""
-    return re.sub(r'<script[^>]+src="(https?://[^"]*)?"[^>]*>\s*</script>', "", page)
+    """Remove <script src="http..."> tags (MathJax, require.js from CDNs) and the MathJax
+    configuration: the page must not need them (formulas are plain HTML)."""
+    page = re.sub(r'<script[^>]+src="(https?://[^"]*)?"[^>]*>\s*</script>', "", page)
+    return re.sub(r'<script type="text/x-mathjax-config">.*?</script>', "", page, flags=re.S)
+
+
+def _finish_page(page: str) -> str:
+    """Page style in the head, long tables folded (see :mod:`trendlib.report.page`)."""
+    from trendlib.report.page import PAGE_CSS, fold_long_tables
+
+    page = _strip_network(page)
+    page = page.replace("</head>", PAGE_CSS + "</head>", 1)
+    return fold_long_tables(page)
 
 
 # what a notebook's HTML and Markdown outputs may contain (tables, Styler's <style>, text markup);
@@ -81,6 +95,13 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
         nb.cells.insert(0, cell)
 
     _sanitize_outputs(nb)
+    from trendlib.report.page import Formulas, write_methods_page
+
+    formulas = Formulas()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "trendlib-banner" not in cell.metadata.get("tags", []):
+            cell.source = formulas.protect(cell.source)
+    write_methods_page(Path(reader).parent, banners=[b for b in banners or [] if "trendlib-illustrative" in b])
     for path, is_reader in ((reader, True), (full, False)):
         cfg = Config()
         cfg.TagRemovePreprocessor.enabled = True
@@ -91,5 +112,4 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
         exporter.mathjax_url = ""
         exporter.require_js_url = ""
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-        body = _strip_network(body)
-        Path(path).write_text(body, encoding="utf-8")
+        Path(path).write_text(formulas.restore(_finish_page(body)), encoding="utf-8")

@@ -56,7 +56,20 @@ __all__ = ["FakeGoogle", "LoggedRequest", "demo_latent", "FAULTS", "main"]
 log = logging.getLogger("trendlib.testing.fakegoogle")
 
 FAULTS = ("429", "500", "400", "quota", "no_content_type", "invalid_json", "cut", "wrong_resolution",
-          "empty_timeline", "hang")
+          "empty_timeline", "hang", "html", "captcha", "consent", "empty_body", "other_json")
+# answers that are not data, all with HTTP 200 (what a proxy, captive portal, captcha or consent wall sends)
+_NOT_DATA = {
+    "html": (b"<!doctype html><html><head><title>Network login</title></head><body>Sign in to continue"
+             b"</body></html>", "text/html; charset=UTF-8"),
+    "captcha": (b"<html><head><title>Sorry...</title></head><body>Our systems have detected unusual traffic "
+                b"from your computer network. <form action=\"/sorry/index\">captcha</form></body></html>",
+                "text/html; charset=UTF-8"),
+    "consent": (b"<html><head><title>Before you continue to Google</title></head><body><form "
+                b"action=\"https://consent.google.com/save\">We use cookies and data</form></body></html>",
+                "text/html; charset=UTF-8"),
+    "empty_body": (b"", "application/json; charset=utf-8"),
+    "other_json": (b'{"error": {"code": 200, "message": "something else"}}', "application/json; charset=utf-8"),
+}
 ENDPOINTS = ("cookie", "explore", "multiline", "comparedgeo", "relatedsearches", "any")
 _RES_WIRE = {"hour": "HOUR", "day": "DAY", "week": "WEEK", "month": "MONTH"}
 _RES_FROM_WIRE = {v: k for k, v in _RES_WIRE.items()}
@@ -226,7 +239,9 @@ class FakeGoogle:
         """Misbehave for the next ``count`` matching requests (or for ``duration`` seconds).
 
         ``retry_after`` adds a ``Retry-After`` header to 429/500 answers; ``seconds`` is how long
-        ``hang`` waits; ``resolution`` is what ``wrong_resolution`` answers with.
+        ``hang`` waits; ``resolution`` is what ``wrong_resolution`` answers with. ``html``,
+        ``captcha``, ``consent``, ``empty_body`` and ``other_json`` answer HTTP 200 with something
+        that is not data (a portal page, a captcha, a consent wall, nothing, JSON of another shape).
         """
         if kind not in FAULTS:
             raise ValueError(f"fault {kind!r}; accepted: {', '.join(FAULTS)}")
@@ -524,6 +539,12 @@ class _Handler(BaseHTTPRequestHandler):
                 if endpoint == "cookie":
                     headers["Set-Cookie"] = "NID=511=fake; Path=/; HttpOnly"
                 self._send(status, body.encode(), "text/html; charset=UTF-8", headers)
+                return
+            if fault is not None and fault.kind in _NOT_DATA and endpoint != "cookie":
+                body, ctype = _NOT_DATA[fault.kind]
+                if fault.kind == "other_json":  # with the endpoint's anti-XSSI prefix, as Google sends JSON
+                    body = (b")]}'\n" if endpoint == "explore" else b")]}',\n") + body
+                self._send(200, body, ctype)
                 return
             if endpoint == "cookie":
                 self._send(200, b"<html><body>explore</body></html>", "text/html; charset=UTF-8",

@@ -284,7 +284,8 @@ class TrendsClient:
         self.timeout = resolve_timeout(timeout)
         self.budget = WaitBudget(max_wait)
         self._retry = RetryPolicy(backoff=self.backoff, max_attempts=max_attempts, max_delay=max_delay,
-                                  budget=self.budget, rate_hint=_RATE_HINT, sleep=sleep, seed=seed)
+                                  budget=self.budget, rate_hint=_RATE_HINT, server="Google", sleep=sleep,
+                                  seed=seed)
         self.max_attempts = max_attempts
         self.max_delay = float(max_delay)
         self.hl, self.tz = hl, tz

@@ -19,20 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trendlib.cli import positive_int
+from trendlib._argtypes import positive_int, seconds
+from trendlib.trends.batching import BATCHINGS
 from trendlib.trends.rules import GPROPS, MAX_TERMS, REGION_RESOLUTIONS
 
 _MARKER = re.compile(r"[_.-]illustrative", re.IGNORECASE)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds >= 0")
-    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -54,8 +45,15 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "adds one until N are cached (default 1)")
     p.add_argument("--overlap-days", type=positive_int, default=None, metavar="DAYS",
                    help="minimum overlap of daily windows (default 90)")
-    p.add_argument("--min-interval", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--min-interval", type=seconds, default=None, metavar="SECONDS",
                    help="seconds between requests (default TRENDLIB_MIN_INTERVAL or 5)")
+    p.add_argument("--batching", default="magnitude", choices=list(BATCHINGS),
+                   help="with more than 5 terms: 'magnitude' (default) = a ladder of batches of terms of similar "
+                        "level (from a probe pull), sharing anchors, calibrated jointly, with re-pulls of windows "
+                        "a spike swamps; 'typed' = one anchor in every batch, terms in the order typed (the "
+                        "original plan, for comparison)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,13 +66,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "TRENDLIB_TRENDS_URL (e.g. a fake server: python -m trendlib.testing.fakegoogle).")
     _common(p)
     p.add_argument("--out", metavar="FILE", help="the tidy CSV to write (required without --study)")
-    p.add_argument("--backoff", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--backoff", type=seconds, default=None, metavar="SECONDS",
                    help="first wait after a 429/5xx, doubled each retry (default TRENDLIB_BACKOFF_SECONDS or 20)")
-    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--max-wait", type=seconds, default=None, metavar="SECONDS",
+                   help="the most time this command may spend waiting on Google in all (backoff, Retry-After, "
+                        "failed tries; default TRENDLIB_MAX_WAIT or 300); past it the fetch stops, saying what "
+                        "is cached and what remains")
+    p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="seconds to wait for Google's answer to one request before retrying it "
                         "(default TRENDLIB_TIMEOUT or 60)")
-    p.add_argument("--cache-dir", default=None, metavar="DIR",
-                   help="raw-response cache (default TRENDLIB_CACHE_DIR or .trendlib-cache)")
     p.add_argument("--offline", action="store_true", default=None,
                    help="serve only from the cache; fail naming every missing request (or TRENDLIB_OFFLINE=1)")
     p.add_argument("--force", action="store_true",
@@ -93,6 +93,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate the inputs and print the fetch plan: batches, windows, expected resolution of each "
                     "request, request count and the time it takes at the configured rate. Sends nothing.")
     _common(q)
+    q.add_argument("--probe", action="store_true",
+                   help="send the probe pull (1 + batches coarse requests) when the cache lacks it, to show the "
+                        "ladder with probe levels, re-pulls and expected errors (otherwise only cached probes "
+                        "are used and nothing is sent)")
     q.set_defaults(handler=run_plan)
 
 
@@ -117,23 +121,49 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_plan(args: argparse.Namespace) -> int:
     from trendlib.trends.client import resolve_min_interval
-    from trendlib.trends.plan import make_plan
+    from trendlib.trends.plan import DEFAULT_OVERLAP_DAYS, make_plan
 
     inp = _inputs(args)
-    kw = {} if args.overlap_days is None else {"overlap_days": args.overlap_days}
-    plan = make_plan(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"], resolution=args.resolution,
-                     category=inp["category"], gprop=inp["gprop"], anchor=args.anchor, samples=args.samples, **kw)
+    kw = dict(geo=inp["geo"], start=inp["start"], end=inp["end"], resolution=args.resolution,
+              category=inp["category"], gprop=inp["gprop"], samples=args.samples,
+              overlap_days=args.overlap_days if args.overlap_days is not None else DEFAULT_OVERLAP_DAYS)
+    plan = make_plan(inp["terms"], anchor=args.anchor, batching=args.batching, **kw)
+    probe_note = ""
+    if len(plan.batches) > 1 and args.anchor is None:
+        plan, probe_note = _plan_with_probe(plan, inp["terms"], args, kw)
     interval = resolve_min_interval(args.min_interval)
     print(plan.summary(min_interval=interval))
-    if plan.anchor is not None and args.anchor is None:
-        print(f"note         : anchor {plan.anchor!r} shown; at fetch time a probe pull ({1 + len(plan.batches)} "
-              "coarse whole-span request(s)) picks the anchor rounding hurts least")
+    if probe_note:
+        print(f"note         : {probe_note}")
     print("\nrequests:")
     table = plan.to_frame()[["request", "purpose", "batch", "window", "timeframe", "resolution", "terms"]]
     print(table.to_string(index=False))
-    print("\nnothing was sent; `trendlib fetch` with the same options runs this plan "
+    sent = "the probe was sent (and cached)" if "sent" in probe_note else "nothing was sent"
+    print(f"\n{sent}; `trendlib fetch` with the same options runs this plan "
           "(cached requests are not sent again)")
     return 0
+
+
+def _plan_with_probe(plan: Any, terms: list[str], args: argparse.Namespace, kw: dict[str, Any]) -> tuple[Any, str]:
+    """The plan from the probe pull when it is cached (or ``--probe`` sends it); else the plan and a note."""
+    from trendlib.trends.cache import TrendsCache
+    from trendlib.trends.errors import OfflineMiss
+    from trendlib.trends.fetch import plan_from_probe, probe_levels
+
+    n_probe = 1 + len(plan.batches)
+    opts = dict(client=None, base_url=None, min_interval=args.min_interval, backoff=None, fetch_day=None)
+    try:
+        probe = probe_levels(plan, cache=TrendsCache(args.cache_dir, offline=True), **opts)
+        note = "batches from the cached probe pull"
+    except OfflineMiss:
+        if not args.probe:
+            what = ("orders the terms by level into the ladder" if args.batching == "magnitude"
+                    else "picks the anchor rounding hurts least")
+            return plan, (f"at fetch time a probe pull ({n_probe} coarse whole-span request(s)) {what}; "
+                          "`trendlib plan --probe` sends it now to show the batches it gives")
+        probe = probe_levels(plan, cache=TrendsCache(args.cache_dir), **opts)
+        note = f"the probe pull was sent ({n_probe} coarse request(s), cached for the fetch)"
+    return plan_from_probe(plan, probe, terms, args.batching, kw), note
 
 
 def _strip_marker(path: Path) -> Path:
@@ -141,20 +171,14 @@ def _strip_marker(path: Path) -> Path:
 
 
 def _rewrite_trends_line(study_file: Path, old_value_path: Path) -> str:
-    """Point the study's ``trends:`` line at the marker-free file; returns the new value."""
-    from trendlib._io import atomic_write_text
+    """Point the study's ``trends:`` line at the marker-free file (comments kept); returns the new value."""
+    from trendlib.datasets.studyfile import read_study_key, rewrite_study_key
     from trendlib.study import StudyError
-    text = study_file.read_text(encoding="utf-8")
-    pattern = re.compile(r"^(?P<head>trends[ \t]*:[ \t]*)(?P<q>['\"]?)(?P<val>[^'\"#\n]*?)(?P=q)(?P<tail>[ \t]*(#.*)?)$",
-                         re.MULTILINE)
-    matches = list(pattern.finditer(text))
-    if len(matches) != 1:
-        raise StudyError(f"{study_file}: expected exactly one top-level 'trends:' line to rewrite, found {len(matches)}")
-    m = matches[0]
-    value = m.group("val").strip()
+    value = read_study_key(study_file, "trends")
+    if value is None:
+        raise StudyError(f"{study_file}: expected exactly one top-level 'trends:' line to rewrite")
     new_value = str(Path(value).with_name(_MARKER.sub("", Path(value).name)))
-    line = f"{m.group('head')}{m.group('q')}{new_value}{m.group('q')}{m.group('tail')}"
-    atomic_write_text(study_file, text[:m.start()] + line + text[m.end():])
+    rewrite_study_key(study_file, "trends", new_value)
     return new_value
 
 
@@ -189,13 +213,14 @@ def run_fetch(args: argparse.Namespace) -> int:
         raise BadRequest(f"output {str(target)!r} must be a .csv file")
     from trendlib.trends.client import TrendsClient
     # one client (one rate limiter, one timeout) for the series, regions and related queries; sends nothing yet
-    client = TrendsClient(min_interval=args.min_interval, backoff=args.backoff, timeout=args.timeout)
+    client = TrendsClient(min_interval=args.min_interval, backoff=args.backoff, timeout=args.timeout,
+                          max_wait=args.max_wait)
     common = dict(client=client, min_interval=args.min_interval, backoff=args.backoff, cache_dir=args.cache_dir,
                   offline=args.offline)
     result = fetch_trends(inp["terms"], geo=inp["geo"], start=inp["start"], end=inp["end"],
                           resolution=args.resolution, category=inp["category"], gprop=inp["gprop"],
                           anchor=args.anchor, samples=args.samples, overlap_days=args.overlap_days, out=target,
-                          **common)
+                          batching=args.batching, **common)
     print(result.summary())
     if result.provenance.get("illustrative"):
         print(f"WARNING: {result.provenance.get('source')} is not Google Trends; the file is marked illustrative "

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from trendlib.trends.plan import FetchPlan, TrendsRequest
 
 __all__ = ["FetchResult", "fetch_trends", "fetch_plan", "write_outputs", "GOOGLE_SOURCE", "OUTPUT_COLUMNS",
-           "SAMPLE_COLUMNS"]
+           "SAMPLE_COLUMNS", "ProbeLevels", "probe_levels", "plan_from_probe"]
 
 log = logging.getLogger("trendlib.trends.fetch")
 
@@ -120,7 +120,7 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tup
     """One sample's requests -> one series on one scale (max 100), with the factors used."""
     import pandas as pd
 
-    from trendlib.trends.stitch import calibrate_batches, stitch_windows
+    from trendlib.trends.stitch import calibrate_batches, calibrate_ladder, stitch_windows
 
     info: dict[str, Any] = {"calibration": [], "stitching": None}
 
@@ -128,6 +128,11 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tup
         parts = [frames[i] for i, _ in sorted(reqs, key=lambda x: x[1].batch)]
         if len(parts) == 1:
             return parts[0]
+        if plan.batching == "magnitude":  # the ladder: every shared anchor of every pair of batches, jointly
+            lad = calibrate_ladder(parts)
+            info["calibration"].append({"part": label, "method": "ladder", "scale": lad.scale, "tau": lad.tau,
+                                        "factors": _records(lad.factors), "links": _records(lad.links)})
+            return lad.frame.drop(columns=[c for c in ("batch",) if c in lad.frame.columns])
         res = calibrate_batches(parts, anchor=plan.anchor)
         fac = res.factors.copy()
         info["calibration"].append({"part": label, "anchor": res.anchor, "scale": res.scale,
@@ -136,8 +141,8 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tup
 
     indexed = list(enumerate(plan.requests))
     windows = []
-    for w in range(len(plan.windows)):
-        reqs = [(i, r) for i, r in indexed if r.purpose == "window" and r.window == w]
+    for w in range(len(plan.windows)):  # a window's batches and its re-pulls (swamped by a spike)
+        reqs = [(i, r) for i, r in indexed if r.purpose in ("window", "repull") and r.window == w]
         windows.append(calibrate(reqs, f"window {w}"))
     pins = [(i, r) for i, r in indexed if r.purpose == "pin"]
     pin = calibrate(pins, "pin") if pins else None
@@ -209,7 +214,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
     avg = average_samples(allsamples[["date", "query", "geo", "sample", "value", "is_partial", "below_one"]])
     google = runner.is_google
     source = GOOGLE_SOURCE if google else "non-google-server"
-    frame = _tidy(avg, plan, source)
+    frame, below = _mark_below_range(_tidy(avg, plan, source), plan)
     samples = _tidy_samples(allsamples, plan)
 
     request_records = []
@@ -220,14 +225,37 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
             "fetches": [{"fetch_day": e.fetch_day, "fetched_at": e.fetched_at, "attempts": e.meta.get("attempts"),
                          "retries": len(e.meta.get("retries") or []), "url_base": e.meta.get("base_url"),
                          "cache_file": str(e.meta_path)} for e in entries[r.key()]]})
-    prov = _provenance(plan, google=google, base_url=runner.base_url, description=description,
+    prov = _provenance(plan, google=google, base_url=runner.data_url, description=description,
                        requests=request_records, samples=sample_meta, factors=infos)
+    prov["below_range"] = below
     result = FetchResult(frame=frame, samples=samples, plan=plan, provenance=prov,
                          requests_sent=runner.requests_sent, from_cache=runner.from_cache, fetched=runner.fetched,
                          out=Path(out) if out is not None else None)
     if out is not None:
         write_outputs(result, out)
     return result
+
+
+def _mark_below_range(frame: "pd.DataFrame", plan: "FetchPlan") -> tuple["pd.DataFrame", list[str]]:
+    """Terms Google reported only as 0 or "<1" even next to their smallest anchor: below the measurable range.
+
+    With several batches, such a term's rows keep the value Google gave (0, or the "<1"
+    midpoint) and its bounds, and get ``below_one`` true: its level is not estimated, only
+    bounded. Returns the frame and the terms (listed in the provenance as ``below_range``).
+    """
+    if len(plan.batches) < 2:
+        return frame, []
+    has = frame["value"].notna()
+    tiny = (frame["value"] == 0) | frame["below_one"]
+    g = (tiny | ~has).groupby(frame["query"]).all() & has.groupby(frame["query"]).any()
+    below = [t for t in plan.terms if bool(g.get(t, False))]
+    if below:
+        log.warning("below the measurable range (0 or '<1' next to their smallest anchor): %s",
+                    ", ".join(map(repr, below)))
+        rows = frame["query"].isin(below) & has
+        frame = frame.copy()
+        frame.loc[rows, "below_one"] = True
+    return frame, below
 
 
 def _round(s: "pd.Series") -> "pd.Series":
@@ -298,7 +326,11 @@ def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: 
         "notes": " ".join(notes),
         "terms": list(plan.terms), "geo": plan.geo, "span": {"start": span[0], "end": span[1]},
         "resolution": plan.resolution, "category": plan.category, "gprop": plan.gprop,
-        "anchor": plan.anchor, "batches": [list(b) for b in plan.batches],
+        "anchor": plan.anchor, "batches": [list(b) for b in plan.batches], "batching": plan.batching,
+        "ladder_links": [{"batch_a": a, "batch_b": b, "anchors": list(t)} for a, b, t in plan.links],
+        "probe_levels": dict(plan.levels), "probe_peaks": dict(plan.peaks),
+        "repulls": [{"window": r.window, "batch": r.batch, "dropped": r.dropped, "added": r.added,
+                     "terms": list(r.terms), "reason": r.reason} for r in plan.repulls],
         "windows": [[f"{a}", f"{b}"] for a, b in plan.windows], "pin_resolution": plan.pin_resolution,
         "samples_wanted": plan.samples, "n_samples_used": len(samples), "samples": samples,
         "base_url": base_url, "pytrends_version": pyt, "trendlib_version": trendlib.__version__,
@@ -338,14 +370,20 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
                  min_interval: float | None = None, backoff: float | None = None,
                  cache_dir: str | Path | None = None, offline: bool | None = None,
                  fetch_day: dt.date | str | None = None, description: str = "",
-                 overlap_days: int | None = None, max_wait: float | None = None) -> FetchResult:
+                 overlap_days: int | None = None, max_wait: float | None = None,
+                 batching: str = "magnitude") -> FetchResult:
     """Fetch ``terms`` in ``geo`` from ``start`` to ``end`` as one calibrated, stitched series.
 
     Parameters (keyword-only)
     -------------------------
     geo, start, end, resolution, category, gprop, anchor, samples, overlap_days : as in
         :func:`trendlib.trends.plan.make_plan` (dates inclusive, UTC; ``resolution="day"`` works
-        over any span; with > 5 terms and no anchor, a probe pull chooses it).
+        over any span; with > 5 terms and no anchor, a probe pull measures every term's rough level).
+    batching : ``'magnitude'`` (default): with more than 5 terms and no ``anchor``, the probe's
+        levels, peaks and peak dates build a ladder of batches of neighbours in level (plus
+        re-pulls of windows a spike swamps), calibrated jointly through all shared anchors
+        (:func:`trendlib.trends.stitch.calibrate_ladder`). ``'typed'``: the original plan, one
+        anchor chosen from the probe in every batch, terms in the typed order (for comparison).
     out : write the tidy CSV here, plus ``<stem>.provenance.json`` and ``<stem>.samples.csv``.
     client : a :class:`~trendlib.trends.client.TrendsClient` (default: one built from
         ``base_url``, ``min_interval``, ``backoff`` and the environment).
@@ -368,37 +406,61 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
 
     kw = dict(geo=geo, start=start, end=end, resolution=resolution, category=category, gprop=gprop,
               samples=samples, overlap_days=overlap_days if overlap_days is not None else DEFAULT_OVERLAP_DAYS)
-    plan = make_plan(terms, anchor=anchor, **kw)
+    plan = make_plan(terms, anchor=anchor, batching=batching, **kw)
     cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
     if client is None:  # one client (one rate limiter) for the probe and the fetch; sends nothing yet
         client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff, max_wait=max_wait)
-    if plan.anchor is not None and anchor is None:
-        chosen = _probe_anchor(plan, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
-                               backoff=backoff, fetch_day=fetch_day, max_wait=max_wait)
-        if chosen != plan.anchor:
-            log.info("anchor chosen from the probe pull: %r (instead of %r)", chosen, plan.anchor)
-            plan = make_plan(terms, anchor=chosen, **kw)
+    if len(plan.batches) > 1 and anchor is None:
+        probe = probe_levels(plan, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
+                             backoff=backoff, fetch_day=fetch_day, max_wait=max_wait)
+        plan = plan_from_probe(plan, probe, terms, batching, kw)
     return fetch_plan(plan, out=out, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
                       backoff=backoff, fetch_day=fetch_day, description=description, max_wait=max_wait)
 
 
-def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
-                  base_url: str | None, min_interval: float | None, backoff: float | None,
-                  fetch_day: Any, max_wait: float | None = None) -> str:
-    """Choose the anchor from rough levels of all terms in coarse whole-span pulls.
+def plan_from_probe(plan: "FetchPlan", probe: "ProbeLevels | None", terms: Any, batching: str,
+                     kw: dict[str, Any]) -> "FetchPlan":
+    """The plan rebuilt from the probe: the ladder (magnitude) or the anchor rounding hurts least (typed)."""
+    from trendlib.trends.plan import choose_anchor, make_plan
+
+    if probe is None:
+        return plan
+    if batching == "typed":
+        chosen = choose_anchor({t: probe.levels.get(t, 0.0) for t in plan.terms})
+        if chosen != plan.anchor:
+            log.info("anchor chosen from the probe pull: %r (instead of %r)", chosen, plan.anchor)
+            return make_plan(terms, anchor=chosen, batching="typed", **kw)
+        return plan
+    return make_plan(terms, batching="magnitude", levels=probe.levels, peaks=probe.peaks,
+                     peak_dates=probe.peak_dates, **kw)
+
+
+@dataclass(frozen=True)
+class ProbeLevels:
+    """Rough level (mean), peak (max) and peak date of every term on one scale, from coarse whole-span pulls."""
+
+    levels: dict[str, float]
+    peaks: dict[str, float]
+    peak_dates: dict[str, dt.date]
+
+
+def probe_levels(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
+                 base_url: str | None, min_interval: float | None, backoff: float | None,
+                 fetch_day: Any, max_wait: float | None = None) -> ProbeLevels | None:
+    """Rough levels of all terms from coarse whole-span pulls (the *probe*); None when it cannot calibrate.
 
     1. one coarse pull of the first 5 terms gives their relative levels; the largest of them
        becomes the probe's anchor (it is measured precisely, whatever the others);
-    2. one coarse pull per batch through that probe anchor puts every term on one rough scale
-       (terms far below it read 0 and are left out of the choice);
-    3. :func:`~trendlib.trends.plan.choose_anchor` picks the anchor rounding hurts least.
+    2. one coarse pull per batch through that probe anchor puts every term on one rough scale.
+       A period Google reports as "<1" counts at the middle of its bounds, so a term far below
+       the probe anchor still gets a small level (and sorts to the bottom of the ladder); a term
+       reported 0 throughout gets level 0.
 
-    Costs ``1 + number of batches`` coarse requests (cached like any other; reused by the fetch
-    when they coincide with its pin pulls).
+    Costs ``1 + number of batches`` coarse requests (cached like any other).
     """
     from trendlib.trends.cache import utc_today
     from trendlib.trends.errors import StitchError
-    from trendlib.trends.plan import MAX_TERMS, choose_anchor, make_plan
+    from trendlib.trends.plan import MAX_TERMS, make_plan
     from trendlib.trends.stitch import calibrate_batches
 
     day = dt.date.fromisoformat(str(fetch_day)[:10]) if fetch_day is not None else utc_today()
@@ -410,22 +472,23 @@ def _probe_anchor(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "T
     got = runner.resolve([series_request(r) for r in first.requests], "probe", check=_series_check)
     r0 = first.requests[0]
     levels0 = parse_series(got[r0.key()][-1], r0).groupby("query")["value"].mean().fillna(0.0)
-    if not (levels0 > 0).any():
-        probe_anchor = plan.terms[0]
-    else:
-        probe_anchor = str(levels0.idxmax())
-    probe = make_plan(list(plan.terms), anchor=probe_anchor, **common)
+    probe_anchor = str(levels0.idxmax()) if (levels0 > 0).any() else plan.terms[0]
+    probe = make_plan(list(plan.terms), anchor=probe_anchor, batching="typed", **common)
     entries = runner.resolve([series_request(r) for r in probe.requests], "probe", check=_series_check)
     frames = [parse_series(entries[r.key()][-1], r) for r in probe.requests]
     try:
-        cal = calibrate_batches(frames, anchor=probe_anchor)
+        cal = calibrate_batches(frames, anchor=probe_anchor).frame
     except StitchError as exc:
-        log.warning("probe calibration failed (%s); keeping the anchor %r", exc, probe_anchor)
-        return probe_anchor
-    levels = cal.frame.groupby("query")["value"].mean().fillna(0.0).to_dict()
+        log.warning("probe calibration failed (%s); keeping the plan's order", exc)
+        return None
+    point = cal["value"].where(~cal["below_one"], (cal["value_low"] + cal["value_high"]) / 2).fillna(0.0)
+    cal = cal.assign(point=point)
+    g = cal.groupby("query")["point"]
+    levels = {t: float(g.mean().get(t, 0.0)) for t in plan.terms}
     if not any(v > 0 for v in levels.values()):
         raise NoData(f"the probe pull found no data for any of {list(plan.terms)} in {plan.geo or 'worldwide'}")
-    chosen = choose_anchor({t: float(levels.get(t, 0.0)) for t in plan.terms})
-    log.info("probe levels (one rough scale): %s; anchor %r",
-             ", ".join(f"{t}={levels.get(t, 0.0):.3g}" for t in plan.terms), chosen)
-    return chosen
+    peaks = {t: float(g.max().get(t, 0.0)) for t in plan.terms}
+    when = cal.loc[g.idxmax().dropna().astype(int)].set_index("query")["date"]
+    peak_dates = {t: when[t].date() for t in plan.terms if t in when.index}
+    log.info("probe levels (one rough scale): %s", ", ".join(f"{t}={levels[t]:.3g}" for t in plan.terms))
+    return ProbeLevels(levels=levels, peaks=peaks, peak_dates=peak_dates)

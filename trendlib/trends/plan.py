@@ -55,6 +55,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from trendlib.trends.batching import (
+    BATCHINGS, Repull, below_range, expected_errors, ladder_batches, ladder_links, star_batches, swamped_repulls,
+)
 from trendlib.trends.errors import BadRequest
 from trendlib.trends.rules import (
     DAY_MAX_SPAN_DAYS, EARLIEST_DATE, EARLIEST_DATE_NON_WEB, GPROPS, MAX_HOURLY_DAYS, MAX_TERM_CHARS, MAX_TERMS,
@@ -244,8 +247,9 @@ class TrendsRequest:
         a different answer is a :class:`~trendlib.trends.errors.ResolutionMismatch`
     category : Google category id (0 = all)
     gprop : Google property ('' = web search)
-    purpose : ``'window'`` (one piece of the series) or ``'pin'`` (the coarse whole-span pull
-        that pins the stitched level)
+    purpose : ``'window'`` (one piece of the series), ``'pin'`` (the coarse whole-span pull
+        that pins the stitched level) or ``'repull'`` (a window pulled again without a spiking
+        term that swamps its batch-mates; see :mod:`trendlib.trends.batching`)
     batch : index of the term batch (0-based; batch 0 is the reference scale)
     window : index of the time window (0-based), or :data:`PIN_WINDOW` (-1) for a pin pull
     """
@@ -257,7 +261,7 @@ class TrendsRequest:
     resolution: Resolution
     category: int = 0
     gprop: str = ""
-    purpose: Literal["window", "pin"] = "window"
+    purpose: Literal["window", "pin", "repull"] = "window"
     batch: int = 0
     window: int = 0
 
@@ -294,7 +298,8 @@ class TrendsRequest:
 
     def describe(self) -> str:
         """One human line, e.g. ``window 2 of batch 1: 'a', 'b' in RU, 2022-01-01..2022-09-26 (day)``."""
-        what = "pin pull" if self.purpose == "pin" else f"window {self.window}"
+        what = {"pin": "pin pull", "repull": f"re-pull of window {self.window}"}.get(self.purpose,
+                                                                                  f"window {self.window}")
         geo = self.geo or "worldwide"
         extra = "".join([f", category {self.category}" if self.category else "",
                          f", {self.gprop}" if self.gprop else ""])
@@ -320,7 +325,17 @@ class FetchPlan:
         ``overlap_days`` days when the span needs several daily windows
     overlap_days : the minimum overlap requested (actual overlaps are listed by :meth:`to_frame`)
     pin_resolution : resolution of the pin pulls (``'week'`` or ``'month'``), None without pins
-    requests : every request, window pulls (window-major, then batch) then one pin pull per batch
+    requests : every request: window pulls (window-major, then batch), re-pulls, then one pin pull per batch
+    batching : ``'magnitude'`` (a ladder of batches of neighbours in level, consecutive batches
+        sharing terms; :mod:`trendlib.trends.batching`) or ``'typed'`` (one anchor in every batch)
+    links : for a ladder, ``(batch_a, batch_b, shared terms)`` of every pair of batches sharing terms
+    levels, peaks : the probe's rough level and peak of every term on one scale, ``(term, value)``
+        pairs (empty when the plan was made without a probe)
+    repulls : the :class:`~trendlib.trends.batching.Repull` of each swamped (window, batch), with its reason
+    below_range : terms the probe puts below the measurable range even next to their smallest
+        anchor (Google reports them as 0 or "<1"; trendlib does not invent a level for them)
+    expected_errors : ``(term, one value, level)``: expected relative rounding error of one daily
+        value and of the term's level on the common scale (:func:`~trendlib.trends.batching.expected_errors`)
     samples : how many pulls of each request, on different fetch days, to average
     category, gprop : as validated
     """
@@ -339,6 +354,13 @@ class FetchPlan:
     pin_resolution: Resolution | None = None
     category: int = 0
     gprop: str = ""
+    batching: str = "typed"
+    links: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
+    levels: tuple[tuple[str, float], ...] = ()
+    peaks: tuple[tuple[str, float], ...] = ()
+    repulls: tuple[Repull, ...] = ()
+    below_range: tuple[str, ...] = ()
+    expected_errors: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def n_requests(self) -> int:
@@ -357,6 +379,10 @@ class FetchPlan:
     @property
     def pin_requests(self) -> tuple[TrendsRequest, ...]:
         return tuple(r for r in self.requests if r.purpose == "pin")
+
+    @property
+    def repull_requests(self) -> tuple[TrendsRequest, ...]:
+        return tuple(r for r in self.requests if r.purpose == "repull")
 
     def estimated_seconds(self, min_interval: float) -> float:
         """Lower bound of one fetch day's wall time: ``n_requests * min_interval`` seconds.
@@ -377,7 +403,7 @@ class FetchPlan:
         rows = []
         for i, r in enumerate(self.requests):
             overlap = None
-            if r.purpose == "window" and r.window > 0 and self.resolution != "hour":
+            if r.purpose in ("window", "repull") and r.window > 0 and self.resolution != "hour":
                 prev_end = self.windows[r.window - 1][1]
                 overlap = max(0, (prev_end - r.start).days + 1)
             n_days = (_as_date(r.end) - _as_date(r.start)).days + 1
@@ -402,10 +428,9 @@ class FetchPlan:
                  f"span         : {start} .. {end} ({self._span_text()})",
                  f"resolution   : {self.resolution}",
                  f"category     : {self.category}    gprop: {self.gprop or 'web'}",
-                 f"anchor       : {self.anchor if self.anchor is not None else '(none: one batch)'}",
+                 f"batching     : {self._batching_text()}",
                  f"batches      : {len(self.batches)}"]
-        for i, b in enumerate(self.batches):
-            lines.append(f"  batch {i}: {', '.join(repr(t) for t in b)}")
+        lines.extend(self._batch_lines())
         lines.append(f"windows      : {len(self.windows)}"
                      + (f" (overlap >= {self.overlap_days} days)" if len(self.windows) > 1 else ""))
         for i, (ws, we) in enumerate(self.windows):
@@ -420,6 +445,11 @@ class FetchPlan:
             adverb = {"day": "daily", "week": "weekly", "month": "monthly"}.get(self.pin_resolution,
                                                                                   self.pin_resolution)
             lines.append(f"pin pulls    : {len(self.pin_requests)} ({adverb}, whole span, one per batch)")
+        for rp in self.repulls:
+            lines.append(f"re-pull      : window {rp.window}, batch {rp.batch}: {rp.reason}")
+        if self.below_range:
+            lines.append("below range  : " + ", ".join(map(repr, self.below_range)) + " (0 or '<1' even next to the "
+                         "smallest anchor: reported as Google gives them, marked below_one, no level invented)")
         lines.append(f"requests     : {self.n_requests} per fetch day"
                      + (f" x {self.samples} samples (different days) = {self.n_requests_total}"
                         if self.samples > 1 else ""))
@@ -429,6 +459,33 @@ class FetchPlan:
                          "(backoff after 429s comes on top)")
         return "\n".join(lines)
 
+    def _batching_text(self) -> str:
+        if len(self.batches) == 1:
+            return "one batch (no anchor needed)"
+        if self.batching == "magnitude":
+            return "magnitude ladder (neighbours in level share a batch; consecutive batches share anchors)"
+        return f"typed order, anchor {self.anchor!r} in every batch"
+
+    def _batch_lines(self) -> list[str]:
+        """Batches with the probe level of each term, the ladder's links, the expected rounding errors."""
+        lv = dict(self.levels)
+        top = max(lv.values(), default=0.0) or 1.0
+        lines = []
+        for i, b in enumerate(self.batches):
+            terms = ", ".join(repr(t) + (f" ({100 * lv[t] / top:.3g})" if t in lv else "") for t in b)
+            lines.append(f"  batch {i}: {terms}")
+        if lv:
+            lines.append("  (probe levels in parentheses, largest = 100)")
+        else:
+            lines.append("  (no probe levels: at fetch time a probe pull orders the terms by level)")
+        for a, b, shared in self.links:
+            lines.append(f"  ladder: batch {a} <-> batch {b} through {', '.join(map(repr, shared))}")
+        if self.expected_errors:
+            lines.append("expected rounding error (one daily value / level on the common scale):")
+            for t, one, level in self.expected_errors:
+                lines.append(f"  {t!r}: {_pct(one)} / {_pct(level)}")
+        return lines
+
     def _span_text(self) -> str:
         if self.resolution == "hour":
             return f"{(self.end - self.start).total_seconds() / 3600:g} hours"
@@ -436,6 +493,12 @@ class FetchPlan:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _pct(x: float) -> str:
+    if not math.isfinite(x):
+        return "below range"
+    return "exact (reference)" if x == 0 else f"+/-{100 * x:.2g} %"
 
 
 def _as_date(x: dt.date) -> dt.date:
@@ -462,32 +525,12 @@ def _windows(start: dt.date, end: dt.date, *, max_days: int, overlap: int) -> li
     return out
 
 
-def _batches(terms: tuple[str, ...], anchor: str | None,
-             levels: Mapping[str, float] | None = None) -> list[tuple[str, ...]]:
-    if anchor is None:
-        return [terms]
-    others = [t for t in terms if t != anchor]
-    if levels is not None:
-        # similar levels together: small terms share a request with the anchor, not with the giants
-        others.sort(key=lambda t: -levels[t])
-    per = MAX_TERMS - 1
-    n = math.ceil(len(others) / per)
-    # spread the others evenly (sizes differ by at most one), keeping their order
-    size, extra = divmod(len(others), n)
-    out, i = [], 0
-    for b in range(n):
-        k = size + (1 if b < extra else 0)
-        out.append((anchor, *others[i:i + k]))
-        i += k
-    return out
-
-
 def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: Bound | str,
               resolution: str = "auto", category: int = 0, gprop: str = "", anchor: str | None = None,
               samples: int = 1, overlap_days: int = DEFAULT_OVERLAP_DAYS,
               max_window_days: int = MAX_DAILY_DAYS, today: dt.date | str | None = None,
-              levels: Mapping[str, float] | None = None, peaks: Mapping[str, float] | None = None
-              ) -> FetchPlan:
+              levels: Mapping[str, float] | None = None, peaks: Mapping[str, float] | None = None,
+              peak_dates: Mapping[str, Any] | None = None, batching: str = "magnitude") -> FetchPlan:
     """Plan the requests that fetch ``terms`` in ``geo`` from ``start`` to ``end``. Sends nothing.
 
     Parameters
@@ -524,12 +567,20 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         anchor rather than with the largest terms, and rounding hurts them less.
     peaks : optional largest value of every term on the same scale, used with ``levels`` to
         choose the anchor (Google scales each request to its peak; see :func:`choose_anchor`).
+    peak_dates : optional date of each term's peak (from the probe); with ``peaks`` it lets the
+        plan re-pull daily windows that a spike swamps (:func:`~trendlib.trends.batching.swamped_repulls`).
+    batching : ``'magnitude'`` (default): with more than 5 terms, a ladder of batches of
+        neighbours in level sharing anchors (:func:`~trendlib.trends.batching.ladder_batches`;
+        calibrated by :func:`trendlib.trends.stitch.calibrate_ladder`); ``'typed'``: one anchor
+        in every batch, terms in the typed order (the original plan, kept for comparison). An
+        explicit ``anchor`` means the typed star through it.
 
     Returns
     -------
     FetchPlan
-        ``requests`` = batches x windows window pulls, plus, when there are several daily
-        windows, one pin pull per batch over the whole span (weekly up to 1899 days, else monthly).
+        ``requests`` = batches x windows window pulls, plus the re-pulls of swamped windows, plus,
+        when there are several daily windows, one pin pull per batch over the whole span (weekly up
+        to 1899 days, else monthly).
 
     Raises
     ------
@@ -595,22 +646,21 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         else:
             res = resolution  # type: ignore[assignment]
 
-    lv: dict[str, float] | None = None
-    if levels is not None:
-        lv = _check_levels(levels)
-        missing = [t for t in terms if t not in lv]
-        if missing:
-            raise BadRequest(f"levels lack the term(s) {', '.join(map(repr, missing))}; accepted: a level for "
-                             "every term")
+    if batching not in BATCHINGS:
+        raise BadRequest(f"batching {batching!r} is not known; accepted: " + ", ".join(map(repr, BATCHINGS)))
+    lv = _levels_for(terms, levels)
+    pk = _levels_for(terms, peaks, "peaks") if (peaks is not None and lv is not None) else None
     if anchor is not None and anchor not in terms:
         raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
                          + ", ".join(repr(t) for t in terms))
-    if len(terms) > MAX_TERMS:
-        if anchor is None:
-            anchor = choose_anchor({t: lv[t] for t in terms}, peaks=peaks) if lv is not None else terms[0]
-    else:
+    mode = "typed" if (batching == "typed" or anchor is not None or len(terms) <= MAX_TERMS) else "magnitude"
+    if len(terms) <= MAX_TERMS:
         anchor = None
-    batches = _batches(terms, anchor, lv)
+    elif mode == "typed" and anchor is None:
+        anchor = choose_anchor({t: lv[t] for t in terms}, peaks=pk) if lv is not None else terms[0]
+    batches = star_batches(terms, anchor, lv) if mode == "typed" else ladder_batches(terms, lv)
+    if len(batches) == 1:
+        mode = "typed"
 
     if res == "day":
         windows = _windows(span_start, span_end, max_days=max_window_days, overlap=overlap_days)
@@ -619,23 +669,60 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     pin_res: Resolution | None = None
     if len(windows) > 1:
         pin_res = expected_resolution(span_start, span_end)
-
-    requests: list[TrendsRequest] = []
-    for w, (ws, we) in enumerate(windows):
-        win_res = res if res != "day" else expected_resolution(ws, we)
-        for b, batch in enumerate(batches):
-            requests.append(TrendsRequest(terms=batch, geo=geo, start=ws, end=we, resolution=win_res,
-                                          category=category, gprop=gprop, purpose="window", batch=b,
-                                          window=w))
-    if pin_res is not None:
-        for b, batch in enumerate(batches):
-            requests.append(TrendsRequest(terms=batch, geo=geo, start=span_start, end=span_end,
-                                          resolution=pin_res, category=category, gprop=gprop,
-                                          purpose="pin", batch=b, window=PIN_WINDOW))
+    repulls: list[Repull] = []
+    if mode == "magnitude" and lv is not None and res == "day":
+        dates = {t: _parse_bound(d, f"peak date of {t!r}")[0].date() for t, d in (peak_dates or {}).items()}
+        repulls = swamped_repulls(batches, windows, lv, pk, dates)
+    requests = _requests(batches, windows, repulls, res=res, pin_res=pin_res, span=(span_start, span_end),
+                         geo=geo, category=category, gprop=gprop)
+    n_days = min((_n_days(_as_date(a), _as_date(b)) for a, b in windows), default=1)
+    errors = expected_errors(batches, lv, pk, n_days=n_days, star_anchor=anchor) if lv is not None else {}
     return FetchPlan(terms=terms, geo=geo, start=span_start, end=span_end, resolution=res, anchor=anchor,
                      batches=tuple(batches), windows=tuple(windows), requests=tuple(requests),
                      samples=samples, overlap_days=overlap_days, pin_resolution=pin_res,
-                     category=category, gprop=gprop)
+                     category=category, gprop=gprop, batching=mode,
+                     links=tuple(ladder_links(batches)) if mode == "magnitude" else (),
+                     levels=tuple((t, lv[t]) for t in terms) if lv is not None else (),
+                     peaks=tuple((t, pk[t]) for t in terms) if pk is not None else (),
+                     repulls=tuple(repulls),
+                     below_range=tuple(below_range(batches, lv, pk)) if lv is not None else (),
+                     expected_errors=tuple((t, *errors[t]) for t in terms if t in errors))
+
+
+def _levels_for(terms: tuple[str, ...], levels: Mapping[str, float] | None, what: str = "levels"
+                ) -> dict[str, float] | None:
+    """Checked levels (or peaks) with one entry for every term, or None."""
+    if levels is None:
+        return None
+    lv = _check_levels(levels)
+    missing = [t for t in terms if t not in lv]
+    if missing:
+        raise BadRequest(f"{what} lack the term(s) {', '.join(map(repr, missing))}; accepted: a value for "
+                         "every term")
+    return lv
+
+
+def _requests(batches: list[tuple[str, ...]], windows: list[tuple[Any, Any]], repulls: list[Repull], *,
+              res: Resolution, pin_res: Resolution | None, span: tuple[Any, Any], geo: str, category: int,
+              gprop: str) -> list[TrendsRequest]:
+    """Window pulls (window-major, then batch), re-pulls (batch numbers after the plan's), then pins."""
+    common = dict(geo=geo, category=category, gprop=gprop)
+    out: list[TrendsRequest] = []
+    for w, (ws, we) in enumerate(windows):
+        win_res = res if res != "day" else expected_resolution(ws, we)
+        for b, batch in enumerate(batches):
+            out.append(TrendsRequest(terms=batch, start=ws, end=we, resolution=win_res, purpose="window",
+                                     batch=b, window=w, **common))
+    for k, rp in enumerate(repulls):
+        ws, we = windows[rp.window]
+        out.append(TrendsRequest(terms=rp.terms, start=ws, end=we, resolution=expected_resolution(ws, we),
+                                 purpose="repull", batch=len(batches) + k, window=rp.window, **common))
+    if pin_res is not None:
+        for b, batch in enumerate(batches):
+            out.append(TrendsRequest(terms=batch, start=span[0], end=span[1], resolution=pin_res,
+                                     purpose="pin", batch=b, window=PIN_WINDOW, **common))
+    return out
+
 
 
 # --------------------------------------------------------------------------- anchor choice

@@ -94,9 +94,9 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
     notes = ("Values are relative index points, not numbers of searches. '<1' is kept in below_one; "
              "no data is an empty value.")
     if not google:
-        notes = (f"NOT GOOGLE: fetched from {runner.base_url} (e.g. trendlib's fake server: simulated numbers). "
+        notes = (f"NOT GOOGLE: fetched from {runner.data_url} (e.g. trendlib's fake server: simulated numbers). "
                  "Marked illustrative; do not publish as real. " + notes)
-    return {"source": GOOGLE_SOURCE if google else f"non-google-server {runner.base_url}",
+    return {"source": GOOGLE_SOURCE if google else f"non-google-server {runner.data_url}",
             "illustrative": not google, "description": description, "table": kind,
             "citation": CITATION if google else "not Google Trends data", "licence": LICENCE if google else "",
             "notes": notes, "terms": list(terms), "geo": geo, "span": {"start": start, "end": end},

@@ -21,20 +21,20 @@ __all__ = ["PERIOD_WORDS", "LEVEL_WORDS", "WORLDWIDE", "DATE_ORDER", "period_of"
 _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("Time",), ("Day",), ("Week",), ("Month",)),  # seen
     "ru": (("Время",), ("День",), ("Неделя",), ("Месяц",)),  # seen
-    "uk": (("Час",), ("День",), ("Тиждень",), ("Місяць",)),
+    "uk": (("Час",), ("День",), ("Тиждень",), ("Місяць",)),  # seen (Тиждень)
     "be": (("Час",), ("Дзень",), ("Тыдзень",), ("Месяц",)),
     "bg": (("Време", "Час"), ("Ден",), ("Седмица",), ("Месец",)),
     "sr": (("Време",), ("Дан",), ("Недеља",), ("Месец",)),
     "kk": (("Уақыт",), ("Күн",), ("Апта",), ("Ай",)),
-    "de": (("Zeit", "Uhrzeit"), ("Tag",), ("Woche",), ("Monat",)),
+    "de": (("Zeit", "Uhrzeit"), ("Tag",), ("Woche",), ("Monat",)),  # seen (Monat)
     "fr": (("Heure", "Temps"), ("Jour",), ("Semaine",), ("Mois",)),  # seen (semaine)
     "es": (("Tiempo", "Hora"), ("Día",), ("Semana",), ("Mes",)),
     "pt": (("Tempo", "Hora"), ("Dia",), ("Semana",), ("Mês",)),
     "it": (("Ora", "Tempo"), ("Giorno",), ("Settimana",), ("Mese",)),  # seen (Mese)
     "ca": (("Temps", "Hora"), ("Dia",), ("Setmana",), ("Mes",)),
     "nl": (("Tijd",), ("Dag",), ("Week",), ("Maand",)),
-    "da": (("Tid", "Tidspunkt"), ("Dag",), ("Uge",), ("Måned",)),
-    "no": (("Tid", "Tidspunkt"), ("Dag",), ("Uke",), ("Måned",)),
+    "da": (("Tid", "Tidspunkt"), ("Dag",), ("Uge",), ("Måned",)),  # seen (Måned)
+    "no": (("Tid", "Tidspunkt"), ("Dag",), ("Uke",), ("Måned",)),  # seen (Måned)
     "sv": (("Tid",), ("Dag",), ("Vecka",), ("Månad",)),
     "fi": (("Aika",), ("Päivä",), ("Viikko",), ("Kuukausi",)),
     "et": (("Aeg",), ("Päev",), ("Nädal",), ("Kuu",)),
@@ -59,9 +59,9 @@ _PERIODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "id": (("Waktu",), ("Hari",), ("Minggu",), ("Bulan",)),
     "ms": (("Masa",), ("Hari",), ("Minggu",), ("Bulan",)),
     "fil": (("Oras",), ("Araw",), ("Linggo",), ("Buwan",)),
-    "zh": (("时间", "時間"), ("日", "天"), ("周", "週"), ("月", "月份")),
+    "zh": (("时间", "時間"), ("日", "天"), ("周", "週"), ("月", "月份")),  # seen (週)
     "ja": (("時間",), ("日",), ("週",), ("月",)),
-    "ko": (("시간",), ("일",), ("주",), ("월",)),
+    "ko": (("시간",), ("일",), ("주",), ("월",)),  # seen (월)
 }
 # language -> (country words, subregion words, metro words, city words)
 _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -70,9 +70,9 @@ _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "uk": (("Країна",), ("Регіон", "Область"), (), ("Місто",)),
     "bg": (("Държава",), ("Регион", "Област"), (), ("Град",)),
     "sr": (("Земља",), ("Регион",), (), ("Град",)),
-    "de": (("Land",), ("Region", "Bundesland"), ("Metropolregion",), ("Stadt",)),
+    "de": (("Land",), ("Region", "Bundesland"), ("Metropolregion",), ("Stadt",)),  # seen (Land)
     "fr": (("Pays",), ("Région", "Sous-région"), ("Zone métropolitaine",), ("Ville",)),
-    "es": (("País",), ("Región", "Subregión"), ("Área metropolitana",), ("Ciudad",)),
+    "es": (("País",), ("Región", "Subregión"), ("Área metropolitana",), ("Ciudad",)),  # seen (Región)
     "pt": (("País",), ("Região", "Sub-região"), ("Área metropolitana",), ("Cidade",)),  # seen (Região)
     "it": (("Paese",), ("Regione",), ("Area metropolitana",), ("Città",)),
     "ca": (("País",), ("Regió",), (), ("Ciutat",)),
@@ -98,13 +98,13 @@ _LEVELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "fa": (("کشور",), ("منطقه",), (), ("شهر",)),
     "hi": (("देश",), ("क्षेत्र",), (), ("शहर",)),
     "th": (("ประเทศ",), ("ภูมิภาค",), (), ("เมือง",)),
-    "vi": (("Quốc gia",), ("Khu vực", "Tiểu vùng"), (), ("Thành phố",)),
-    "id": (("Negara",), ("Wilayah", "Subwilayah"), (), ("Kota",)),
+    "vi": (("Quốc gia",), ("Khu vực", "Tiểu vùng"), (), ("Thành phố",)),  # seen (Khu vực)
+    "id": (("Negara",), ("Wilayah", "Subwilayah"), (), ("Kota",)),  # seen (Wilayah)
     "ms": (("Negara",), ("Wilayah",), (), ("Bandar",)),
     "fil": (("Bansa",), ("Rehiyon",), (), ("Lungsod",)),
     "zh": (("国家/地区", "國家/地區", "国家", "國家"), ("区域", "地区", "區域", "地區"), ("大都市区",), ("城市",)),
     "ja": (("国",), ("地域",), ("大都市圏",), ("都市", "市区町村")),
-    "ko": (("국가",), ("지역",), (), ("도시",)),
+    "ko": (("국가",), ("지역",), (), ("도시",)),  # seen (지역)
 }
 #: the word that starts the category line, per language (to tell the interface language, never required)
 _CATEGORY: dict[str, tuple[str, ...]] = {

@@ -4,6 +4,7 @@ Pure functions on pandas frames: no HTTP, no files, no clock.
 
 Modules: :mod:`~trendlib.trends.stitch.validate` (input frames, rounding bounds),
 :mod:`~trendlib.trends.stitch.batches` (batches through one anchor),
+:mod:`~trendlib.trends.stitch.ladder` (a ladder of batches through all their shared anchors, jointly),
 :mod:`~trendlib.trends.stitch.windows` (overlapping windows, pins),
 :mod:`~trendlib.trends.stitch.solver` (the joint weighted least squares),
 :mod:`~trendlib.trends.stitch.chain` (the chain-of-ratios reference),
@@ -53,10 +54,11 @@ units, with ``below_one`` kept true.
 from __future__ import annotations
 
 from trendlib.trends.stitch.batches import CalibrationResult, calibrate_batches
+from trendlib.trends.stitch.ladder import LadderResult, calibrate_ladder
 from trendlib.trends.stitch.periods import aggregate_periods
 from trendlib.trends.stitch.samples import average_samples
 from trendlib.trends.stitch.validate import Z95, rounding_bounds
 from trendlib.trends.stitch.windows import StitchResult, stitch_windows
 
-__all__ = ["CalibrationResult", "StitchResult", "calibrate_batches", "stitch_windows", "average_samples",
+__all__ = ["CalibrationResult", "LadderResult", "StitchResult", "calibrate_batches", "calibrate_ladder", "stitch_windows", "average_samples",
            "aggregate_periods", "rounding_bounds", "Z95"]

@@ -1,0 +1,234 @@
+"""Batches of one window on one scale through a ladder of shared anchors, jointly.
+
+A *ladder* (:func:`trendlib.trends.plan.make_plan` with ``batching="magnitude"``) groups terms
+of similar level into batches and lets consecutive batches share one or more terms (the
+*anchors* of that rung). :func:`calibrate_ladder` estimates one log factor per batch from
+**every** shared anchor of **every** pair of batches at once, by weighted least squares
+(:func:`trendlib.trends.stitch.solver.solve`), like the joint window stitching:
+
+* each (pair of batches, shared term) gives one equation ``c_j - c_i = log(sum a_i / sum a_j)``
+  over the dates where the term is usable in both (the ratio of sums of
+  :func:`~trendlib.trends.stitch.batches.calibrate_batches`), with variance ``se^2`` from
+  :func:`~trendlib.trends.stitch.batches.ratio_se`: integer rounding of both pulls, the
+  observed scatter of the ratio (sampling noise that differs between requests) and rounding
+  that does not average out;
+* batch 0 is the reference (``c_0 = 0``); extra noise between equations beyond their stated
+  variance is estimated from the residuals when the ladder has redundant anchors;
+* each batch's factor interval is ``exp(c_b +/- 1.96 se_b)`` with ``se_b`` from the fit, so the
+  errors of every rung below a batch are carried into its terms' ``value_low``/``value_high``.
+
+Every term is then taken from the batch where it is best measured (largest mean reported
+value, i.e. least rounding): a term squeezed by a spiking batch-mate in one pull is taken from
+a re-pull without that term when there is one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from trendlib.trends.errors import BadRequest, StitchError
+from trendlib.trends.stitch.batches import _usable_anchor_dates, ratio_se
+from trendlib.trends.stitch.solver import solve
+from trendlib.trends.stitch.validate import Z95, _keys, _prepare
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["LadderResult", "calibrate_ladder"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LadderResult:
+    """Batches of one window on one common scale through a ladder of anchors (see :func:`calibrate_ladder`).
+
+    Attributes
+    ----------
+    frame : tidy, one row per (date, query[, geo]); ``value`` on the common scale (overall max
+        100), ``value_low``/``value_high`` the value's rounding bounds times its batch factor's
+        95 % interval, ``below_one``, ``is_partial``, ``batch`` (the batch the row comes from),
+        and passed-through columns.
+    factors : one row per batch: ``batch``, ``factor`` (multiplies the batch's reported values),
+        ``factor_low``/``factor_high`` (95 % interval), ``factor_se`` (standard error of the log
+        factor, every rung below included), ``n_links`` (anchor equations the batch is in).
+    links : one row per anchor equation: ``batch_a``, ``batch_b``, ``term``, ``log_ratio``
+        (``c_b - c_a`` it says), ``se``, ``n_points`` (dates used), ``residual`` (after the fit).
+    scale : the final multiplier that made the overall max 100 (included in ``factors``).
+    tau : extra noise (log sd) between anchor equations beyond their stated variance.
+    """
+
+    frame: pd.DataFrame
+    factors: pd.DataFrame
+    links: pd.DataFrame
+    scale: float
+    tau: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The calibrated tidy frame (a copy)."""
+        return self.frame.copy()
+
+    def summary(self) -> str:
+        lines = [f"Ladder calibration: {len(self.factors)} batches, {len(self.links)} anchor equations, "
+                 f"extra noise (log sd) {self.tau:.3f}",
+                 f"{'batch':>5}  {'factor':>9}  {'95% interval':<22}  {'se(log)':>7}  {'links':>5}"]
+        for r in self.factors.itertuples(index=False):
+            interval = f"[{r.factor_low:.4g}, {r.factor_high:.4g}]"
+            lines.append(f"{r.batch:>5}  {r.factor:9.4g}  {interval:<22}  {r.factor_se:7.3f}  {r.n_links:>5}")
+        lines.append("anchors: " + "; ".join(f"{r.batch_a}-{r.batch_b} via {r.term!r} (se {r.se:.3f})"
+                                             for r in self.links.itertuples(index=False)))
+        return "\n".join(lines)
+
+
+def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 5.0) -> LadderResult:
+    """Put batches of one window on one scale through every term they share, jointly.
+
+    Parameters
+    ----------
+    frames : one tidy frame per batch (see :mod:`trendlib.trends.stitch`), all over the same
+        dates and geo; frame 0 is the reference scale. Batches are linked by the terms they
+        share (any number, any pairs); every batch must be linked to batch 0 through them.
+    min_value : shared values are used where reported at least this high in both batches
+        (default 5: at most 10 % rounding), else every shared date (see
+        :func:`~trendlib.trends.stitch.batches.calibrate_batches`).
+
+    Returns
+    -------
+    LadderResult
+
+    Raises
+    ------
+    BadRequest
+        bad frames.
+    StitchError
+        a batch shares no usable term with the batches tied to batch 0 (every shared term is
+        rounded to 0 in one of the two pulls).
+    """
+    import pandas as pd
+
+    if isinstance(frames, pd.DataFrame) or not isinstance(frames, Sequence) or len(frames) == 0:
+        raise BadRequest("frames is not a non-empty list of DataFrames (one per batch)")
+    prepared = [_prepare(f, f"batch {i}") for i, f in enumerate(frames)]
+    keys = _keys(prepared[0])
+    if any(_keys(f) != keys for f in prepared):
+        raise BadRequest("some batches have a geo column and others not; accepted: the same columns in all")
+    links = _link_equations(prepared, keys, min_value)
+    _check_connected(len(prepared), links, prepared)
+    c, se, tau, resid = _solve_ladder(len(prepared), links)
+    links = links.assign(residual=resid)
+    return _assemble(prepared, keys, c, se, links, tau)
+
+
+def _terms(f: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(f["query"]))
+
+
+def _link_equations(prepared: list[pd.DataFrame], keys: list[str], min_value: float) -> pd.DataFrame:
+    """One equation per (pair of batches, shared term) with a usable date in both."""
+    import numpy as np
+    import pandas as pd
+
+    on = ["date"] + [k for k in keys if k != "query"]
+    rows = []
+    for i in range(len(prepared)):
+        for j in range(i + 1, len(prepared)):
+            for term in [t for t in _terms(prepared[i]) if t in set(_terms(prepared[j]))]:
+                a = prepared[i][prepared[i]["query"] == term]
+                b = prepared[j][prepared[j]["query"] == term]
+                m = a.merge(b, on=on, suffixes=("_0", "_b"), how="inner")
+                try:
+                    u = m[_usable_anchor_dates(m, j, term, min_value)]
+                except StitchError:
+                    continue  # the term is rounded away in one of the two pulls: no information
+                ai = np.where(u["below_one_0"], 0.5, u["value_0"].to_numpy(float))
+                aj = np.where(u["below_one_b"], 0.5, u["value_b"].to_numpy(float))
+                if ai.sum() <= 0 or aj.sum() <= 0:
+                    continue
+                se = ratio_se(ai, aj, u["value_low_0"].to_numpy(float), u["value_high_0"].to_numpy(float),
+                              u["value_low_b"].to_numpy(float), u["value_high_b"].to_numpy(float))
+                rows.append({"batch_a": i, "batch_b": j, "term": term,
+                             "log_ratio": math.log(ai.sum() / aj.sum()), "se": max(se, 1e-6),
+                             "n_points": int(len(u))})
+    return pd.DataFrame(rows, columns=["batch_a", "batch_b", "term", "log_ratio", "se", "n_points"])
+
+
+def _check_connected(n: int, links: pd.DataFrame, prepared: list[pd.DataFrame]) -> None:
+    adj: dict[int, set[int]] = {b: set() for b in range(n)}
+    for r in links.itertuples(index=False):
+        adj[r.batch_a].add(r.batch_b)
+        adj[r.batch_b].add(r.batch_a)
+    reached, stack = {0}, [0]
+    while stack:
+        for u in adj[stack.pop()] - reached:
+            reached.add(u)
+            stack.append(u)
+    for b in range(n):
+        if b not in reached:
+            raise StitchError(
+                f"batch {b} ({', '.join(map(repr, _terms(prepared[b])))}) shares no term reported >= 1 with the "
+                "batches tied to batch 0: every shared anchor is rounded away in one of the two pulls; "
+                "accepted: batches whose shared terms are within about 100x of each batch's largest term "
+                "(trendlib.trends.plan.make_plan with batching='magnitude' builds such a ladder from a probe)")
+
+
+def _solve_ladder(n: int, links: pd.DataFrame) -> tuple[Any, Any, float, Any]:
+    """Log factor and se per batch (batch 0 fixed at 0), the extra noise tau, and the residuals."""
+    import numpy as np
+
+    c, se = np.zeros(n), np.zeros(n)
+    if n == 1 or not len(links):
+        return c, se, 0.0, np.zeros(len(links))
+    X = np.zeros((len(links), n - 1))
+    for k, r in enumerate(links.itertuples(index=False)):
+        if r.batch_b > 0:
+            X[k, r.batch_b - 1] = 1.0
+        if r.batch_a > 0:
+            X[k, r.batch_a - 1] = -1.0
+    y = links["log_ratio"].to_numpy(float)
+    var = links["se"].to_numpy(float) ** 2
+    beta, sds, tau2 = solve(X, y, var, np.zeros(len(y), dtype=int))
+    c[1:], se[1:] = beta, sds
+    return c, se, math.sqrt(tau2.get(0, 0.0)), y - X @ beta
+
+
+def _best_batch(prepared: list[pd.DataFrame]) -> dict[str, int]:
+    """Per term, the batch where it is reported highest on average (least rounding relative to its value)."""
+    best: dict[str, tuple[float, int]] = {}
+    for b, f in enumerate(prepared):
+        for term, mean in f.groupby("query", sort=False)["value"].mean().items():
+            score = float(mean) if mean == mean else -1.0
+            if term not in best or score > best[term][0]:
+                best[term] = (score, b)
+    return {t: b for t, (_s, b) in best.items()}
+
+
+def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, links: pd.DataFrame,
+              tau: float) -> LadderResult:
+    """Rows of every term from its best batch, times that batch's factor; overall max 100."""
+    import numpy as np
+    import pandas as pd
+
+    source = _best_batch(prepared)
+    f, f_lo, f_hi = np.exp(c), np.exp(c - Z95 * se), np.exp(c + Z95 * se)
+    parts = []
+    for b, frame in enumerate(prepared):
+        part = frame[frame["query"].map(source) == b].copy()
+        part["value"] = part["value"] * f[b]
+        part["value_low"] = part["value_low"] * f_lo[b]
+        part["value_high"] = part["value_high"] * f_hi[b]
+        part["batch"] = b
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    top = out["value"].max()
+    scale = 100.0 / float(top) if pd.notna(top) and top > 0 else 1.0
+    for col in ("value", "value_low", "value_high"):
+        out[col] = out[col] * scale
+    order = {q: i for i, q in enumerate(dict.fromkeys(pd.concat([p["query"] for p in prepared])))}
+    out = out.assign(_q=out["query"].map(order)).sort_values(
+        ["_q", *[k for k in keys if k != "query"], "date"], kind="stable").drop(columns="_q")
+    front = ["date", *keys, "value", "value_low", "value_high", "below_one", "is_partial", "batch"]
+    out = out[front + [col for col in out.columns if col not in front]].reset_index(drop=True)
+    n_links = [int(((links["batch_a"] == b) | (links["batch_b"] == b)).sum()) for b in range(len(prepared))]
+    factors = pd.DataFrame({"batch": np.arange(len(prepared)), "factor": f * scale, "factor_low": f_lo * scale,
+                            "factor_high": f_hi * scale, "factor_se": se, "n_links": n_links})
+    return LadderResult(frame=out, factors=factors, links=links.reset_index(drop=True), scale=scale, tau=tau)
