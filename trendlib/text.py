@@ -134,8 +134,8 @@ class FoldReading:
 
     ``kind`` is one of ``"rise"`` (clear rise, precise), ``"at_least"`` (clear rise over a
     low, flat or zero baseline: only a lower bound), ``"drop"`` (clear fall),
-    ``"overlap"`` (the window contains a larger event's spike), ``"unclear"`` (not
-    significant after correction). ``value`` is the one number shown for it (the point
+    ``"overlap"`` (clear, but the window contains a larger event's spike: not a finding of
+    its own), ``"unclear"`` (not significant after correction). ``value`` is the one number shown for it (the point
     estimate, or for ``at_least`` the rounded-down lower bound), ``low``/``high`` the
     interval as shown.
     """
@@ -166,10 +166,10 @@ def fold_reading(result: Any, *, significant: bool | None = None) -> FoldReading
         direction = ("rise" if lo > 1 else "drop" if hi < 1 else "none") if significant else "none"
     overlaps = str(_get(result, "overlaps", "") or "")
     label = str(_get(result, "label") or _get(result, "query") or "")
-    if overlaps:
+    if not significant or direction == "none":
+        kind = "unclear"  # not clear after correction: whatever its window holds, no finding to attribute
+    elif overlaps:
         kind = "overlap"
-    elif not significant or direction == "none":
-        kind = "unclear"
     elif direction == "drop":
         kind = "drop"
     elif note in _LOW_NOTES or lower_bound:

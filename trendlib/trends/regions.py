@@ -107,7 +107,7 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
 def _write(frame: "pd.DataFrame", columns: list[str], prov: dict[str, Any], out: str | Path | None) -> Path | None:
     if out is None:
         return None
-    return write_with_provenance(out, frame[columns].to_csv(index=False, lineterminator="\n"), prov)
+    return write_with_provenance(out, frame[columns], prov)
 
 
 def _record(key: str, desc: str, entries: list[Any]) -> dict[str, Any]:

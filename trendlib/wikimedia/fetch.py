@@ -287,7 +287,7 @@ def write_pageviews(result: PageviewsResult, out: str | Path) -> Path:
     """Write the tidy CSV and ``<stem>.provenance.json`` (atomically, the sidecar last)."""
     f = result.frame.copy()
     f["date"] = f["date"].dt.strftime("%Y-%m-%d")
-    return write_with_provenance(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"), result.provenance)
+    return write_with_provenance(out, f[OUTPUT_COLUMNS], result.provenance)  # one set; article titles spreadsheet-safe
 
 
 def fetch_pageviews(articles: str | Sequence[str], *, project: str, start: Any, end: Any, access: str = "all-access",
