@@ -1,4 +1,4 @@
-"""The documentation site's generated pages come from their one source (tools/docs.py)."""
+"""The documentation site's generated pages come from their one source (tools/build_docs.py)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-import docs  # noqa: E402  (tools/docs.py)
+import build_docs as docs  # noqa: E402  (tools/build_docs.py)
 
 
 def test_the_study_file_reference_lists_every_key_the_validator_accepts():
