@@ -172,17 +172,13 @@ def _join(read, study):
 
 
 def _write(frame, prov: dict[str, Any], out: Path) -> None:
-    import io
-
-    from trendlib._io import atomic_write_text
+    from trendlib._io import csv_text, replace_together
     from trendlib.provenance import sidecar_path
     frame = frame.copy()
     fmt = "%Y-%m-%dT%H:%M" if prov["resolution"] == "hour" else "%Y-%m-%d"
     frame["date"] = frame["date"].dt.strftime(fmt)
     for col in ("is_partial", "below_one"):
         frame[col] = frame[col].map({True: "true", False: "false"})
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%g")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, buf.getvalue())
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2) + "\n")
+    # one set, provenance first and the CSV last; formula cells quoted (trendlib._io)
+    replace_together({sidecar_path(out): json.dumps(prov, ensure_ascii=False, indent=2) + "\n",
+                      out: csv_text(frame, index=False, float_format="%g")})
