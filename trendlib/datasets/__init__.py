@@ -36,7 +36,8 @@ _NAMES: dict[str, str] = {
     "select_series": "select", "describe_series": "select",
     "study_events": "studydata", "check_study_data": "studydata",
     "make_illustrative": "illustrative",
-    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews",
+    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews", "select_pageviews": "pageviews",
+    "describe_pageviews": "pageviews",
 }
 
 __all__ = sorted(_NAMES)
