@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_report.py            # full run (about 5-10 minutes on 2 cores)
     .venv/bin/python benchmarks/bench_report.py --quick    # smaller sweeps
+    .venv/bin/python benchmarks/bench_report.py --load     # only the load rows (about 10 minutes on 2 idle cores)
 
 Measured in one run, on copies of the shipped studies and data in a temporary folder
 (the repository is never modified):
@@ -14,7 +15,12 @@ Measured in one run, on copies of the shipped studies and data in a temporary fo
 - the plain chain on the same studies and notebooks: ``papermill`` CLI, then
   ``jupyter nbconvert --to html`` twice (with and without code) per notebook;
 - a sweep of N studies with 1 and 2 workers (speed-up), and the peak memory per worker
-  process for a small and a large sweep (it should stay flat).
+  process for a small and a large sweep (it should stay flat);
+- load (``--load`` runs only these): sweeps of 25 and 100 studies (notebook 01 only, 2 workers:
+  the full notebook set on 100 studies would take most of an hour on 2 cores), and one study of 10
+  and of 50 queries over 5 years of daily data (ILLUSTRATIVE numbers made here; every shipped
+  notebook): time per study or per query should stay flat (time linear in size), and so should the
+  peak memory of one process.
 
 Prints a Markdown table; ``--out FILE`` also writes it to a file.
 """
@@ -141,15 +147,95 @@ def sweep_bench(ws: Path, n: int, workers: int) -> tuple[float, int]:
     return wall, mem.single
 
 
+SWEEP_SIZES = (25, 100)
+QUERY_COUNTS = (10, 50)
+
+
+def load_sweeps(ws: Path, jobs: int) -> list[tuple[str, str, str]]:
+    """Sweeps of SWEEP_SIZES studies: seconds per study and peak RSS of one process, per size."""
+    import datetime as dt
+    nbs = ws / "nb-load"
+    nbs.mkdir(exist_ok=True)
+    shutil.copy(ws / "notebooks" / "01-explore-search-interest.ipynb", nbs)
+    measured = []
+    for n in SWEEP_SIZES:
+        dates = [(dt.date(2021, 6, 1) + dt.timedelta(days=i)).isoformat() for i in range(n)]
+        sweep = ws / "studies" / f"load-sweep-{n}.yaml.sweep"
+        sweep.write_text(yaml.safe_dump({"name": f"load-{n}", "template": "invasion-2022.yaml",
+                                         "vary": {"event_date": dates}}), encoding="utf-8")
+        with PeakMemory() as mem:
+            wall = run(trendlib_cmd("--sweep", str(sweep), "--out", str(ws / "load-sweeps"), "--jobs", str(jobs),
+                                    "--notebooks", str(nbs), "--force"), cwd=ws)
+        measured.append((n, wall, mem.single))
+        shutil.rmtree(ws / "load-sweeps", ignore_errors=True)
+    per = [w / n for n, w, _ in measured]
+    return [(f"sweep of {' / '.join(str(n) for n, _, _ in measured)} studies (load)",
+             " / ".join(f"{w:.0f}" for _, w, _ in measured) + " s",
+             f"notebook 01 only, --jobs {jobs}; per study {' / '.join(f'{p:.2f}' for p in per)} s "
+             f"(linear: largest/smallest {per[-1] / per[0]:.2f}); peak RSS of one process "
+             + " / ".join(f"{m / 2**20:.0f}" for _, _, m in measured) + " MiB")]
+
+
+def big_study(ws: Path, n_queries: int, *, years: int = 5) -> Path:
+    """A study of ``n_queries`` daily series over ``years`` years: ILLUSTRATIVE numbers (a random walk
+    per query, seeded), written as ``*_illustrative.csv`` so the report marks every page."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+    start, end = dt.date(2018, 1, 1), dt.date(2018 + years - 1, 12, 31)
+    days = pd.date_range(start, end, freq="D")
+    rng = np.random.default_rng(n_queries)
+    frames = []
+    for q in range(n_queries):
+        walk = np.cumsum(rng.normal(0, 1, len(days)))
+        value = np.round(100 * (walk - walk.min()) / (np.ptp(walk) or 1)).astype(int)
+        frames.append(pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "query": f"query {q:02d}", "geo": "RU",
+                                    "value": value, "value_low": value, "value_high": value, "n_samples": 1,
+                                    "is_partial": "false", "resolution": "day",
+                                    "source": "illustrative-load-benchmark"}))
+    data = ws / "data" / "trends" / f"load-{n_queries}q_illustrative.csv"
+    pd.concat(frames).to_csv(data, index=False, lineterminator="\n")
+    study = ws / "studies" / f"load-{n_queries}q.yaml"
+    study.write_text(yaml.safe_dump({
+        "title": f"Load test: {n_queries} queries, {years} years of daily data (ILLUSTRATIVE)",
+        "geo": "RU", "start": start.isoformat(), "end": end.isoformat(), "event_date": "2022-02-24",
+        "queries": [{"term": f"query {q:02d}", "label": f"query {q:02d}"} for q in range(n_queries)],
+        "trends": f"../data/trends/{data.name}", "events": "../data/events/events_2022.csv"},
+        allow_unicode=True), encoding="utf-8")
+    return study
+
+
+def load_big_study(ws: Path, jobs: int) -> list[tuple[str, str, str]]:
+    """One study of QUERY_COUNTS queries x 5 years daily, every shipped notebook: time and peak RSS."""
+    measured = []
+    for n in QUERY_COUNTS:
+        study = big_study(ws, n)
+        with PeakMemory() as mem:
+            wall = run(trendlib_cmd(str(study), "--out", str(ws / "load-big"), "--jobs", str(jobs), "--force"),
+                       cwd=ws)
+        measured.append((n, wall, mem.single))
+    per = [w / n for n, w, _ in measured]
+    return [(f"one study of {' / '.join(str(n) for n, _, _ in measured)} queries, 5 years daily (load)",
+             " / ".join(f"{w:.0f}" for _, w, _ in measured) + " s",
+             f"every shipped notebook, --jobs {jobs}, ILLUSTRATIVE data; per query "
+             f"{' / '.join(f'{p:.2f}' for p in per)} s; peak RSS of one process "
+             + " / ".join(f"{m / 2**20:.0f}" for _, _, m in measured) + " MiB")]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="sweeps of 4 and 8 studies instead of 5 and 20")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", type=Path, help="also write the table to this file")
+    ap.add_argument("--load", action="store_true", help="only the load rows (100-study sweep, 50-query study)")
     args = ap.parse_args()
     ws = workspace()
     rows: list[tuple[str, str, str]] = []
     try:
+        if args.load:
+            rows += load_sweeps(ws, args.jobs) + load_big_study(ws, args.jobs)
+            return _print(rows, args.out)
         t_import = best_of([sys.executable, "-c", "import trendlib"])
         t_help = best_of([str(BIN / "trendlib"), "--help"])
 
@@ -193,16 +279,20 @@ def main() -> int:
         ]
         for name, secs in sorted(per_nb.items()):
             rows.append((f"notebook {name}", f"{secs:.1f} s", "cold, in the kernel"))
+        rows += load_sweeps(ws, args.jobs) + load_big_study(ws, args.jobs)
     finally:
         shutil.rmtree(ws, ignore_errors=True)
+    return _print(rows, args.out)
 
+
+def _print(rows: list[tuple[str, str, str]], out: Path | None) -> int:
     cpu = platform.processor() or platform.machine()
     header = (f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, "
               f"{psutil.virtual_memory().total / 2**30:.0f} GiB, {cpu}, Python {platform.python_version()}.\n\n")
     table = "| measure | result | note |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    print(header + table)
-    if args.out:
-        args.out.write_text(header + table + "\n", encoding="utf-8")
+    print(header + table, flush=True)
+    if out:
+        out.write_text(header + table + "\n", encoding="utf-8")
     return 0
 
 

@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+def pytest_addoption(parser):
+    parser.addini("slow_timeout", "per-test timeout (s) of tests marked slow that set no timeout of their own",
+                  default="900")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` render notebooks or reports: they get ``slow_timeout`` (pyproject) instead of
+    the default per-test ``timeout``, unless they carry their own ``@pytest.mark.timeout(...)``."""
+    slow = float(config.getini("slow_timeout"))
+    for item in items:
+        if item.get_closest_marker("slow") is not None and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(slow))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

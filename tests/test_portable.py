@@ -53,6 +53,8 @@ GUARDED = {
     "trendlib/report/kernels.py": "used only with --kernel fork",
     # WNOHANG polls the zygote, which exists only with --kernel fork
     "trendlib/report/runner.py": "fork mode only; the default is 'fresh' without os.fork",
+    # flock on a folder while a set of files is renamed into it; without fcntl (Windows) no lock is taken
+    "trendlib/_io.py": "import fcntl inside try/except ImportError",
 }
 
 

@@ -6,7 +6,9 @@ matplotlib load only when a function that needs them is first used).
 
 Layers (each a subpackage with one job; data flows one way)::
 
+    acquire/    what every source shares: cache, rate limit, retries, --max-wait, resume/offline, provenance
     trends/     pulls from Google Trends through pytrends (plan, client, cache, stitch)
+    wikimedia/  daily Wikipedia pageviews per article (Wikimedia REST API)
     datasets/   loads and validates the bundled data (trends files, events, crossings)
     analysis/   statistics: pure functions on pandas objects, frozen result objects
     plots       matplotlib figures from frames and results
@@ -28,6 +30,7 @@ _API: dict[str, str] = {
     "load_trends": "trendlib.datasets",
     "load_events": "trendlib.datasets",
     "load_trend_samples": "trendlib.datasets",
+    "load_pageviews": "trendlib.datasets",
     "load_crossings": "trendlib.datasets",
     "load_facts": "trendlib.datasets",
     "derive_crossing_series": "trendlib.datasets",
@@ -51,6 +54,8 @@ _API: dict[str, str] = {
     "CalibrationResult": "trendlib.trends.stitch",
     "StitchResult": "trendlib.trends.stitch",
     "fetch_trends": "trendlib.trends.fetch",
+    "fetch_pageviews": "trendlib.wikimedia.fetch",
+    "PageviewsResult": "trendlib.wikimedia.fetch",
     "FetchResult": "trendlib.trends.fetch",
     "fetch_regions": "trendlib.trends.regions",
     "fetch_related": "trendlib.trends.regions",

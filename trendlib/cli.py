@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "trendlib.report.commands",
     "trendlib.datasets.commands",
     "trendlib.trends.commands",
+    "trendlib.wikimedia.commands",
 ]
 
 
@@ -69,7 +70,11 @@ def _os_error(exc: OSError) -> str:
     """A one-line message for a file-system error: what failed, on which path, and what to check."""
     what = exc.strerror or str(exc) or type(exc).__name__
     paths = " -> ".join(repr(str(p)) for p in (exc.filename, exc.filename2) if p)
-    where = f" ({paths})" if paths else ""
+    operation = getattr(exc, "operation", None)  # trendlib._io.FileOperationError: what was being done, where
+    if operation and paths:
+        what, where = f"cannot {operation} {paths}: {what}", ""
+    else:
+        where = f" ({paths})" if paths else ""
     hint = {errno.ENOSPC: "free some space and rerun", errno.EDQUOT: "free some space and rerun",
             errno.EACCES: "check the folder's permissions, or write elsewhere",
             errno.EPERM: "check the folder's permissions, or write elsewhere",

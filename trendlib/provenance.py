@@ -57,9 +57,10 @@ def add_read_listener(callback) -> None:
 
 
 def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes."""
+    """Hex sha256 of a file's bytes (an OS error names the file: :class:`trendlib._io.FileOperationError`)."""
+    from trendlib._io import naming
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with naming("read", path), open(path, "rb") as fh:
         for block in iter(lambda: fh.read(chunk), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -79,13 +80,16 @@ def read_provenance(path: str | Path, *, role: str = "") -> dict[str, Any]:
     whole sidecar, for keys beyond these). A file without a sidecar gets
     ``source: "not recorded"``: the report shows that rather than guessing.
     """
+    from trendlib._io import naming, settle
     path = Path(path)
+    settle(path.parent)  # a file set whose replacement was killed midway is completed before it is read
     side = sidecar_path(path)
     meta: dict[str, Any] = {}
     if side.is_file():
         note_read(side, sha256=sha256_file(side))
         try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
+            with naming("read", side):
+                meta = json.loads(side.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             from trendlib.errors import TrendlibError
             raise TrendlibError(f"provenance file {str(side)!r} is not valid UTF-8 JSON: {exc}") from None

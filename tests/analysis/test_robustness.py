@@ -43,13 +43,35 @@ def test_sample_check_can_fail(daily):
     assert v.loc[0, "check_placebo_dates"] == "not run"
 
 
-def test_few_placebo_dates_pass_only_when_the_event_beats_all(daily):
+def test_few_placebo_dates_cannot_pass_alone_but_resampled_baselines_can(daily):
     s = daily(seed=5, n=75, step_at=51, fold=3.0)
     ev = s.index[51]
+    dates_only = placebo_test(s, ev, n_resamples=0)
+    assert dates_only.status == "ok" and dates_only.min_p > 0.05
+    sens = [sensitivity(s, ev, query="q")]
+    v = verdicts(sens, placebos={"q": dates_only})
+    assert v.loc[0, "check_placebo_dates"] == "not run" and "impossible" in v.loc[0, "placebo_note"]
     pl = placebo_test(s, ev)
-    assert pl.status == "ok" and 1 / (pl.n_placebos + 1) > 0.05
-    v = verdicts([sensitivity(s, ev, query="q")], placebos={"q": pl})
-    assert v.loc[0, "check_placebo_dates"] == "pass" and "only" in v.loc[0, "placebo_note"]
+    v = verdicts(sens, placebos={"q": pl})
+    assert pl.min_p < 0.01 and v.loc[0, "check_placebo_dates"] == "pass"
+    assert f"{pl.n_dates} ordinary dates and {pl.n_resampled} resampled" in v.loc[0, "placebo_note"]
+
+
+def test_false_alarms_on_ordinary_dates_stop_a_finding_from_holding(daily):
+    """A model that fires on 35 % of ordinary dates (invasion 'visa' in issue 12) must not "hold"."""
+    import dataclasses
+
+    s = daily(seed=1, n=200, step_at=150, fold=3.0)
+    ev = s.index[150]
+    pl = placebo_test(s, ev)
+    sens = [sensitivity(s, ev, query="q")]
+    assert verdicts(sens, placebos={"q": pl}).loc[0, "verdict"] == "holds"
+    alarming = dataclasses.replace(pl, false_positive_rate=11 / 31, n_dates=31)
+    v = verdicts(sens, placebos={"q": alarming}).iloc[0]
+    assert v["check_false_alarms"] == "fail" and "false alarms" in v["verdict"]
+    assert "11 of 31 ordinary dates (35%)" in v["placebo_note"] and "too narrow" in v["placebo_note"]
+    chance = dataclasses.replace(pl, false_positive_rate=2 / 31, n_dates=31)
+    assert verdicts(sens, placebos={"q": chance}).loc[0, "check_false_alarms"] == "pass"
 
 
 def test_thin_series_gets_a_warning_in_the_verdict(daily):

@@ -108,3 +108,11 @@ def test_rewrite_study_key_keeps_comments_and_quotes(tmp_path):
     assert p.read_text(encoding="utf-8") == "# head\ntitle: x\ntrends: 'data/b.csv'  # the series\nevents: e.csv\n"
     assert rewrite_study_key(p, "crossings", "c: d.csv") is None  # added, quoted because of the colon
     assert p.read_text(encoding="utf-8").endswith('crossings: "c: d.csv"\n')
+
+
+def test_levels_caveat_names_the_downloads(study):
+    from trendlib.datasets.study_import import levels_caveat
+    assert main(["import", str(HOTELS), str(BITCOIN), "--study", str(study)]) == 0
+    caveat = levels_caveat(trendlib.read_provenance(study.parent / "data" / "trends.csv"))
+    assert "not comparable" in caveat and "Turkey Hotels; bitcoin" in caveat
+    assert levels_caveat({"scale": "one export"}) is None

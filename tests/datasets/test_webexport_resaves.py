@@ -146,7 +146,7 @@ def test_a_large_malformed_file_is_refused_naming_the_cause(tmp_path):
 
 def test_a_single_enormous_line_is_refused(tmp_path):
     p = tmp_path / "one_line.csv"
-    p.write_text("Category: All categories\n\nWeek,visa: (Russia)\n2022-09-04," + "9" * 2_000_000 + "\n")
+    p.write_text("Category: All categories\n\nWeek,visa: (Russia)\n2022-09-04," + "9" * 2_000_000 + "\n", encoding="utf-8")
     with pytest.raises(WebExportError, match="cannot be read as CSV"):
         read_web_export(p)
 

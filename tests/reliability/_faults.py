@@ -1,9 +1,14 @@
-"""A full disk for one folder, without root mounts: ``os.fdopen`` of a file there returns a handle
-whose writes fail with ENOSPC (what a full file system answers).
+"""Faults for one folder, in-process, without root mounts.
 
-Used in-process by the API tests (:func:`full_disk`) and, for the real CLI, as a wrapper::
+* :func:`full_disk`: ``os.fdopen`` of a file there returns a handle whose writes fail with ENOSPC
+  (what a full file system answers).
+* :func:`killed_after_renames`: the process dies (``os._exit(137)``, as from SIGKILL) just before its
+  ``n + 1``-th rename into the folder: the worst moment for a set of files replaced together.
 
-    python -m tests.reliability._faults FOLDER fetch ...   # trendlib's CLI with FOLDER full
+Used in-process by the API tests and, for the real CLI, as a wrapper::
+
+    python -m tests.reliability._faults FOLDER fetch ...                        # FOLDER full
+    python -m tests.reliability._faults --killed-after-renames N FOLDER fetch ...  # killed mid-rename
 """
 from __future__ import annotations
 
@@ -53,8 +58,31 @@ def full_disk(folder: str | Path) -> Iterator[None]:
         os.fdopen = real
 
 
+@contextlib.contextmanager
+def killed_after_renames(folder: str | Path, n: int) -> Iterator[None]:
+    """``os.replace`` into ``folder`` works ``n`` times; the next call ends the process at once."""
+    folder = Path(folder).resolve()
+    real, done = os.replace, [0]
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst).resolve().parent == folder:
+            if done[0] >= n:
+                os._exit(137)
+            done[0] += 1
+        return real(src, dst, *args, **kwargs)
+
+    os.replace = replace
+    try:
+        yield
+    finally:
+        os.replace = real
+
+
 def main(argv: list[str]) -> int:
     from trendlib.cli import main as trendlib_main
+    if argv[0] == "--killed-after-renames":
+        with killed_after_renames(argv[2], int(argv[1])):
+            return trendlib_main(argv[3:])
     with full_disk(argv[0]):
         return trendlib_main(argv[1:])
 

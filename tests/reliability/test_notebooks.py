@@ -21,6 +21,10 @@ from .conftest import cli, snapshot
 
 pytestmark = [pytest.mark.matrix("notebook"), pytest.mark.slow]
 
+# seconds a cell may run: far above what the quick cells take on a loaded machine (a kernel is already up when
+# it starts counting), far below the slow cell's sleep
+TIMEOUT = "30"
+
 PARAMETERS = '''study_name: str = "x"
 title: str = "x"
 geo: str = "RU"
@@ -56,7 +60,7 @@ def rendered(tmp_path_factory):
               "queries=queries, trends=trends, events=events, crossings=crossings, facts=facts)\nprint(study.title)")
     _notebook(nbs / "02-fail-sometimes.ipynb",
               "import time\nif geo == 'KZ':\n    raise ValueError('boom for ' + geo)\n"
-              "if geo == 'GE':\n    time.sleep(120)\nprint('fine')")
+              "if geo == 'GE':\n    time.sleep(3600)\nprint('fine')")
     studies = []
     for name, geo in (("fine", "RU"), ("raises", "KZ"), ("slow", "GE")):
         s = write_tiny_study(base / name, name=name)
@@ -67,7 +71,7 @@ def rendered(tmp_path_factory):
     (out / "earlier" / "index.html").write_text("<p>an earlier report</p>\n", encoding="utf-8")
     before = snapshot(out / "earlier")
     proc = cli("report", *map(str, studies), "--notebooks", str(nbs), "--out", str(out), "--jobs", "2",
-               "--timeout", "3", cwd=base, timeout=300)
+               "--timeout", TIMEOUT, cwd=base, timeout=600)
     return proc, out, before, nbs, studies
 
 
@@ -94,10 +98,10 @@ def test_a_notebook_past_its_timeout_is_reported(rendered, case):
     proc, out, before, *_ = rendered
     rec = _nb(out, "slow", "02-fail-sometimes")
     assert rec["status"] == "failed" and "timeout" in rec["error"].lower(), rec
-    assert rec["duration_s"] < 60
+    assert rec["duration_s"] < 600  # stopped by the timeout, long before the cell's hour-long sleep ends
     message = "\n".join(ln for ln in proc.stderr.splitlines() if "02-fail-sometimes failed" in ln
                         and "timed out" in ln)
-    case.refused(code=proc.returncode, message=message, words=["timed out", "--timeout 3", "'import time'"],
+    case.refused(code=proc.returncode, message=message, words=["timed out", f"--timeout {TIMEOUT}", "'import time'"],
                  expected_code=1)
     case.intact(before, snapshot(out / "earlier"))
 
@@ -127,7 +131,7 @@ def test_a_parameter_of_the_wrong_type_is_reported_and_the_rest_renders(rendered
                                                                                          "geo: int = 0"))
     others = snapshot(out / "raises", out / "slow", out / "earlier")
     again = cli("report", str(studies[0]), "--notebooks", str(bad), "--out", str(out), "--jobs", "2",
-                "--timeout", "3", timeout=300)
+                "--timeout", TIMEOUT, timeout=600)
     message = "\n".join(ln for ln in again.stderr.splitlines() if "03-wrong-type failed" in ln)
     case.refused(code=again.returncode, message=message, words=["'geo'", "03-wrong-type", "int", "not run"],
                  expected_code=1)
@@ -155,19 +159,21 @@ def test_a_report_killed_midway_leaves_the_previous_report_whole(rendered, tmp_p
     slow.mkdir()
     for nb in nbs.glob("*.ipynb"):
         (slow / nb.name).write_bytes(nb.read_bytes())
-    _notebook(slow / "01-say-title.ipynb", "import time\ntime.sleep(120)")
+    inside = tmp_path / "in-the-slow-cell"
+    _notebook(slow / "01-say-title.ipynb", f"import pathlib, time\npathlib.Path({str(inside)!r}).touch()\n"
+              "time.sleep(3600)")
     before = snapshot(out / "fine")
     proc = subprocess.Popen([sys.executable, "-m", "trendlib", "report", str(fine), "--notebooks", str(slow),
                              "--out", str(out), "--jobs", "1", "--force"], env=cli_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while not list((out / ".fine.staging" / "logs").glob("*.kernel.log")) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 240
+        while not inside.exists():  # the kernel is in the slow cell
+            assert proc.poll() is None and time.monotonic() < deadline, "the slow cell never started"
             time.sleep(0.05)
-        time.sleep(0.5)  # the kernel is in the slow cell
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker: the process group started here
-        proc.wait(timeout=30)
+        proc.wait(timeout=120)
     assert (out / ".fine.staging").exists(), "the kill came after the run"
     case.intact(before, snapshot(out / "fine"))
     quick = tmp_path / "quick"  # the rerun: one fast notebook is enough to see the staging folder replaced

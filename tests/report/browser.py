@@ -104,8 +104,8 @@ class Browser:
         self._proc = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = Path(self._profile) / "DevToolsActivePort"
-        _wait_for(lambda: port_file.is_file() and port_file.read_text().strip(), 60, "Chromium to start")
-        port = port_file.read_text().split()[0]
+        _wait_for(lambda: port_file.is_file() and port_file.read_text(encoding="utf-8").strip(), 60, "Chromium to start")
+        port = port_file.read_text(encoding="utf-8").split()[0]
         targets = _wait_for(lambda: [t for t in self._targets(port) if t.get("type") == "page"], 30,
                             "a Chromium tab")
         self._ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], timeout=60,

@@ -166,10 +166,10 @@ def test_a_cell_past_its_timeout_is_stopped_and_reported(tmp_path, tiny_study):
     nb = nbformat.read(str(ROOT / "notebooks" / "01-explore-search-interest.ipynb"), as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     slow = nbformat.v4.new_notebook(metadata=nb.metadata)
-    slow.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    slow.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(3600)")]
     nbformat.write(slow, str(notebooks / "01-wait-too-long.ipynb"))
     proc = _cli("report", str(tiny_study), "--out", str(tmp_path / "out"), "--notebooks", str(notebooks),
-                "--timeout", "3", cwd=tmp_path)
+                "--timeout", "20", cwd=tmp_path)
     assert proc.returncode == 1
     assert "01-wait-too-long" in proc.stderr and "import time" in proc.stderr  # the hung cell, by its first line
     assert "Timeout" in proc.stderr

@@ -122,11 +122,11 @@ def test_persistent_server_faults_raise_server_error(fake, client_kwargs, fault)
 
 
 def test_hang_hits_the_timeout_then_retries(fake):
-    fake.inject("hang", endpoint="multiline", seconds=1.5)
-    c = TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001, timeout=(1.0, 0.5))
+    # the hang outlasts the test: an answer at all means the read timeout cut it and the retry got through
+    fake.inject("hang", endpoint="multiline", seconds=3600)
+    c = TrendsClient(base_url=fake.url, min_interval=0, backoff=0.001, timeout=(10.0, 2.0))
     raw = c.interest_over_time(["visa"], timeframe=WINDOW, geo="RU")
-    # the hung answer timed out and the retry got the answer (no wall-clock bound: machine speed varies)
-    assert raw.status == 200 and "timeout" in raw.retries[0]["error"] and raw.attempts >= 2
+    assert raw.status == 200 and len(raw.retries) == 1 and "timeout" in raw.retries[0]["error"]
 
 
 def test_quota_page_raises_at_once(fake, client_kwargs):

@@ -6,8 +6,9 @@
   simulated numbers cannot pass as real.
 * :func:`server_fields` gives the provenance fields that rule decides (source, illustrative,
   citation, licence, a leading note).
-* :func:`write_with_provenance` writes a tidy CSV and its ``<stem>.provenance.json`` sidecar
-  (both atomic; the sidecar after the CSV it describes), plus any companion files.
+* :func:`write_with_provenance` writes a tidy CSV, its ``<stem>.provenance.json`` sidecar and any
+  companion files as one set (:func:`trendlib._io.replace_together`: all of them, or on a failure the
+  earlier set untouched; tables made spreadsheet-safe by :func:`trendlib._io.csv_text`).
 """
 from __future__ import annotations
 
@@ -16,14 +17,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from trendlib._io import atomic_write_text
+from trendlib._io import csv_text, replace_together
 
-__all__ = ["is_official", "server_fields", "write_with_provenance", "provenance_json"]
+__all__ = ["is_official", "all_official", "first_unofficial", "server_fields", "write_with_provenance", "provenance_json"]
 
 
 def is_official(base_url: str, official_url: str) -> bool:
     """True when ``base_url`` is the source's own ``official_url`` (trailing slashes ignored)."""
     return base_url.rstrip("/") == official_url.rstrip("/")
+
+
+def all_official(base_url: str, served_from: "set[str] | list[str]", official_url: str) -> bool:
+    """True when ``base_url`` and every server the data came from (``Runner.served_from``, cached
+    answers included) is the source's own ``official_url``."""
+    return is_official(base_url, official_url) and all(is_official(b, official_url) for b in served_from)
+
+
+def first_unofficial(base_url: str, served_from: "set[str] | list[str]", official_url: str) -> str:
+    """The server to name in an illustrative note: ``base_url`` unless it is official, else the first
+    other server the data came from."""
+    if not is_official(base_url, official_url):
+        return base_url
+    return next((b for b in sorted(served_from) if not is_official(b, official_url)), base_url)
 
 
 def server_fields(*, base_url: str, official_url: str, source: str, name: str, citation: str,
@@ -49,13 +64,27 @@ def provenance_json(record: Mapping[str, Any]) -> str:
     return json.dumps(dict(record), ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def write_with_provenance(out: str | Path, csv_text: str, provenance: Mapping[str, Any], *,
-                          companions: Mapping[str | Path, str] | None = None) -> Path:
-    """Write ``csv_text`` to ``out``, each companion file, then ``<stem>.provenance.json`` (atomically)."""
+def write_with_provenance(out: str | Path, table: Any, provenance: Mapping[str, Any], *,
+                          companions: Mapping[str | Path, Any] | None = None) -> Path:
+    """Write ``table`` to ``out``, ``<stem>.provenance.json`` and each companion file, as one set.
+
+    ``table`` and each companion is a DataFrame (written by :func:`trendlib._io.csv_text` without its
+    index: text cells a spreadsheet would run as formulas get a leading ``'``) or text written as given.
+    All files are written in full under temporary names first and then put in place together
+    (:func:`trendlib._io.replace_together`): a failure (a full disk) leaves the earlier set as it was,
+    never a new CSV beside an old sidecar. Sidecars and companions go in first and ``out`` last, so a
+    CSV never stands without its provenance. Companions must be in ``out``'s folder.
+    """
     from trendlib.provenance import sidecar_path
     out = Path(out)
-    atomic_write_text(out, csv_text)
-    for path, text in (companions or {}).items():
-        atomic_write_text(path, text)
-    atomic_write_text(sidecar_path(out), provenance_json(provenance))
+
+    def text(content: Any) -> str | bytes:
+        return content if isinstance(content, (str, bytes)) else csv_text(content, index=False)
+
+    files: dict[Path, str | bytes] = {Path(p): text(c) for p, c in (companions or {}).items()}
+    files = {**{p: c for p, c in files.items() if p.suffix == ".json"},
+             sidecar_path(out): provenance_json(provenance),
+             **{p: c for p, c in files.items() if p.suffix != ".json"}}
+    files[out] = text(table)
+    replace_together(files)
     return out

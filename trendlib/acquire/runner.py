@@ -122,6 +122,9 @@ class Runner:
         self.server = server
         self.fetched = 0
         self.from_cache = 0
+        #: base URLs of the servers every entry served so far came from (cached ones included): the
+        #: "real or illustrative" rule looks at these, so an answer cached from a fake server stays illustrative
+        self.served_from: set[str] = set()
 
     def valid_days(self, key: str) -> list[str]:
         """Fetch days of ``key`` with a whole entry (a damaged one does not count: it is fetched again)."""
@@ -154,6 +157,7 @@ class Runner:
                 if check is not None:
                     self._check(request, entries, check, tracker)
                 out[request.key] = entries
+                self.served_from.update(public_url(e.meta.get("base_url") or self.base_url) for e in entries)
                 tracker.done.append(request.description)
                 if bar is not None:
                     bar.update(1)

@@ -7,8 +7,9 @@ first days after the event, and other log offsets ``c``. Windows are periods of 
 series (days for daily, weeks for weekly data), relative to the event's period 0.
 
 :func:`verdicts` condenses the checks into one row per query: does the rise hold
-(interval above 1) in every variant, does the event stand out from placebo dates, does
-it hold in every Google sample?
+(interval above 1) in every variant, does the event stand out from placebo dates and
+resampled baselines, does the model raise false alarms on ordinary dates of this series,
+does it hold in every Google sample?
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Variant:
     fold_window: tuple[int, int]
     offset: float = 1.0
     event_window: tuple[int, int] | None = None
+    trend: bool = False
 
 
 def default_variants(frequency: str) -> list[Variant]:
@@ -46,6 +48,7 @@ def default_variants(frequency: str) -> list[Variant]:
             Variant("skip first 3 days after", est, (3, fold[1] + 3)),
             Variant("log offset c = 0.5", est, fold, 0.5),
             Variant("log offset c = 5", est, fold, 5.0),
+            Variant("linear trend in the baseline", est, fold, trend=True),
         ]
     return [
         Variant("main specification", est, fold),
@@ -56,6 +59,7 @@ def default_variants(frequency: str) -> list[Variant]:
         Variant("week after the event week only", est, (1, 1)),
         Variant("log offset c = 0.5", est, fold, 0.5),
         Variant("log offset c = 5", est, fold, 5.0),
+        Variant("linear trend in the baseline", est, fold, trend=True),
     ]
 
 
@@ -100,7 +104,7 @@ def sensitivity(series: pd.Series, event_date, *, variants: list[Variant] | None
                "fold_start": v.fold_window[0], "fold_end": v.fold_window[1], "offset": v.offset}
         try:
             r = event_study(series, event_date, estimation=v.estimation, fold_window=v.fold_window,
-                            event_window=v.event_window, offset=v.offset, **options)
+                            event_window=v.event_window, offset=v.offset, trend=v.trend, **options)
         except AnalysisError as exc:
             row.update(status="not run", reason=str(exc), fold_increase=math.nan, fold_low=math.nan,
                        fold_high=math.nan, p_value=math.nan, n_estimation=0, fold_is_lower_bound=False)
@@ -114,30 +118,80 @@ def sensitivity(series: pd.Series, event_date, *, variants: list[Variant] | None
                              table=pd.DataFrame(rows))
 
 
+def _placebo_checks(pl, placebo_alpha: float, alarm_alpha: float) -> tuple[dict, dict]:
+    """(checks, row fields) from a :class:`PlaceboResult`: does the event stand out, and does the
+    model raise false alarms on ordinary dates of this series?"""
+    from scipy import stats
+
+    if pl is None or pl.status != "ok":
+        return {"placebo dates": "not run", "false alarms": "not run"}, {"placebo_p": math.nan}
+    row = {"placebo_p": pl.placebo_p, "placebo_min_p": pl.min_p, "placebo_n": pl.n_placebos,
+           "placebo_n_dates": pl.n_dates, "false_alarm_rate": pl.false_positive_rate}
+    checks = {"placebo dates": "pass" if pl.placebo_p <= placebo_alpha else "fail"}
+    notes = [f"the event was compared with {pl.n_dates} ordinary dates and {pl.n_resampled} resampled baselines "
+             f"(smallest possible placebo p = {pl.min_p:.3f})"]
+    if pl.min_p > placebo_alpha:
+        notes.append(f"with {pl.n_placebos} references a placebo p below {placebo_alpha:g} is impossible")
+        checks["placebo dates"] = "not run"
+    if pl.n_dates:
+        k = int(round(pl.false_positive_rate * pl.n_dates))
+        p_excess = float(stats.binom.sf(k - 1, pl.n_dates, pl.alpha)) if k else 1.0
+        checks["false alarms"] = "fail" if p_excess < alarm_alpha else "pass"
+        if checks["false alarms"] == "fail":
+            notes.append(f"the model called {k} of {pl.n_dates} ordinary dates ({pl.false_positive_rate:.0%}) a clear "
+                         f"change, where {100 * pl.alpha:g}% is expected: its ranges are too narrow for this series")
+    else:
+        checks["false alarms"] = "not run"
+    row["placebo_note"] = "; ".join(notes)
+    return checks, row
+
+
+def _sample_checks(sp) -> tuple[dict, dict]:
+    if sp is None or sp.status != "ok":
+        return {"Google samples": "not run"}, {"sample_fold_min": math.nan, "sample_fold_max": math.nan}
+    row = {"sample_fold_min": sp.fold_min, "sample_fold_max": sp.fold_max,
+           "sample_unreliable": bool(getattr(sp, "unreliable", False))}
+    return {"Google samples": "pass" if bool((sp.per_sample["fold_low"] > 1).all()) else "fail"}, row
+
+
+def _verdict(main, checks: dict, unreliable: bool) -> str:
+    if not (main["status"] == "ok" and main["fold_low"] > 1):
+        verdict = "no clear rise"
+    elif all(v in ("pass", "not run") for v in checks.values()):
+        verdict = "holds"
+    else:
+        failed = [k for k, v in checks.items() if v == "fail"]
+        verdict = "holds in some checks (fails: " + ", ".join(failed) + ")"
+    if unreliable:
+        verdict += " - but the series is thin (Google samples disagree or show many zeros before the event)"
+    return verdict
+
+
 def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spreads: dict | None = None,
-             labels: dict | None = None, placebo_alpha: float = 0.05) -> pd.DataFrame:
+             labels: dict | None = None, placebo_alpha: float = 0.05, alarm_alpha: float = 0.05) -> pd.DataFrame:
     """One row per query: which checks the finding passes, and a verdict in words.
 
     Parameters
     ----------
     sens : :class:`SensitivityResult` per query (the first variant is the main specification).
-    placebos : query -> :class:`~trendlib.analysis.event_study.PlaceboResult`.
-    spreads : query -> :class:`~trendlib.analysis.event_study.SampleSpread` (per-sample
+    placebos : query -> :class:`~trendlib.analysis.placebo.PlaceboResult`.
+    spreads : query -> :class:`~trendlib.analysis.event_samples.SampleSpread` (per-sample
         re-estimates; ``fold_min``/``fold_max`` are point estimates across samples).
     labels : query -> label.
 
-    The placebo check passes when placebo p <= ``placebo_alpha``, or, when there are too
-    few placebo dates for that to be possible, when the event is more unusual than every
-    placebo date (``placebo_note`` says so). The verdict is "holds" when every check that
-    could be run passes, "holds in some
-    checks" when the main result is a rise but a check fails, "no clear rise" when the
-    main interval includes 1; a series whose Google samples are flagged unreliable
-    (``SampleSpread.unreliable``) gets a warning appended. Checks not run (too few placebo dates, one sample) are
-    reported as "not run" and do not count either way.
+    Checks: "windows and offset" (the interval stays above 1 in every variant), "placebo
+    dates" (placebo p <= ``placebo_alpha``; "not run" when so small a p is impossible with
+    the references available), "false alarms" (fails when the model's own test fired on
+    more ordinary placebo dates than chance allows: a one-sided binomial test of the
+    false-alarm rate against the study's ``alpha`` at level ``alarm_alpha``; a series on
+    which the model raises false alarms cannot be said to hold, whatever its interval) and
+    "Google samples" (the interval stays above 1 in every sample). The verdict is "holds"
+    when every check that could be run passes, "holds in some checks (fails: ...)" when the
+    main result is a rise but a check fails, "no clear rise" when the main interval
+    includes 1; thin series (``SampleSpread.unreliable``) get a warning appended.
+    ``placebo_note`` says in words how many references were used and why a check failed.
     """
-    placebos = placebos or {}
-    spreads = spreads or {}
-    labels = labels or {}
+    placebos, spreads, labels = placebos or {}, spreads or {}, labels or {}
     rows = []
     for s in sens:
         t = s.table
@@ -150,38 +204,14 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
                "variants_above_1": int((ok["fold_low"] > 1).sum())}
         checks = {"windows and offset": "pass" if len(ok) and (ok["fold_low"] > 1).all() else
                   ("not run" if ok.empty else "fail")}
-        pl = placebos.get(s.query)
-        if pl is None or pl.status != "ok":
-            checks["placebo dates"] = "not run"
-            row["placebo_p"] = math.nan
-        else:
-            row["placebo_p"] = pl.placebo_p
-            # with n placebo dates the smallest possible placebo p is 1 / (n + 1); when that is above
-            # placebo_alpha, beating every placebo date is the most the check can show
-            floor = 1 / (pl.n_placebos + 1)
-            checks["placebo dates"] = "pass" if pl.placebo_p <= max(placebo_alpha, floor) else "fail"
-            row["placebo_note"] = (f"only {pl.n_placebos} placebo dates: the event beating all of them is the "
-                                   f"strongest result possible (p = {floor:.2f})" if floor > placebo_alpha else "")
-        sp = spreads.get(s.query)
-        if sp is None or sp.status != "ok":
-            checks["Google samples"] = "not run"
-            row["sample_fold_min"] = row["sample_fold_max"] = math.nan
-        else:
-            row["sample_fold_min"], row["sample_fold_max"] = sp.fold_min, sp.fold_max
-            row["sample_unreliable"] = bool(getattr(sp, "unreliable", False))
-            low_ok = bool((sp.per_sample["fold_low"] > 1).all())
-            checks["Google samples"] = "pass" if low_ok else "fail"
+        pc, prow = _placebo_checks(placebos.get(s.query), placebo_alpha, alarm_alpha)
+        sc, srow = _sample_checks(spreads.get(s.query))
+        checks.update(pc)
+        checks.update(sc)
+        row.update(prow)
+        row.update(srow)
         for k, v in checks.items():
             row[f"check_{k.replace(' ', '_')}"] = v
-        if not (main["status"] == "ok" and main["fold_low"] > 1):
-            verdict = "no clear rise"
-        elif all(v in ("pass", "not run") for v in checks.values()):
-            verdict = "holds"
-        else:
-            failed = [k for k, v in checks.items() if v == "fail"]
-            verdict = "holds in some checks (fails: " + ", ".join(failed) + ")"
-        if row.get("sample_unreliable"):
-            verdict += " - but the series is thin (Google samples disagree or show many zeros before the event)"
-        row["verdict"] = verdict
+        row["verdict"] = _verdict(main, checks, bool(row.get("sample_unreliable")))
         rows.append(row)
     return pd.DataFrame(rows)

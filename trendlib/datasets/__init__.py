@@ -9,6 +9,7 @@ name                         what
 ============================ ==========================================================
 load_trends                  tidy Google Trends series (date, query, geo, value, ...)
 load_trend_samples           the per-Google-sample series beside a trends file
+load_pageviews               tidy Wikipedia pageviews (date, query, value, source, project, ...)
 load_events                  dated events drawn on every chart
 load_crossings               border-crossing figures as reported periods
 derive_crossing_series       periods -> series (single days, differenced, net), with ids
@@ -32,6 +33,8 @@ _NAMES: dict[str, str] = {
     "FACTS_COLUMNS": "facts", "load_facts": "facts", "facts_in_window": "facts",
     "select_series": "select", "describe_series": "select",
     "make_illustrative": "illustrative",
+    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews", "select_pageviews": "pageviews",
+    "describe_pageviews": "pageviews",
 }
 
 __all__ = sorted(_NAMES)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trendlib._io import naming, restore_spreadsheet_text, settle
 from trendlib.datasets.errors import DataError
 from trendlib.provenance import note_read
 
@@ -25,7 +26,8 @@ TRUE_FALSE = {"true": True, "1": True, "yes": True, "false": False, "0": False, 
 def read_csv_text(path: str | Path, *, required: list[str], kind: str) -> pd.DataFrame:
     """Read a UTF-8 comma-separated file (a UTF-8 byte-order mark is tolerated) as text columns.
 
-    Every column comes back as strings (missing = ""), so each loader parses and
+    Every column comes back as strings (missing = ""), with the quote trendlib puts before a text cell
+    that a spreadsheet would run as a formula taken off again ("'=x" is read as "=x"), so each loader parses and
     validates values itself and can name the line of a defect. Rejected with a
     :class:`DataError`: a missing file, UTF-16/32 or other non-UTF-8 bytes, a
     semicolon- or tab-separated file, a ragged row, an empty file, missing columns,
@@ -33,9 +35,11 @@ def read_csv_text(path: str | Path, *, required: list[str], kind: str) -> pd.Dat
     """
     path = Path(path)
     f = str(path)
+    settle(path.parent)  # a file set whose replacement was killed midway is completed before it is read
     if not path.is_file():
         raise DataError(f"{kind} file not found", file=f)
-    raw = path.read_bytes()
+    with naming("read", path):
+        raw = path.read_bytes()
     note_read(path, sha256=hashlib.sha256(raw).hexdigest())  # lets the report know who read what
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError(f"is UTF-16 text (byte-order mark {raw[:2].hex()}); save the {kind} file as "
@@ -63,6 +67,7 @@ def read_csv_text(path: str | Path, *, required: list[str], kind: str) -> pd.Dat
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"cannot be read as CSV: {exc}", file=f) from None
     df.columns = [str(c).strip() for c in df.columns]
+    df = restore_spreadsheet_text(df)  # "'=x" as trendlib writes a text cell "=x" (see trendlib._io.csv_text)
     dup = [c for c in df.columns if re.search(r"\.\d+$", c) and c.rsplit(".", 1)[0] in df.columns]
     if dup:
         raise DataError(f"the header names column {dup[0].rsplit('.', 1)[0]!r} twice", file=f, row=1)

@@ -16,7 +16,7 @@ from typing import Any
 
 from trendlib.datasets.webexport import WebExportError, read_web_export
 
-__all__ = ["StudyImport", "import_into_study"]
+__all__ = ["StudyImport", "import_into_study", "levels_caveat"]
 
 _NOT_TIMELINE = {"regions": "an interest-by-region export (geoMap.csv)",
                  "related": "a related-queries export (relatedQueries.csv / relatedEntities.csv)"}
@@ -69,6 +69,21 @@ def import_into_study(exports: list[str | Path], study_file: str | Path, *, out:
     old_value = rewrite_study_key(study_file, "trends", new_value)
     return StudyImport(out=target, study_file=study_file, old_value=old_value, new_value=new_value,
                        exports=tuple(prov["exports"]), provenance=prov)
+
+
+def levels_caveat(provenance: dict[str, Any]) -> str | None:
+    """The sentence a chart comparing levels across queries must carry when the trends file was joined
+    from several website exports (``"scale": "per-export"``), naming which terms share a scale; None otherwise.
+
+    For notebooks and the report: ``levels_caveat(trendlib.read_provenance(study.trends))``.
+    """
+    provenance = provenance.get("details") or provenance  # read_provenance keeps the sidecar under 'details'
+    if provenance.get("scale") != "per-export":
+        return None
+    groups = "; ".join(", ".join(e["queries"]) for e in provenance.get("exports", []))
+    return ("The queries come from separate Google Trends downloads, each scaled 0-100 to its own peak, so their "
+            f"levels are not comparable across downloads (queries downloaded together: {groups}); compare the "
+            "shape of each line, not its height.")
 
 
 def _check_target(target: Path, exports: list[str | Path], force: bool) -> None:
@@ -157,17 +172,13 @@ def _join(read, study):
 
 
 def _write(frame, prov: dict[str, Any], out: Path) -> None:
-    import io
-
-    from trendlib._io import atomic_write_text
+    from trendlib._io import csv_text, replace_together
     from trendlib.provenance import sidecar_path
     frame = frame.copy()
     fmt = "%Y-%m-%dT%H:%M" if prov["resolution"] == "hour" else "%Y-%m-%d"
     frame["date"] = frame["date"].dt.strftime(fmt)
     for col in ("is_partial", "below_one"):
         frame[col] = frame[col].map({True: "true", False: "false"})
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%g")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, buf.getvalue())
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2) + "\n")
+    # one set, provenance first and the CSV last; formula cells quoted (trendlib._io)
+    replace_together({sidecar_path(out): json.dumps(prov, ensure_ascii=False, indent=2) + "\n",
+                      out: csv_text(frame, index=False, float_format="%g")})

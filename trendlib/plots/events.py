@@ -46,7 +46,7 @@ def event_items(events, lo=None, hi=None) -> list[tuple[pd.Timestamp, str, int]]
     return out
 
 
-def event_key_text(items, *, width: int = 150, clip: int = 60, prefix: str = "Events (numbered under the axis)") -> str:
+def event_key_text(items, *, width: int = 125, clip: int = 60, prefix: str = "Events (numbered under the axis)") -> str:
     """The key under a chart: "Events ...: 1 16 Aug: Finland ...;  2 31 Aug: ..." (wrapped)."""
     if not items:
         return ""

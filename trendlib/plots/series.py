@@ -108,7 +108,7 @@ def plot_search_interest(trends, *, labels: Mapping[str, str], events=None, fact
             items = [f"F{k + 1}\u00a0{row['date_start']:%d\u00a0%b}: {row['engine']} {row['metric'].replace('_', ' ')}"
                      f" {_clip(row['value_text'], 24)} ({_clip(row['source_org'], 28)})" for k, row in fk.iterrows()]
             fact_key = "\n".join(textwrap.wrap("Published figures (diamonds; as reported, not this chart's data): "
-                                               + ";  ".join(items), 150))
+                                               + ";  ".join(items), 125))
         unit_note = f"Units: {unit}."
         finish(fig, title=title, source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit_note, key, fact_key, note) if x))

@@ -56,9 +56,9 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
     if illustrative:
         title = f"ILLUSTRATIVE (simulated data): {title}"
     fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
-    text = f"Source: {source}"
+    text = _wrap(f"Source: {source}")
     if note:
-        text += f"\n{note}"
+        text += "\n" + _wrap(note)
     if illustrative:  # its own line above the source, so it never overlaps it
         text = "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS\n" + text
     label = fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=7.5, color="#444444")
@@ -67,6 +67,13 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
         fig.text(0.01, 0.0, "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS", ha="left", va="top",
                  fontsize=7.5, fontweight="bold", color=ILLUSTRATIVE_COLOR,
                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+
+
+def _wrap(text: str, width: int = 125) -> str:
+    """Wrap every line of a note so the figure keeps its width (a long line would widen it)."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n"))
 
 
 def show(fig, *, dpi: int = 110) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from trendlib import provenance
 from trendlib._io import atomic_write_text as _atomic_write
+from trendlib._io import csv_text
 from trendlib.errors import TrendlibError
 
 __all__ = ["Exhibits", "to_jsonable", "PARTS_DIR", "RESERVED_KEYS"]
@@ -94,10 +95,14 @@ class Exhibits:
 
     # --------------------------------------------------------------- tables
     def save_table(self, frame, name: str, *, caption: str, index: bool = False) -> Path:
-        """Write ``frame`` as ``tables/<name>.csv`` (UTF-8, ISO dates); return the path."""
+        """Write ``frame`` as ``tables/<name>.csv`` (UTF-8, ISO dates); return the path.
+
+        Text cells and column names that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+        ``-``, ``@``, tab or CR) get a leading ``'`` (:func:`trendlib._io.csv_text`); numbers are untouched.
+        """
         self._check_name(name)
         path = self.output_dir / "tables" / f"{name}.csv"
-        text = frame.to_csv(index=index, date_format="%Y-%m-%d", lineterminator="\n")
+        text = csv_text(frame, index=index, date_format="%Y-%m-%d")
         _atomic_write(path, text)
         self._replace("tables", {"name": name, "csv": f"tables/{name}.csv", "caption": caption,
                                  "rows": int(len(frame)), "columns": [str(c) for c in frame.columns],

@@ -120,10 +120,7 @@ def write_study_outputs(folder: Path, *, study, provenance: list[dict[str, Any]]
     atomic_write_text(folder / "results.json",
                       json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     atomic_write_text(folder / "environment.txt", _all_distributions())
-    from trendlib.text import findings
-
-    atomic_write_text(folder / "index.html", _render("study_index.html.j2", r=results, banners=banners,
-                                                     findings=findings(results)))
+    atomic_write_text(folder / "index.html", _render("study_index.html.j2", r=results, banners=banners))
     return results
 
 

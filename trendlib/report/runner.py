@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
+from trendlib._io import replace_folder
 from trendlib.errors import TrendlibError
 from trendlib.report.exhibits import PARTS_DIR
 from trendlib.study import Study
@@ -375,7 +376,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     they were reused and when they were made.
     """
     from trendlib.provenance import study_provenance
-    from trendlib.report.index import write_root_index, write_study_outputs
+    from trendlib.report.index import write_root_index
     from trendlib.report.render import banner_html
 
     if not studies:
@@ -435,10 +436,29 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
                                   banners=banners, provenance=provenance, fingerprints=fingerprints,
                                   pending=pending, reused=reused, refused=refused))
 
+    try:
+        results = _render(states, notebooks, jobs=jobs, timeout=timeout, progress=progress, executor=executor,
+                          scheduler=scheduler, kernel=kernel)
+    except BaseException:
+        # a full disk, a permission, Ctrl-C: the earlier reports stay as they were, and no staging folder is left
+        for st in states:
+            shutil.rmtree(st.staging, ignore_errors=True)
+        raise
+    write_root_index(out_root)
+    return [results[s.name] for s in studies]
+
+
+def _render(states: list[_StudyState], notebooks: list[Path], *, jobs: int, timeout: int,
+            progress: bool | None, executor: str, scheduler: str | None, kernel: str) -> dict[str, StudyRun]:
+    """Run every pending notebook of every study in its staging folder; swap each finished study in."""
+    from trendlib._io import naming
+    from trendlib.report.index import write_study_outputs
+
     for st in states:
-        if st.staging.exists():
-            shutil.rmtree(st.staging)
-        st.staging.mkdir(parents=True)
+        with naming("create the staging folder", st.staging):
+            if st.staging.exists():
+                shutil.rmtree(st.staging)
+            st.staging.mkdir(parents=True)
         for prev in st.reused:
             st.runs.append(_carry_over(prev, st.final, st.staging))
         for nb, message in st.refused:
@@ -483,8 +503,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
                     if not left[st.study.name]:
                         results[st.study.name] = _finish(st, write_study_outputs)
     bar.close()
-    write_root_index(out_root)
-    return [results[s.name] for s in studies]
+    return results
 
 
 @contextlib.contextmanager
@@ -610,24 +629,16 @@ def _finish(st: _StudyState, write_study_outputs) -> StudyRun:
     wall = time.perf_counter() - st.t0
     write_study_outputs(st.staging, study=st.study, provenance=st.provenance,
                         notebooks=[r.to_dict() for r in runs], banners=st.banners, wall_s=wall)
-    # swap the finished staging folder into place
-    old = st.final.with_name(f".{st.final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if st.final.exists():
-        st.final.rename(old)
-    st.staging.rename(st.final)
-    if old.exists():
-        shutil.rmtree(old)
-    _fix_paths(st.final)
+    _fix_paths(st.staging, st.final)
+    replace_folder(st.staging, st.final)  # the finished report replaces the earlier one in one step
     return StudyRun(study=st.study.name, out_dir=st.final, notebooks=runs, wall_s=wall)
 
 
-def _fix_paths(final: Path) -> None:
+def _fix_paths(staging: Path, final: Path) -> None:
     """results.json names the study folder, not the staging folder it was written in."""
     from trendlib._io import atomic_write_text
 
-    path = final / "results.json"
+    path = staging / "results.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["run"]["output_dir"] = str(final)
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")

@@ -204,11 +204,11 @@ def comparison_table(folder: Path, sweep: Sweep):
 
 def write_sweep_index(folder: Path, sweep: Sweep) -> Path:
     """Write ``comparison.csv`` and ``index.html`` for a rendered sweep."""
-    from trendlib._io import atomic_write_text
+    from trendlib._io import atomic_write_text, csv_text
     from trendlib.report.index import _render
 
     table = comparison_table(folder, sweep)
-    atomic_write_text(folder / "comparison.csv", table.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(folder / "comparison.csv", csv_text(table, index=False))
     columns = list(table.columns)
     rows = [{c: ("" if _isnull(v) else (f"{v:.2f}" if isinstance(v, float) else str(v))) for c, v in r.items()}
             for r in table.to_dict(orient="records")]

@@ -5,10 +5,12 @@ Nothing here talks to a real service. Modules:
 * :mod:`trendlib.testing.simulate`: latent search volumes and a Google-Trends-like pull of
   them (sampling, scaling to 100, integer rounding, ``"<1"``, partial last period);
 * :mod:`trendlib.testing.fakegoogle`: a loopback HTTP server speaking pytrends' wire format,
-  built on the simulator (``python -m trendlib.testing.fakegoogle --port 8765``).
+  built on the simulator (``python -m trendlib.testing.fakegoogle --port 8765``);
+* :mod:`trendlib.testing.fakewikimedia`: a loopback HTTP server speaking the Wikimedia REST API's
+  per-article pageviews paths and JSON (``python -m trendlib.testing.fakewikimedia --port 8766``).
 
-``FakeGoogle`` is importable from here (``from trendlib.testing import FakeGoogle``); it is
-not part of trendlib's top-level public API.
+``FakeGoogle`` and ``FakeWikimedia`` are importable from here (``from trendlib.testing import
+FakeGoogle``); they are not part of trendlib's top-level public API.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from trendlib._lazy import lazy_namespace
 
 _API = {
     "FakeGoogle": "trendlib.testing.fakegoogle",
+    "FakeWikimedia": "trendlib.testing.fakewikimedia",
 }
 
 __all__ = sorted(_API)

@@ -552,6 +552,11 @@ class _Handler(BaseHTTPRequestHandler):
         fault = fake._take_fault(endpoint) if endpoint != "other" else None
         day = fake.today.isoformat()
         status, kind = 200, fault.kind if fault else ""
+        # logged just before the answer is written (not after): a client that has its answer always finds
+        # the request in the log, however the threads are scheduled
+        self._logged, self._log_kind = False, kind
+        self._log_entry = lambda st, kd: fake._record(LoggedRequest(endpoint, method, split.path, params, st, kd,
+                                                                    day, received))
         try:
             if fault is not None and fault.kind == "hang":
                 time.sleep(fault.seconds)
@@ -601,6 +606,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault is not None and fault.kind == "invalid_json":
                 body = body[: max(len(prefix) + 1, len(body) // 2)]
             if fault is not None and fault.kind == "cut":
+                self._log_now(200)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -614,13 +620,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, ctype)
         except (_BadRequest, KeyError, IndexError, TypeError, ValueError) as exc:
             status, kind = 400, kind or "bad-request"
+            self._log_kind = kind
             self._send(400, f"<html><body>400 Bad Request: {exc}</body></html>".encode(), "text/html; charset=UTF-8")
         except (BrokenPipeError, ConnectionResetError):
             status = 499
         finally:
-            fake._record(LoggedRequest(endpoint, method, split.path, params, status, kind, day, received))
+            if not self._logged:
+                self._log_entry(status, kind)
+
+    def _log_now(self, status: int) -> None:
+        if not self._logged:
+            self._logged = True
+            self._log_entry(status, self._log_kind)
 
     def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
+        self._log_now(status)
         self.send_response(status)
         if ctype is not None:
             self.send_header("Content-Type", ctype)

@@ -230,7 +230,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
             "fetches": [{"fetch_day": e.fetch_day, "fetched_at": e.fetched_at, "attempts": e.meta.get("attempts"),
                          "retries": len(e.meta.get("retries") or []), "url_base": e.meta.get("base_url"),
                          "cache_file": str(e.meta_path)} for e in entries[r.key()]]})
-    prov = _provenance(plan, google=google, base_url=runner.base_url, description=description,
+    prov = _provenance(plan, google=google, base_url=runner.data_url, description=description,
                        requests=request_records, samples=sample_meta, factors=infos)
     prov["below_range"] = below
     result = FetchResult(frame=frame, samples=samples, plan=plan, provenance=prov,
@@ -345,7 +345,7 @@ def _provenance(plan: "FetchPlan", *, google: bool, base_url: str, description: 
 
 
 def write_outputs(result: FetchResult, out: str | Path) -> Path:
-    """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance (atomically)."""
+    """Write the tidy CSV, ``<stem>.provenance.json``, ``<stem>.samples.csv`` and its provenance as one set."""
     from trendlib.acquire.provenance import provenance_json
     from trendlib.provenance import sidecar_path
     out = Path(out)
@@ -356,8 +356,8 @@ def write_outputs(result: FetchResult, out: str | Path) -> Path:
     samples_out = out.with_name(out.stem + ".samples.csv")
     per_sample = dict(result.provenance, description="The same pull, one series per Google sample (fetch day), "
                       "before averaging; each sample on its own scale (max 100).", derived_from=[{"file": out.name}])
-    write_with_provenance(out, f[OUTPUT_COLUMNS].to_csv(index=False, lineterminator="\n"), result.provenance,
-                          companions={samples_out: s[SAMPLE_COLUMNS].to_csv(index=False, lineterminator="\n"),
+    write_with_provenance(out, f[OUTPUT_COLUMNS], result.provenance,  # one set: all four files or the earlier four
+                          companions={samples_out: s[SAMPLE_COLUMNS],
                                       sidecar_path(samples_out): provenance_json(per_sample)})
     return out
 

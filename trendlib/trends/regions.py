@@ -94,9 +94,9 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
     notes = ("Values are relative index points, not numbers of searches. '<1' is kept in below_one; "
              "no data is an empty value.")
     if not google:
-        notes = (f"NOT GOOGLE: fetched from {runner.base_url} (e.g. trendlib's fake server: simulated numbers). "
+        notes = (f"NOT GOOGLE: fetched from {runner.data_url} (e.g. trendlib's fake server: simulated numbers). "
                  "Marked illustrative; do not publish as real. " + notes)
-    return {"source": GOOGLE_SOURCE if google else f"non-google-server {runner.base_url}",
+    return {"source": GOOGLE_SOURCE if google else f"non-google-server {runner.data_url}",
             "illustrative": not google, "description": description, "table": kind,
             "citation": CITATION if google else "not Google Trends data", "licence": LICENCE if google else "",
             "notes": notes, "terms": list(terms), "geo": geo, "span": {"start": start, "end": end},
@@ -107,7 +107,7 @@ def _prov(kind: str, terms: Sequence[str], geo: str, timeframe: str, runner: Any
 def _write(frame: "pd.DataFrame", columns: list[str], prov: dict[str, Any], out: str | Path | None) -> Path | None:
     if out is None:
         return None
-    return write_with_provenance(out, frame[columns].to_csv(index=False, lineterminator="\n"), prov)
+    return write_with_provenance(out, frame[columns], prov)
 
 
 def _record(key: str, desc: str, entries: list[Any]) -> dict[str, Any]:

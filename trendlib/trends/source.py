@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from trendlib.acquire.provenance import is_official
+from trendlib.acquire.provenance import all_official, first_unofficial, is_official
 from trendlib.acquire.runner import Request, Response, Runner
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +100,17 @@ class TrendsSource:
 
     @property
     def is_google(self) -> bool:
-        return is_google(self.base_url)
+        """True when the base URL and every answer served so far (cached ones too) are Google's own."""
+        from trendlib.trends.client import DEFAULT_TRENDS_URL
+        served = self._runner.served_from if self._runner is not None else set()
+        return all_official(self.base_url, served, DEFAULT_TRENDS_URL)
+
+    @property
+    def data_url(self) -> str:
+        """The server to name in provenance: the base URL, or a non-Google server cached answers came from."""
+        from trendlib.trends.client import DEFAULT_TRENDS_URL
+        served = self._runner.served_from if self._runner is not None else set()
+        return first_unofficial(self.base_url, served, DEFAULT_TRENDS_URL)
 
     @property
     def runner(self) -> Runner:

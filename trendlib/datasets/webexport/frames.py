@@ -1,7 +1,6 @@
 """Parsed exports -> tidy frames in the shared schemas, their provenance record, and the written files."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,7 @@ def provenance(path: Path, head, source, info: dict[str, Any], frame) -> dict[st
 
 
 def write_export(export, out: Path, *, imported_from: Path) -> None:
-    from trendlib._io import atomic_write_text
+    from trendlib._io import csv_text, replace_together
     from trendlib.provenance import sidecar_path
 
     frame = export.frame.copy()
@@ -117,10 +116,10 @@ def write_export(export, out: Path, *, imported_from: Path) -> None:
     for col in ("is_partial", "below_one", "breakout"):
         if col in frame.columns:
             frame[col] = frame[col].map({True: "true", False: "false"})
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", float_format="%g")
     prov = dict(export.provenance)
     prov["imported_from"] = str(imported_from)
     prov["imported_by"] = "trendlib import"
-    atomic_write_text(out, buf.getvalue())
-    atomic_write_text(sidecar_path(out), json.dumps(prov, ensure_ascii=False, indent=2) + "\n")
+    # one set (the provenance first, the CSV last): a full disk leaves the earlier import whole; text cells a
+    # spreadsheet would run as formulas get a leading "'"
+    replace_together({sidecar_path(out): json.dumps(prov, ensure_ascii=False, indent=2) + "\n",
+                      out: csv_text(frame, index=False, float_format="%g")})
