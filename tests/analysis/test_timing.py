@@ -37,6 +37,10 @@ def test_known_rise_and_peak_days_are_recovered():
     assert "google-trends peaked first, 3 day(s) earlier" in res.summary()
     assert list(res.to_frame()["signal"]) == ["google-trends", "wikipedia-pageviews"]
     assert res.records()[1]["peak_date"] == "2022-09-24"
+    text = " ".join(res.sentences())
+    assert "Google search interest first rose above its usual band on 20 September 2022 (1 day before the event)" in text
+    assert "Wikipedia pageviews first rose" in text and "on the day of the event" in text
+    assert "Google search interest peaked first, 3 days earlier." in text
 
 
 def test_an_article_created_on_the_day_rises_that_day_and_a_flat_series_never_rises():

@@ -79,6 +79,39 @@ class TimingComparison:
             out.append(d)
         return out
 
+    def sentences(self, names: "dict[str, str] | None" = None) -> list[str]:
+        """Plain sentences for readers: when each signal first rose and peaked, and which came first.
+
+        ``names`` maps a signal to how readers call it (default :data:`trendlib.signals.SIGNALS`)."""
+        from trendlib.signals import SIGNALS
+        names = {**SIGNALS, **(names or {})}
+
+        def when(d) -> str:
+            if d is None:
+                return "never left its usual band"
+            lag = (d - self.event_date).days
+            rel = "on the day of the event" if lag == 0 else (f"{abs(lag)} day{'s' if abs(lag) != 1 else ''} "
+                                                               f"{'after' if lag > 0 else 'before'} the event")
+            return f"{d.day} {d:%B %Y} ({rel})"
+        out = []
+        for sig in self.first_rise:
+            name = names.get(sig, sig)
+            if self.first_rise[sig] is None:
+                out.append(f"{name} never left its usual band in the window.")
+            else:
+                out.append(f"{name} first rose above its usual band on {when(self.first_rise[sig])} and first "
+                           f"peaked on {when(self.first_peak[sig])}.")
+        if self.same_day_rise is True:
+            out.append("Both signals rose on the same day.")
+        elif self.same_day_rise is False:
+            out.append("The signals did not rise on the same day.")
+        if self.peaked_first:
+            out.append(f"{names.get(self.peaked_first, self.peaked_first)} peaked first, {self.peak_gap_days} "
+                       f"day{'s' if self.peak_gap_days != 1 else ''} earlier.")
+        elif self.peak_gap_days == 0:
+            out.append("Both peaked on the same day.")
+        return out
+
     def summary(self) -> str:
         def day(d):
             return f"{d:%d %b %Y}" if d else "never above its usual band"
