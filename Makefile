@@ -61,7 +61,7 @@ $(P22)/.installed: $(BIN)/uv requirements/pandas22.txt pyproject.toml
 	@touch $@
 
 docs: $(STAMP)
-	$(BIN)/python tools/docs.py
+	$(BIN)/python tools/build_docs.py
 	$(BIN)/mkdocs build --strict --quiet
 
 bench: $(STAMP)

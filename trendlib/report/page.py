@@ -123,7 +123,7 @@ PAGE_CSS = """
   .jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: block; max-width: 100%;
     overflow-x: auto; font-size: 12px; border-collapse: collapse; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; overflow-wrap: break-word;
-    max-width: 24em; padding: 0.25em 0.45em; vertical-align: top; text-align: left; }
+    max-width: 24em; padding: 0.25em 0.45em; vertical-align: top; text-align: left !important; }
   .jp-RenderedHTMLCommon pre, .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
   .jp-OutputPrompt, .jp-InputPrompt { flex: 0 0 4.5em; min-width: 4.5em; }
   .jp-InputArea-editor { overflow-x: auto; }
