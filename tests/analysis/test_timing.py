@@ -51,6 +51,15 @@ def test_an_article_created_on_the_day_rises_that_day_and_a_flat_series_never_ri
     assert res.same_day_rise is None and res.peaked_first == "" and res.peak_gap_days is None
 
 
+def test_a_series_already_up_when_the_window_opens_is_said_to_have_risen_earlier():
+    step = pd.Series(np.where(DAYS < pd.Timestamp("2022-09-12"), 10.0, 60.0) + 0.5 * np.cos(np.arange(len(DAYS))),
+                     index=DAYS, name="step")
+    res = compare_timing([("google-trends", "step", step)], EVENT)
+    t = res.timings[0]
+    assert t.rise_at_window_start and t.rise_date == dt.date(2022, 9, 14)
+    assert "was already above its usual band on 14 September 2022" in res.sentences()[0]
+
+
 def test_too_short_a_baseline_is_refused():
     short = pd.Series(1.0, index=pd.date_range("2022-09-10", "2022-10-01"), name="short")
     with pytest.raises(AnalysisError, match="baseline day"):

@@ -31,7 +31,8 @@ __all__ = ["SignalTiming", "TimingComparison", "compare_timing"]
 class SignalTiming:
     """Timing of one series: ``rise_date``/``peak_date`` (None when it never left its band), their lags
     in days from the event (``> 0`` after it), the baseline ``mean`` and ``sd`` and the ``threshold``
-    (in the series' own units), and ``peak_value``."""
+    (in the series' own units), and ``peak_value``. ``rise_at_window_start`` is True when the series was
+    already above its band on the first day looked at (it rose earlier, in the gap before the window)."""
 
     signal: str
     query: str
@@ -44,6 +45,7 @@ class SignalTiming:
     baseline_mean: float
     baseline_sd: float
     threshold: float
+    rise_at_window_start: bool = False
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -96,8 +98,13 @@ class TimingComparison:
         out = []
         for sig in self.first_rise:
             name = names.get(sig, sig)
+            early = any(t.rise_at_window_start and t.rise_date == self.first_rise[sig] for t in self.timings
+                        if t.signal == sig)
             if self.first_rise[sig] is None:
                 out.append(f"{name} never left its usual band in the window.")
+            elif early:
+                out.append(f"{name} was already above its usual band on {when(self.first_rise[sig])}, the first day "
+                           f"looked at (it rose earlier), and first peaked on {when(self.first_peak[sig])}.")
             else:
                 out.append(f"{name} first rose above its usual band on {when(self.first_rise[sig])} and first "
                            f"peaked on {when(self.first_peak[sig])}.")
@@ -152,7 +159,7 @@ def _one(s: pd.Series, event: pd.Timestamp, *, signal: str, label: str, baseline
     return SignalTiming(signal=signal, query=str(s.name), label=label, rise_date=rise.date() if rise is not None else None,
                         rise_lag_days=lag(rise), peak_date=peak.date() if peak is not None else None,
                         peak_lag_days=lag(peak), peak_value=float(win.max()), baseline_mean=mean, baseline_sd=sd,
-                        threshold=threshold)
+                        threshold=threshold, rise_at_window_start=rise is not None and rise == win.index[0])
 
 
 def compare_timing(series: Iterable[tuple[str, str, pd.Series]], event_date, *, baseline_days: int = 28,
