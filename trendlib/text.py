@@ -257,7 +257,8 @@ def fold_figure(result: Any, *, significant: bool | None = None) -> str:
     if rd.kind == "drop":
         return f"{rd.value}{TIMES} (fell)"
     if rd.kind == "barely":
-        return f"\u2265{rd.value}{TIMES} (barely searched before; not clear)"
+        before = "barely read before" if _get(result, "source", "") == "wikipedia-pageviews" else "barely searched before"
+        return f"\u2265{rd.value}{TIMES} ({before}; not clear)"
     if rd.kind == "overlap":
         prefix = "\u2265" if rd.value != number(_get(result, "fold_increase")) else ""
         return f"{prefix}{rd.value}{TIMES} (window includes {_overlap_words(rd.overlaps)})"

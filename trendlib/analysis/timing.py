@@ -101,13 +101,13 @@ class TimingComparison:
             early = any(t.rise_at_window_start and t.rise_date == self.first_rise[sig] for t in self.timings
                         if t.signal == sig)
             if self.first_rise[sig] is None:
-                out.append(f"{name} never left its usual band in the window.")
+                out.append(f"{name}: no series left its usual band in the window.")
             elif early:
-                out.append(f"{name} was already above its usual band on {when(self.first_rise[sig])}, the first day "
-                           f"looked at (it rose earlier), and first peaked on {when(self.first_peak[sig])}.")
+                out.append(f"{name}: already above the usual band on {when(self.first_rise[sig])}, the first day "
+                           f"looked at (the rise came earlier); first peak on {when(self.first_peak[sig])}.")
             else:
-                out.append(f"{name} first rose above its usual band on {when(self.first_rise[sig])} and first "
-                           f"peaked on {when(self.first_peak[sig])}.")
+                out.append(f"{name}: first above the usual band on {when(self.first_rise[sig])}; first peak on "
+                           f"{when(self.first_peak[sig])}.")
         if self.same_day_rise is True:
             out.append("Both signals rose on the same day.")
         elif self.same_day_rise is False:
