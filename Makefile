@@ -45,12 +45,23 @@ data: $(STAMP)
 	$(BIN)/python tools/illustrative_pageviews.py
 
 UV_VERSION := 0.13.8
-lock: $(STAMP)
+$(BIN)/uv: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+lock: $(BIN)/uv
 	$(BIN)/python tools/lock.py
 
+# A second environment with pandas 2.2 (requirements/pandas22.txt), for the fast tests in .ci/run;
+# uv installs it in seconds where pip takes a minute.
+P22 := .venv-pandas22
+$(P22)/.installed: $(BIN)/uv requirements/pandas22.txt pyproject.toml
+	$(BIN)/uv venv --quiet --allow-existing --python $(BIN)/python $(P22)
+	VIRTUAL_ENV=$(P22) $(BIN)/uv pip install --quiet --require-hashes -r requirements/pandas22.txt
+	VIRTUAL_ENV=$(P22) $(BIN)/uv pip install --quiet --no-deps -e .
+	@touch $@
+
 docs: $(STAMP)
-	$(BIN)/python tools/docs.py
+	$(BIN)/python tools/build_docs.py
 	$(BIN)/mkdocs build --strict --quiet
 
 bench: $(STAMP)

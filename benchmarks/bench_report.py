@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_report.py            # full run (about 5-10 minutes on 2 cores)
     .venv/bin/python benchmarks/bench_report.py --quick    # smaller sweeps
-    .venv/bin/python benchmarks/bench_report.py --load     # only the load rows (about 15 minutes on 2 cores)
+    .venv/bin/python benchmarks/bench_report.py --load     # only the load rows (about 10 minutes on 2 idle cores)
 
 Measured in one run, on copies of the shipped studies and data in a temporary folder
 (the repository is never modified):
@@ -16,9 +16,9 @@ Measured in one run, on copies of the shipped studies and data in a temporary fo
   ``jupyter nbconvert --to html`` twice (with and without code) per notebook;
 - a sweep of N studies with 1 and 2 workers (speed-up), and the peak memory per worker
   process for a small and a large sweep (it should stay flat);
-- load (``--load`` runs only these): sweeps of 25, 50 and 100 studies (notebook 01 only, 2 workers:
-  the full notebook set on 100 studies would take most of an hour on 2 cores), and one study of 10,
-  25 and 50 queries over 5 years of daily data (ILLUSTRATIVE numbers made here; every shipped
+- load (``--load`` runs only these): sweeps of 25 and 100 studies (notebook 01 only, 2 workers:
+  the full notebook set on 100 studies would take most of an hour on 2 cores), and one study of 10
+  and of 50 queries over 5 years of daily data (ILLUSTRATIVE numbers made here; every shipped
   notebook): time per study or per query should stay flat (time linear in size), and so should the
   peak memory of one process.
 
@@ -147,12 +147,12 @@ def sweep_bench(ws: Path, n: int, workers: int) -> tuple[float, int]:
     return wall, mem.single
 
 
-SWEEP_SIZES = (25, 50, 100)
-QUERY_COUNTS = (10, 25, 50)
+SWEEP_SIZES = (25, 100)
+QUERY_COUNTS = (10, 50)
 
 
 def load_sweeps(ws: Path, jobs: int) -> list[tuple[str, str, str]]:
-    """Sweeps of 25/50/100 studies: seconds per study and peak RSS of one process, per size."""
+    """Sweeps of SWEEP_SIZES studies: seconds per study and peak RSS of one process, per size."""
     import datetime as dt
     nbs = ws / "nb-load"
     nbs.mkdir(exist_ok=True)
@@ -207,7 +207,7 @@ def big_study(ws: Path, n_queries: int, *, years: int = 5) -> Path:
 
 
 def load_big_study(ws: Path, jobs: int) -> list[tuple[str, str, str]]:
-    """One study of 10/25/50 queries x 5 years daily, every shipped notebook: time and peak RSS."""
+    """One study of QUERY_COUNTS queries x 5 years daily, every shipped notebook: time and peak RSS."""
     measured = []
     for n in QUERY_COUNTS:
         study = big_study(ws, n)

@@ -140,3 +140,12 @@ def test_known_answers_are_recovered(studies):
     assert fold_reading(by["none"]).kind == "unclear"
     assert fold_reading(by["low"]).kind == "at_least" and fold_reading(by["zero"]).kind == "at_least"
     assert "at least" in fold_sentence(by["zero"]) and "barely searched" in fold_sentence(by["zero"])
+
+
+def test_a_rise_over_an_empty_baseline_that_is_not_clear_says_only_at_least():
+    rec = _rec(fold_increase=67.0, fold_low=44.2, fold_high=99.0, significant=False, baseline_note="zero",
+               fold_is_lower_bound=True, baseline_median=0)
+    text = fold_sentence(rec)
+    assert "at least 44 times" in text and "barely searched before" in text and "67" not in text
+    assert fold_figure(rec) == "\u226544\u00d7 (barely searched before; not clear)"
+    assert fold_reading(rec).kind == "barely"

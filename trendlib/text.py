@@ -134,8 +134,10 @@ class FoldReading:
 
     ``kind`` is one of ``"rise"`` (clear rise, precise), ``"at_least"`` (clear rise over a
     low, flat or zero baseline: only a lower bound), ``"drop"`` (clear fall),
-    ``"overlap"`` (the window contains a larger event's spike), ``"unclear"`` (not
-    significant after correction). ``value`` is the one number shown for it (the point
+    ``"overlap"`` (clear, but the window contains a larger event's spike: not a finding of
+    its own), ``"barely"`` (above 1 over a flat or all-zero baseline, but not clear after
+    correction: only "at least N" can be said, and not that it was unusual), ``"unclear"``
+    (not significant after correction). ``value`` is the one number shown for it (the point
     estimate, or for ``at_least`` the rounded-down lower bound), ``low``/``high`` the
     interval as shown.
     """
@@ -166,10 +168,12 @@ def fold_reading(result: Any, *, significant: bool | None = None) -> FoldReading
         direction = ("rise" if lo > 1 else "drop" if hi < 1 else "none") if significant else "none"
     overlaps = str(_get(result, "overlaps", "") or "")
     label = str(_get(result, "label") or _get(result, "query") or "")
-    if overlaps:
-        kind = "overlap"
+    if (not significant or direction == "none") and note in ("zero", "flat") and lo > 1:
+        kind = "barely"  # a rise over a (nearly) empty baseline that the data cannot call clear
     elif not significant or direction == "none":
-        kind = "unclear"
+        kind = "unclear"  # not clear after correction: whatever its window holds, no finding to attribute
+    elif overlaps:
+        kind = "overlap"
     elif direction == "drop":
         kind = "drop"
     elif note in _LOW_NOTES or lower_bound:
@@ -177,7 +181,7 @@ def fold_reading(result: Any, *, significant: bool | None = None) -> FoldReading
     else:
         kind = "rise"
     low_base = note in _LOW_NOTES or lower_bound
-    value = bound(lo) if kind == "at_least" or (kind == "overlap" and low_base and lo > 1) else number(fold)
+    value = bound(lo) if kind in ("at_least", "barely") or (kind == "overlap" and low_base and lo > 1) else number(fold)
     return FoldReading(kind=kind, value=value, low=number(lo), high=number(hi), significant=significant,
                        baseline_note=note, overlaps=overlaps, label=label)
 
@@ -224,6 +228,12 @@ def fold_sentence(result: Any, *, significant: bool | None = None) -> str:
     if rd.kind == "drop":
         return (f"{lead} fell to {_fraction_words(float(_get(result, 'fold_increase')))} of their usual level "
                 f"({rd.value} times; {rng}).")
+    if rd.kind == "barely":
+        base = _get(result, "baseline_median", math.nan)
+        base_txt = f" (a median of {float(base):.0f} index points)" if _finite(base) else ""
+        return (f"{lead} were at least {rd.value} times their usual level, but it was barely searched before"
+                f"{base_txt}: too little to tell a real rise from chance once the number of tests is taken "
+                "into account.")
     if rd.kind == "at_least":
         base = _get(result, "baseline_median", math.nan)
         base_txt = f" (a median of {float(base):.0f} index points)" if _finite(base) else ""
@@ -242,6 +252,8 @@ def fold_figure(result: Any, *, significant: bool | None = None) -> str:
         return f"{rd.value}{TIMES}"
     if rd.kind == "drop":
         return f"{rd.value}{TIMES} (fell)"
+    if rd.kind == "barely":
+        return f"\u2265{rd.value}{TIMES} (barely searched before; not clear)"
     if rd.kind == "overlap":
         prefix = "\u2265" if rd.value != number(_get(result, "fold_increase")) else ""
         return f"{prefix}{rd.value}{TIMES} (window includes {_overlap_words(rd.overlaps)})"
@@ -251,8 +263,8 @@ def fold_figure(result: Any, *, significant: bool | None = None) -> str:
 def fold_cell(result: Any, *, significant: bool | None = None) -> str:
     """The table cell: :func:`fold_figure` with the interval where a ratio is precise."""
     rd = fold_reading(result, significant=significant)
-    if rd.kind == "at_least":
-        return f"\u2265{rd.value}{TIMES} (low baseline)"
+    if rd.kind in ("at_least", "barely"):
+        return f"\u2265{rd.value}{TIMES} (low baseline{'' if rd.kind == 'at_least' else '; not clear'})"
     return f"{fold_figure(result, significant=significant)} [{rd.low}-{rd.high}]"
 
 
@@ -276,17 +288,17 @@ def count_sentence(m: int, k: int, *, correction: str = "fdr_bh", alpha: float =
 
 
 def distinct_count_sentence(records: list) -> str:
-    """How many distinct spikes the clear results are (overlapping windows counted once)."""
-    clear = [r for r in records if fold_reading(r).kind in ("rise", "at_least", "drop")]
-    overlapping = [r for r in records if fold_reading(r).kind == "overlap"]
+    """How many distinct changes the clear results are (results sharing a larger spike counted once)."""
+    kinds = [fold_reading(r).kind for r in records]
+    clear, overlapping = sum(k in ("rise", "at_least", "drop") for k in kinds), kinds.count("overlap")
     if not clear and not overlapping:
         return "No query and event showed a clear change."
-    text = f"{len(clear)} clear change{'s' if len(clear) != 1 else ''} of a query around an event"
-    if overlapping:
-        text += (f"; {len(overlapping)} more result{'s' if len(overlapping) != 1 else ''} only reflect"
-                 f"{'s' if len(overlapping) == 1 else ''} a larger spike inside the window and "
-                 f"{'is' if len(overlapping) == 1 else 'are'} not counted")
-    return text + "."
+    if not overlapping:
+        return f"{clear} distinct clear change{'s' if clear != 1 else ''}."
+    return (f"Of the clear results, {overlapping} only reflect{'s' if overlapping == 1 else ''} a larger spike "
+            f"inside {'its' if overlapping == 1 else 'their'} window and {'is' if overlapping == 1 else 'are'} not "
+            f"a finding of {'its' if overlapping == 1 else 'their'} own: {clear} distinct clear "
+            f"change{'s' if clear != 1 else ''} remain{'s' if clear == 1 else ''}.")
 
 
 # ---------------------------------------------------------------------- lead / lag

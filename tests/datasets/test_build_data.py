@@ -96,3 +96,16 @@ def test_lapland_weeks_form_one_weekly_series(build_data):
     assert lap["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-08-29", "2022-09-05", "2022-09-12", "2022-09-19",
                                                             "2022-09-26"]
     assert lap["value"].tolist() == [780, 741, 790, 930, 886]
+
+
+def test_period_overview_counts_consecutive_weeks():
+    import pandas as pd
+
+    from trendlib.datasets.derive import period_overview
+
+    dates = pd.to_datetime(["2022-08-29", "2022-09-05", "2022-09-12", "2022-09-26", "2022-09-19"])
+    frame = pd.DataFrame({"date": list(dates) + list(pd.to_datetime(["2022-09-19", "2022-10-03"])),
+                          "series": ["lapland"] * 5 + ["lars"] * 2, "value": range(7)})
+    ov = period_overview(frame, days=7).set_index("series")
+    assert ov.loc["lapland", "longest_run"] == 5 and ov.loc["lapland", "n_periods"] == 5
+    assert ov.loc["lars", "longest_run"] == 1  # two weeks, two weeks apart

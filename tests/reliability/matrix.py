@@ -19,10 +19,11 @@ from typing import Any
 CATEGORIES = {
     "google": "Google side (fake server: 429, 500, cuts, bad bodies, HTML/captcha/consent answers, far-future Retry-After, hangs, refused)",
     "process": "Process and disk (SIGKILL / Ctrl-C + resume, concurrent fetches, read-only / full / damaged "
-               "folders, report folders)",
+               "folders, a full disk or a kill while a fetch, import or report replaces its files, report folders)",
     "input": "Input side (malformed data files, study files, web exports, provenance, requests)",
     "notebook": "Notebook side (raises, timeout, wrong parameter type)",
-    "security": "Security basics (safe YAML, no pickle/eval, escaping, confinement, secrets)",
+    "security": "Security basics (safe YAML, no pickle/eval, escaping, formula injection in CSV, confinement, "
+                "secrets)",
 }
 RESULTS_ENV = "TRENDLIB_RELIABILITY_RESULTS"
 

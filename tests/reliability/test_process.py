@@ -242,6 +242,27 @@ def test_fetch_killed_while_replacing_its_output_set(renames, world, fake, refer
     case.recovered("one whole set after the kill; the rerun completed")
 
 
+def test_full_disk_during_import_over_an_earlier_import_cli(tmp_path, case):
+    """ENOSPC while ``trendlib import`` replaces an earlier import (CSV and provenance): the earlier pair
+    stays, nothing half-written is left, and the rerun once there is space succeeds without --force."""
+    import trendlib
+    from trendlib.provenance import read_provenance
+    fixtures = ROOT / "tests" / "fixtures" / "datasets" / "webexport"
+    folder = tmp_path / "data"
+    folder.mkdir()
+    out = folder / "weekly.csv"
+    assert cli_here("import", str(fixtures / "multiTimeline_weekly.csv"), "--out", str(out)).returncode == 0
+    before = snapshot(folder)
+    newer = fixtures / "multiTimeline_daily_bom_crlf.csv"
+    proc = _faulty_cli(str(folder), "import", str(newer), "--out", str(out), url=None)
+    case.refused_cli(proc, code=3, words=["no space left on device", f"cannot write '{folder}/"])
+    case.intact(before, snapshot(folder))
+    assert not _leftovers(folder), "a temporary file was left"
+    again = cli_here("import", str(newer), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert read_provenance(out)["details"]["file_name"] == newer.name and len(trendlib.load_trends(out))
+
+
 def test_fetch_out_naming_a_folder_names_path_and_operation(world, fake, case):
     (world.target).mkdir()
     proc = world.fetch(SHORT, url=fake.url)

@@ -42,3 +42,11 @@ def test_rendered_pages_need_no_network_and_link_methods(tmp_path):
     methods = (tmp_path / "methods.html").read_text(encoding="utf-8")
     assert 'id="event-study"' in methods and "Benjamini" in methods and "$" not in methods
     assert write_methods_page(tmp_path).read_text(encoding="utf-8") == methods  # rewritten only if changed
+
+
+def test_long_names_and_urls_wrap_at_their_separators():
+    from trendlib.report.page import soft_breaks
+
+    out = soft_breaks('<tr><th class="c">periods_to_band</th><td>https://www.example.org/a/very/long/path</td>'
+                      "<td>short text</td></tr>")
+    assert "periods_<wbr>to_<wbr>band" in out and "example.<wbr>org/<wbr>a/" in out and "<td>short text</td>" in out

@@ -51,3 +51,29 @@ def test_the_shipped_illustrative_file_is_marked_and_in_step_with_its_recipe():
     mob = f[f["query"] == "Мобилизация в России (2022)"].set_index("date")["value"]
     assert (mob[:"2022-09-20"] == 0).all() and mob.idxmax().strftime("%Y-%m-%d") == "2022-09-21"
     assert prov["details"]["assumptions"] and all(a["label"] for a in prov["details"]["articles"])
+
+
+def test_select_and_describe():
+    from trendlib.datasets import describe_pageviews, select_pageviews
+    f = load_pageviews(SHIPPED)
+    sel = select_pageviews(f, articles=["Верхний Ларс", "Мобилизация в России (2022)"], start="2022-09-01",
+                           end="2022-09-30")
+    assert list(dict.fromkeys(sel["query"])) == ["Верхний Ларс", "Мобилизация в России (2022)"] and len(sel) == 60
+    assert sel.attrs["left_out"] == {"other_article": 92, "outside_dates": 2 * 62}
+    d = describe_pageviews(sel, labels={"Верхний Ларс": "Upper Lars"}).set_index("query")
+    assert d.loc["Мобилизация в России (2022)", "first_day_with_views"] == "2022-09-21"
+    assert d.loc["Верхний Ларс", "label"] == "Upper Lars"
+    with pytest.raises(DataError, match="no rows for 'Nope'"):
+        select_pageviews(f, articles=["Nope"], start="2022-09-01", end="2022-09-30")
+
+
+def test_event_studies_run_on_pageviews_and_say_so(tmp_path):
+    from trendlib.analysis.event_study import run_event_studies
+    from trendlib.datasets import select_pageviews
+    from trendlib.signals import PAGEVIEWS, SIGNALS
+    pv = select_pageviews(load_pageviews(SHIPPED), articles=["Верхний Ларс"], start="2022-08-01", end="2022-10-31")
+    res = run_event_studies(pv, [("2022-09-21", "mobilization")], queries=[("Верхний Ларс", "Upper Lars")],
+                            source=PAGEVIEWS)
+    rec = res.records()[0]
+    assert rec["source"] == "wikipedia-pageviews" and rec["fold_increase"] > 5 and rec["significant"]
+    assert rec["illustrative"] is True and set(SIGNALS) == {"google-trends", "wikipedia-pageviews"}

@@ -46,7 +46,8 @@ class EventStudySet:
     query x event studies that ran (method ``correction``); ``significant[i]`` is
     ``q_values[i] < alpha`` and equals ``results[i].significant`` (each result carries its
     corrected flag, its ``direction``, ``overlaps`` and ``distinct_spike``). ``skipped``
-    lists ``(query, event, reason)`` for the pairs that could not be estimated.
+    lists ``(query, event, reason)`` for the pairs that could not be estimated. ``source`` names
+    the signal studied (:data:`trendlib.signals.SIGNALS`: ``google-trends`` or ``wikipedia-pageviews``).
     """
 
     results: tuple[EventStudyResult, ...]
@@ -55,6 +56,7 @@ class EventStudySet:
     correction: str
     alpha: float
     skipped: tuple[tuple[str, str, str], ...]
+    source: str = "google-trends"
 
     def n_distinct_significant(self) -> int:
         """Significant results that are findings of their own: each spike counted once."""
@@ -182,7 +184,7 @@ def _queries(queries, trends) -> list[tuple[str, str]]:
 
 def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None = None,
                       geo: str | None = None, correction: str = "fdr_bh", alpha: float = 0.05,
-                      **options) -> EventStudySet:
+                      source: str = "google-trends", **options) -> EventStudySet:
     """Run :func:`event_study` for every query x event and correct for multiplicity.
 
     Parameters
@@ -196,6 +198,8 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     queries : terms, or ``(term, label)`` pairs, or objects with ``term``/``label``
         (a :class:`trendlib.study.Query`); default every query in ``trends``.
     correction : ``"fdr_bh"`` (default), ``"holm"`` or ``"fdr_by"`` across all studies run.
+    source : the signal ``trends`` holds (``google-trends``, or ``wikipedia-pageviews`` for a pageviews
+        frame: daily views, studied the same way); every record carries it.
     options : passed to :func:`event_study` (windows, ``offset``, ``low_baseline``, ...).
 
     Every event's baseline leaves out the fold windows of all the other events; results
@@ -220,7 +224,7 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     sig = [bool(x < alpha) for x in q]
     results = mark_overlaps([r.with_significance(g) for r, g in zip(results, sig)])
     return EventStudySet(results=tuple(results), q_values=tuple(float(x) for x in q), significant=tuple(sig),
-                         correction=correction, alpha=alpha, skipped=tuple(skipped))
+                         correction=correction, alpha=alpha, skipped=tuple(skipped), source=source)
 
 
 def _event_span(r: EventStudyResult) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -279,7 +283,8 @@ def event_study_records(studies: EventStudySet) -> list[dict]:
     and the flags ``direction`` (rise/drop/none), ``baseline_note`` (ok/low/flat/zero),
     ``overlaps`` ("" or the ISO date of the spike it shares), ``distinct_spike``, ``p_floor``
     (smallest p the baseline supports), ``spike_date``, ``n_estimation``, ``n_excluded``
-    (baseline periods left out as other events' windows) and ``trend``.
+    (baseline periods left out as other events' windows) and ``trend``; ``source``, the signal studied
+    (``google-trends`` or ``wikipedia-pageviews``).
     """
     out = []
     for r, q in zip(studies.results, studies.q_values):
@@ -296,7 +301,7 @@ def event_study_records(studies: EventStudySet) -> list[dict]:
             "direction": r.direction, "baseline_note": r.baseline_note, "overlaps": r.overlaps,
             "distinct_spike": bool(r.distinct_spike), "p_floor": r.p_floor,
             "spike_date": r.spike_date.isoformat() if r.spike_date else None, "n_estimation": r.n_estimation,
-            "n_excluded": r.n_excluded, "trend": r.trend,
+            "n_excluded": r.n_excluded, "trend": r.trend, "source": studies.source,
         })
     return out
 

@@ -79,9 +79,12 @@ def series_from_tidy(frame: pd.DataFrame, query: str, *, geo: str | None = None,
     geo : keep only this geo (needed when the frame holds several)
     column : which value column to use (``value``, ``value_low``, ``value_high``)
 
-    Returns a float series indexed by date, in index points (0-100), with
-    ``attrs["frequency"]`` (``"day"``/``"week"``, from ``resolution`` when present) and
-    ``attrs["illustrative"]`` (true when any row's ``source`` mentions "illustrative").
+    Returns
+    -------
+    pd.Series
+        float values indexed by date, in index points (0-100), with ``attrs["frequency"]``
+        (``"day"``/``"week"``, from ``resolution`` when present) and ``attrs["illustrative"]``
+        (true when any row's ``source`` mentions "illustrative").
     """
     for col in ("date", "query", column):
         if col not in frame.columns:

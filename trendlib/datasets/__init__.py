@@ -33,7 +33,8 @@ _NAMES: dict[str, str] = {
     "FACTS_COLUMNS": "facts", "load_facts": "facts", "facts_in_window": "facts",
     "select_series": "select", "describe_series": "select",
     "make_illustrative": "illustrative",
-    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews",
+    "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews", "select_pageviews": "pageviews",
+    "describe_pageviews": "pageviews",
 }
 
 __all__ = sorted(_NAMES)

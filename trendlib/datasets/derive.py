@@ -55,7 +55,7 @@ import pandas as pd
 
 from trendlib.datasets.errors import DataError
 
-__all__ = ["CrossingSeries", "derive_crossing_series", "rounding_half_unit", "SERIES_KEY", "PERIOD_COLUMNS"]
+__all__ = ["CrossingSeries", "derive_crossing_series", "period_overview", "rounding_half_unit", "SERIES_KEY", "PERIOD_COLUMNS"]
 
 SERIES_KEY = ["country", "counted_by", "footprint", "direction", "population", "unit"]
 PERIOD_COLUMNS = ["series", "country", "counted_by", "footprint", "direction", "population", "unit",
@@ -138,6 +138,22 @@ class CrossingSeries:
         for reason, n in self.left_out["reason"].str.split(":").str[0].value_counts().items():
             lines.append(f"    {reason}: {n}")
         return "\n".join(lines)
+
+
+def period_overview(values: pd.DataFrame, *, days: int = 7) -> pd.DataFrame:
+    """Per series of ``values`` (``date, series, value``, e.g. :meth:`CrossingSeries.weekly`): the number of
+    periods, first and last date and the longest run of consecutive periods (``days`` apart: 7 for weeks).
+    The run is what a lead/lag test could use."""
+    rows = []
+    step = pd.Timedelta(days=days)
+    for name, part in values.groupby("series", sort=True):
+        d = pd.DatetimeIndex(part["date"]).sort_values().unique()
+        best = run = 1
+        for a, b in zip(d[:-1], d[1:]):
+            run = run + 1 if b - a == step else 1
+            best = max(best, run)
+        rows.append({"series": name, "n_periods": len(d), "first": d.min(), "last": d.max(), "longest_run": best})
+    return pd.DataFrame(rows, columns=["series", "n_periods", "first", "last", "longest_run"])
 
 
 def _series_name(r) -> str:

@@ -27,7 +27,7 @@ import pandas as pd
 from trendlib.datasets._csv import check_not_empty, check_unique, parse_day, parse_number, read_csv_text
 from trendlib.datasets.errors import DataError
 
-__all__ = ["PAGEVIEWS_COLUMNS", "load_pageviews"]
+__all__ = ["PAGEVIEWS_COLUMNS", "load_pageviews", "select_pageviews", "describe_pageviews"]
 
 PAGEVIEWS_COLUMNS = ["date", "query", "value", "source", "project"]
 OPTIONAL = ["access", "agent", "article"]
@@ -62,3 +62,34 @@ def load_pageviews(path: str | Path) -> pd.DataFrame:
             out[col] = df[col].astype(str)
     check_unique(df.assign(date=dates), ["date", "query", "project"], file=f, what="day of an article")
     return out.sort_values(["query", "date"], kind="stable").reset_index(drop=True)
+
+
+def select_pageviews(frame: pd.DataFrame, *, articles, start, end) -> pd.DataFrame:
+    """The rows of ``articles`` (names as in the ``query`` column, or objects with ``.article``) between
+    ``start`` and ``end`` (inclusive), in the order given; ``attrs["left_out"]`` counts the rows of other
+    articles and outside the dates. Raises :class:`DataError` naming an article the file lacks."""
+    names = [getattr(a, "article", a) for a in articles]
+    missing = [a for a in names if a not in set(frame["query"])]
+    if missing:
+        raise DataError(f"the pageviews file has no rows for {', '.join(map(repr, missing))}; it holds "
+                        f"{sorted(frame['query'].unique())}")
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    mine = frame["query"].isin(names)
+    inside = frame["date"].between(lo, hi)
+    out = frame[mine & inside].copy()
+    out["_o"] = out["query"].map({a: i for i, a in enumerate(names)})
+    out = out.sort_values(["_o", "date"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    out.attrs["left_out"] = {"other_article": int((~mine).sum()), "outside_dates": int((mine & ~inside).sum())}
+    return out
+
+
+def describe_pageviews(frame: pd.DataFrame, *, labels=None) -> pd.DataFrame:
+    """One row per article: label, days, total views, busiest day and its views, first day with views."""
+    rows = []
+    for q, d in frame.groupby("query", sort=False):
+        seen = d[d["value"] > 0]
+        top = d.loc[d["value"].idxmax()]
+        rows.append({"query": q, "label": (labels or {}).get(q, q), "days": len(d), "total_views": int(d["value"].sum()),
+                     "busiest_day": top["date"].date().isoformat(), "busiest_day_views": int(top["value"]),
+                     "first_day_with_views": seen["date"].min().date().isoformat() if len(seen) else None})
+    return pd.DataFrame(rows)

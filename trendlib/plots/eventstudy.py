@@ -181,7 +181,7 @@ def plot_fold_increases(studies, *, title: str, source: str, records=None, event
             r, rd = res[i], reads[i]
             clear = rd.kind in ("rise", "at_least", "drop")
             color = PALETTE[0] if clear else ("#bbbbbb" if rd.kind == "overlap" else "#888888")
-            if rd.kind == "at_least":
+            if rd.kind in ("at_least", "barely"):
                 ax.annotate("", xy=(r.fold_low * 2.5, row), xytext=(r.fold_low, row), annotation_clip=False,
                             arrowprops={"arrowstyle": "->", "color": color, "lw": 1.6})
                 ax.plot([r.fold_low], [row], "|", color=color, ms=9)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["latex_to_html", "Formulas", "fold_long_tables", "PAGE_CSS", "write_methods_page", "METHODS_MD", "MAX_ROWS",
+__all__ = ["latex_to_html", "Formulas", "fold_long_tables", "soft_breaks", "PAGE_CSS", "write_methods_page", "METHODS_MD", "MAX_ROWS",
            "SHOWN_ROWS"]
 
 MAX_ROWS = 15
@@ -76,6 +76,23 @@ class Formulas:
 _INLINE = r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$"
 
 
+def soft_breaks(page: str) -> str:
+    """Let long column names (``periods_to_band``) and long unbroken cell text (URLs) wrap at
+    ``_ / - . ?`` instead of widening the table past the page."""
+    def long_token(token: re.Match) -> str:
+        return re.sub(r"([_/\-.?&=])", r"\1<wbr>", token.group(0))
+
+    def cell(match: re.Match) -> str:
+        head, tag, body = match.group(1), match.group(2), match.group(3)
+        if tag == "th":
+            body = body.replace("_", "_<wbr>")
+        else:
+            body = re.sub(r"[^\s<>]{25,}", long_token, body)
+        return f"{head}{body}</{tag}>"
+
+    return re.sub(r"(<(th|td)\b[^>]*>)([^<]*)</\2>", cell, page)
+
+
 def fold_long_tables(page: str, *, max_rows: int = MAX_ROWS, shown: int = SHOWN_ROWS) -> str:
     """Tables with more than ``max_rows`` body rows: the first ``shown`` rows stay, the rest
     go into a copy of the table under ``<details>`` ("Show all N rows")."""
@@ -99,14 +116,14 @@ def fold_long_tables(page: str, *, max_rows: int = MAX_ROWS, shown: int = SHOWN_
 
 PAGE_CSS = """
 <style id="trendlib-page">
-  body, .jp-Notebook { max-width: 64rem; margin-left: auto; margin-right: auto; }
+  body, .jp-Notebook { max-width: 70rem; margin-left: auto; margin-right: auto; }
   .jp-Notebook { padding: 1rem 1.25rem; }
   .jp-RenderedMarkdown, .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.55; }
   .jp-OutputArea-output img, .jp-RenderedImage img { width: 100% !important; max-width: 100%; height: auto; }
   .jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: block; max-width: 100%;
     overflow-x: auto; font-size: 12px; border-collapse: collapse; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; overflow-wrap: anywhere;
-    max-width: 22em; padding: 0.25em 0.45em; vertical-align: top; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; overflow-wrap: break-word;
+    max-width: 24em; padding: 0.25em 0.45em; vertical-align: top; text-align: left !important; }
   .jp-RenderedHTMLCommon pre, .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
   .jp-OutputPrompt, .jp-InputPrompt { flex: 0 0 4.5em; min-width: 4.5em; }
   .jp-InputArea-editor { overflow-x: auto; }

@@ -41,11 +41,11 @@ def _strip_network(page: str) -> str:
 
 def _finish_page(page: str) -> str:
     """Page style in the head, long tables folded (see :mod:`trendlib.report.page`)."""
-    from trendlib.report.page import PAGE_CSS, fold_long_tables
+    from trendlib.report.page import PAGE_CSS, fold_long_tables, soft_breaks
 
     page = _strip_network(page)
     page = page.replace("</head>", PAGE_CSS + "</head>", 1)
-    return fold_long_tables(page)
+    return fold_long_tables(soft_breaks(page))
 
 
 # what a notebook's HTML and Markdown outputs may contain (tables, Styler's <style>, text markup);

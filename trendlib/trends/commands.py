@@ -238,4 +238,10 @@ def run_fetch(args: argparse.Namespace) -> int:
         from trendlib.trends.regions import fetch_related
         rel = fetch_related(inp["terms"], out=args.related_out, **span, **common)
         print(rel.summary())
+    if study is not None and not args.out and getattr(study, "pageviews", None) is not None:
+        # the study's second signal: its Wikipedia pageviews file is filled too (Wikimedia's own client)
+        from trendlib.wikimedia.client import WikimediaClient
+        from trendlib.wikimedia.commands import fetch_study_pageviews
+        fetch_study_pageviews(study, force=args.force, cache_dir=args.cache_dir, offline=args.offline,
+                              client=WikimediaClient(timeout=args.timeout, max_wait=args.max_wait))
     return 0

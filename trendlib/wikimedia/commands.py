@@ -84,3 +84,53 @@ def run_pageviews(args: argparse.Namespace) -> int:
         print(f"WARNING: {result.provenance.get('source')} is not Wikimedia; the file is marked illustrative in its "
               "provenance and must not be published as real data", file=sys.stderr)
     return 0
+
+
+def _strip_marker(path: Path) -> Path:
+    import re
+    return path.with_name(re.sub(r"[_.-]illustrative", "", path.name, flags=re.IGNORECASE))
+
+
+def _study_project(study) -> str:
+    """The study's Wikimedia project: its ``pageviews_project`` key, else the project column of its file."""
+    project = getattr(study, "pageviews_project", "") or ""
+    if project:
+        return project
+    from trendlib.datasets import load_pageviews
+    projects = sorted(set(load_pageviews(study.pageviews)["project"]))
+    if len(projects) != 1:
+        from trendlib.wikimedia.errors import BadRequest
+        raise BadRequest(f"study {study.name!r}: its pageviews file holds projects {projects}; set "
+                         "'pageviews_project:' in the study to say which to fetch")
+    return projects[0]
+
+
+def fetch_study_pageviews(study, *, force: bool = False, client=None, cache_dir=None, offline=None) -> int:
+    """``trendlib fetch --study``'s pageviews part: fill the study's ``pageviews:`` file with a real pull.
+
+    The articles are the study's ``articles:`` over its ``start``..``end``. When the file's name carries an
+    "illustrative" marker, the pull is written beside it without the marker and the study's ``pageviews:``
+    line is pointed at it (comments kept), as for the trends file. Returns 0.
+    """
+    from trendlib.wikimedia.fetch import fetch_pageviews
+
+    current = Path(study.pageviews)
+    target, rewrite = current, False
+    if "illustrative" in current.name.lower():
+        target, rewrite = _strip_marker(current), True
+    check_target(target, force=force)
+    articles = [a.article for a in study.articles]
+    result = fetch_pageviews(articles, project=_study_project(study), start=study.start, end=study.end,
+                             out=target, client=client, cache_dir=cache_dir, offline=offline)
+    print(result.summary())
+    if result.provenance.get("illustrative"):
+        print(f"WARNING: {result.provenance.get('source')} is not Wikimedia; the file is marked illustrative in its "
+              "provenance and must not be published as real data", file=sys.stderr)
+    if rewrite and study.source_file is not None:
+        from trendlib.datasets.studyfile import read_study_key, rewrite_study_key
+        old = read_study_key(study.source_file, "pageviews") or str(current)
+        value = str(_strip_marker(Path(old)))  # the same path as written, without the marker
+        rewrite_study_key(study.source_file, "pageviews", value)
+        print(f"study {study.source_file}: 'pageviews:' now points at {value} (was the illustrative "
+              f"{current.name}); the report will show this pull")
+    return 0
