@@ -7,10 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?=
 
-.PHONY: report test lab sync lock docs data bench clean help
+.PHONY: report test lab sync lock docs data bench clean help trendlib
 
 help:
-	@echo "make report  - render every study in studies/ into outputs/<study>/"
+	@echo "make report  - render every study in studies/ and every sweep in sweeps/ into outputs/"
 	@echo "make test    - run the test suite"
 	@echo "make lab     - open JupyterLab on notebooks/ (the .py twins open as notebooks)"
 	@echo "make sync    - bring notebooks and their jupytext twins in sync"
@@ -18,6 +18,7 @@ help:
 	@echo "make lock    - re-resolve the locks in requirements/ and environment.yml (uv, from PyPI)"
 	@echo "make docs    - build the documentation site into site/ (offline)"
 	@echo "make bench   - run the benchmarks (report suite, fetching, calibration, importing exports) and print their tables"
+	@echo "make trendlib ARGS='...' - run any trendlib command without activating .venv"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +31,17 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/trendlib report --all $(if $(JOBS),--jobs $(JOBS),)
+	for sweep in sweeps/*.yaml; do case "$$sweep" in *.template.yaml) continue;; esac; \
+	  MPLBACKEND=Agg $(BIN)/trendlib report --sweep "$$sweep" $(if $(JOBS),--jobs $(JOBS),) || exit 1; done
+
+trendlib: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/trendlib $(ARGS)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb

@@ -12,18 +12,8 @@
 # (notebook 10); how searches relate to border crossings is notebook 20's.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -31,15 +21,12 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
-from trendlib.datasets import describe_series, events_in_window, facts_in_window, load_facts, select_series
+from trendlib.datasets.context import search_engine_sentence, study_caveats
+from trendlib.datasets import describe_series, facts_in_window, load_facts, select_series, study_events
 from trendlib.plots import show
 from trendlib.plots.series import plot_search_interest
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="01-explore-search-interest")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="01-explore-search-interest")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
 
 # %% [markdown]
@@ -70,16 +57,17 @@ if illustrative:
 #   In a file where every query was downloaded separately, each line is scaled to its own peak.
 # - **It is a sample.** Google computes it from a sample of searches, so a download made on another day
 #   gives slightly different numbers; small queries can come back as 0 or "<1".
-# - **It covers Google users only.** In Russia Google handled roughly half of searches in 2022 (Yandex the
-#   rest), and not a random half.
 # - **Searching is not doing.** Interest in "how to leave" measures worry and information-seeking,
 #   not departures.
 
 # %%
+display(Markdown("- " + search_engine_sentence(study.geo)))
+
+# %%
 raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
-all_events = trendlib.load_events(study.events)
-window_events = events_in_window(all_events, study.start, study.end)
+all_events = trendlib.load_events(study.events) if study.events else None
+window_events = study_events(study, all_events)
 summary = describe_series(series, labels=study.labels)
 facts = None
 if study.facts is not None:
@@ -91,9 +79,12 @@ display(Markdown(
     f"({len(study.terms)} queries, geo `{study.geo or 'worldwide'}`, {study.start} to {study.end}). "
     f"Left out: {left['other_query']} rows of other queries, {left['other_geo']} of other places, "
     f"{left['outside_dates']} outside the dates. "
-    f"{len(window_events)} of the calendar's {len(all_events)} events fall inside the period"
-    + (f" ({window_events.attrs['left_out']['month_precision_only']} more are dated only to a month "
-       "and cannot be drawn on a day)." if window_events.attrs['left_out']['month_precision_only'] else ".")
+    + (f"{int((~window_events['from_study']).sum())} of the calendar's {len(all_events)} events fall inside the "
+       "period" + (f" ({window_events.attrs['left_out']['month_precision_only']} more are dated only to a month "
+                   "and cannot be drawn on a day)." if window_events.attrs['left_out']['month_precision_only'] else ".")
+       if all_events is not None else "The study has no events file: its own event date is the one event marked.")
+    + (f" The study's event date, {study.event_date:%d %B %Y}, is not in the events file; it is marked as "
+       f"'{study.study_event_label}'." if all_events is not None and window_events["from_study"].any() else "")
 ))
 
 # %% [markdown]
@@ -109,7 +100,7 @@ source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == 
 fig = plot_search_interest(
     series, labels=study.labels, events=window_events, facts=facts,
     title=f"Google search interest, {adverb}, {study.start:%b %Y} to {study.end:%b %Y}",
-    source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}",
+    source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name if study.events else 'the study file'}",
     illustrative=illustrative,
 )
 png = exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
@@ -170,7 +161,7 @@ exhibits.record("explore", {
 # ## Caveats
 #
 # - **Relative, sampled, Google-only.** The values are a relative index from a sample of Google searches,
-#   scaled per download; they are not numbers of people and miss everyone who searched on Yandex.
+#   scaled per download; they are not numbers of people and miss everyone who searched with another engine.
 # - **Panels are not comparable with each other** unless the file says its queries were calibrated to a
 #   common scale: a higher line in one panel does not mean more searches than in another.
 # - **A peak on an event's date is not proof the event caused it.** Several events can fall in the same
@@ -178,3 +169,9 @@ exhibits.record("explore", {
 #   jump was, against a baseline.
 # - **Searching is not leaving.** Interest in emigration-related queries shows worry and curiosity, not
 #   departures.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="01"))))

@@ -15,18 +15,8 @@
 # searches is not a rise in departures.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -43,14 +33,11 @@ from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
 from trendlib.analysis.words import count_sentence, fold_sentence, round_fold
-from trendlib.datasets import events_in_window, select_series
+from trendlib.datasets import select_series, study_events
+from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="10-event-study")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="10-event-study")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
 
 # %%
@@ -58,13 +45,13 @@ raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
 frequency = series["resolution"].iloc[0]
 unit = {"day": "day", "week": "week"}[frequency]
-window_events = events_in_window(trendlib.load_events(study.events), study.start, study.end)
+window_events = study_events(study)
 studied_events = events_to_study(window_events, study.event_date, frequency=frequency)
 primary = pd.Timestamp(study.event_date)
 same_day = window_events[window_events["date"] == primary]["label"].tolist()
 primary_label = " / ".join(same_day) if same_day else "the event"
 source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "trends"}))
-source = f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}"
+source = f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name if study.events else 'the study file'}"
 if illustrative:
     display(Markdown("**The search series of this study is ILLUSTRATIVE (simulated, not downloaded from "
                      "Google).** Every number below shows how the analysis works; none is a finding about "
@@ -118,6 +105,8 @@ for r, rec in main:
         text += " — before the event." if pd.Timestamp(r.peak_date) < primary - pd.Timedelta(days=6 if frequency == "week" else 0) else "."
     sentences.append({"query": r.query, "label": r.label, "sentence": text})
 exhibits.record("event_study_sentences", sentences)
+for s in sentences:
+    exhibits.finding(s["sentence"], anchor="The-main-event,-in-one-sentence-per-query")
 display(Markdown("\n".join(f"- {s['sentence']}" for s in sentences)))
 
 # %%
@@ -126,6 +115,7 @@ k_main = sum(rec["significant"] for _, rec in main)
 biggest = max(main, key=lambda m: m[0].fold_increase)[0] if main else None
 fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries around {primary.day} {primary:%b %Y}"
              if k_main else f"No query rose clearly above normal around {primary.day} {primary:%b %Y}")
+exhibits.finding(fig_title + ".", headline=True)
 fig = plot_event_study([r for r, _ in main], events=studied_events, title=fig_title, source=source,
                        illustrative=illustrative,
                        note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
@@ -254,13 +244,15 @@ display(alt.style.hide(axis="index").format(precision=2, na_rep="-"))
 # - **The index is a relative sample.** Values are Google's 0–100 index for a sample of searches, scaled to
 #   the peak of each download; they are not counts of people. Another download gives slightly different
 #   numbers (notebook 30 shows the spread where several samples exist).
-# - **Google is about half of Russian search.** Yandex handles as much or more, with different users;
-#   these results describe Google users only.
 # - **Events overlap.** When several events fall within days of each other, daily or weekly data cannot
 #   tell their effects apart; a rise "after" an event is timing, not proof of cause.
 # - **People searched before the announcement.** The baseline stops well before the event so that
 #   anticipation is not counted as normal; the event window starts a few periods early to show it.
 # - **Many tries, some flukes.** Several queries and events were tested; the rises called "clear" survive a
 #   correction for the number of tests, the others may be chance.
-# - **Data-system change.** Google changed its data collection around 1 January 2022; a baseline spanning
-#   that date may mix two regimes.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="10"))))

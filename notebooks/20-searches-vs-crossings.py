@@ -2,7 +2,7 @@
 # # 20 · Do searches come before, with or after border crossings?
 #
 # **Question.** Did rises in Google searches about leaving come before, at the same time as, or after rises in
-# the number of people crossing Russia's borders, and by how many days? Could searches help estimate
+# the number of people crossing the borders, and by how many days? Could searches help estimate
 # crossings beyond what the crossing figures' own past already says?
 #
 # **What this notebook does.** It puts searches and crossings on the same days (or weeks), removes trends
@@ -15,18 +15,8 @@
 # **What it does not show.** That searching causes crossing, or the reverse. Both react to the same news.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -37,14 +27,11 @@ import trendlib
 from trendlib.plots import show
 from trendlib.analysis.leadlag import crossings_overview, run_lead_lag
 from trendlib.analysis.preprocess import series_from_tidy
-from trendlib.datasets import derive_crossing_series, events_in_window, load_crossings, select_series
+from trendlib.datasets.context import study_caveats
+from trendlib.datasets import derive_crossing_series, load_crossings, select_series, study_events
 from trendlib.plots.leadlag import plot_crossings_vs_searches, plot_lead_lag, plot_searches_and_crossings
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="20-searches-vs-crossings")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="20-searches-vs-crossings")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
 has_crossings = study.crossings is not None
 
@@ -58,7 +45,7 @@ if not has_crossings:
 else:
     raw_trends = trendlib.load_trends(study.trends)
     series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
-    window_events = events_in_window(trendlib.load_events(study.events), study.start, study.end)
+    window_events = study_events(study)
     derived = derive_crossing_series(load_crossings(study.crossings))
     daily = derived.daily()
     daily = daily[daily["date"].between(pd.Timestamp(study.start), pd.Timestamp(study.end))]
@@ -105,6 +92,9 @@ if has_crossings:
                      "pairs": pairs.drop(columns=["reason"]).to_dict("records")}
     exhibits.record("searches_vs_crossings", result_record)
     if tested.empty:
+        exhibits.finding("No lead or lag between searches and border crossings could be established: the crossing "
+                         f"figures are too few (the longest unbroken run is {result_record['longest_run_days']} days; "
+                         "a test needs 30).")
         display(Markdown(
             f"**The crossing figures are too few for any lead/lag test.** Of {len(pairs)} pairs of a query and a "
             f"crossings series, none has 30 consecutive days with both numbers: the longest run is "
@@ -112,6 +102,8 @@ if has_crossings:
             "points a correlation, a Granger test or a regression would mostly measure the shared jump of "
             "21 September, so we report no number rather than a fragile one."))
     else:
+        exhibits.finding(f"{result_record['n_significant']} of {len(tested)} tested pairs of a query and a crossings "
+                         f"series show a lead or lag that survives the {lead_lag.correction} correction.")
         display(Markdown(f"{len(tested)} of {len(pairs)} pairs could be tested ({len(lead_lag.all_tests)} tests in all); "
                          f"{result_record['n_significant']} show a relation that survives the {lead_lag.correction} "
                          "correction across all of them."))
@@ -187,15 +179,15 @@ if has_crossings and not tested.empty:
 #   jump on the same day look correlated even if neither affects the other.
 # - **The index is a relative sample.** Google's values are a 0–100 index from a sample of searches, scaled
 #   per download; they are not numbers of people.
-# - **Google is about half of Russian search.** Yandex handles as much or more, with a different mix of
-#   users.
 # - **Crossing figures are few and partly cumulative.** They come from a handful of official statements,
 #   often "since 21 September" totals; daily values exist only where a source gave one day or where two
 #   cumulative statements with the same start could be subtracted. Entries include transit travellers and
 #   people who return.
-# - **Borders have their own story.** The Baltic states and Poland stopped Russian tourist-visa holders from
-#   19 September and Finland from 30 September; queues and draft offices at checkpoints changed crossings
-#   regardless of how many people wanted to leave.
-# - **Events overlap.** The referendum announcement (20 September), the address (21 September), the
-#   "referendums" (23–27 September) and the annexation (30 September) came within ten days; daily data
-#   cannot separate their effects.
+# - **Events overlap.** When several events fall within days of each other, daily data cannot separate
+#   their effects on searches or on crossings.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="20"))))

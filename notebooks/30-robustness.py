@@ -14,18 +14,8 @@
 # describes searching, not leaving, and timing, not cause.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -38,13 +28,10 @@ from trendlib.analysis.event_study import event_study_by_sample, placebo_test
 from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
 from trendlib.datasets import load_trend_samples, select_series
+from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="30-robustness")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
 
 # %%
@@ -170,6 +157,7 @@ if notes:
 n_hold = int((verdict["verdict"] == "holds").sum())
 exhibits.record("robustness_summary", {"n_queries": len(verdict), "n_hold": n_hold,
                                        "variants": [v.name for v in variants]})
+exhibits.finding(f"{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.")
 display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.**"))
 
 # %%
@@ -190,10 +178,13 @@ show(png_fig)
 # - **Searching is not leaving.** The checks are about searches only.
 # - **The index is a relative sample.** Each Google download is a sample scaled to its own peak; where only
 #   one sample exists, its sampling noise is not in any range shown here.
-# - **Google is about half of Russian search**, with a user mix that differs from Yandex's.
 # - **People searched before the announcement.** The variant whose baseline runs up to the eve of the event
 #   shows how much anticipation would be hidden if it were counted as normal.
 # - **Many tries, some flukes.** Running many variants and keeping the best would be a search for a result;
 #   here the main specification is fixed in advance and the variants only test it.
-# - **Data-system change.** Google changed its data collection around 1 January 2022; baselines crossing that
-#   date may mix two regimes.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="30"))))
