@@ -22,6 +22,7 @@ from IPython.display import Markdown, display
 
 import trendlib
 from trendlib.datasets.context import search_engine_sentence, study_caveats
+from trendlib.datasets.study_import import levels_caveat
 from trendlib.datasets import describe_series, facts_in_window, load_facts, select_series, study_events
 from trendlib.plots import show
 from trendlib.plots.series import plot_search_interest
@@ -109,6 +110,9 @@ exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value
                             "is_partial", "resolution", "source"]],
                     "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
 show(png)
+levels_note = levels_caveat(next(p for p in provenance if p["role"] == "trends"))
+if levels_note:  # the trends file was joined from several website exports (trendlib import --study)
+    display(Markdown(f"**Heights are not comparable across panels.** {levels_note}"))
 
 # %% [markdown]
 # ## Figures published at the time

@@ -27,20 +27,28 @@ def _cell(text: object) -> str:
 
 
 def _key_rows(keys: dict) -> list[tuple[str, str, str, str, str]]:
-    """(key, required, type, default, description) per key, whatever shape the table's values have."""
+    """(key, required, kind, default, meaning) per key, whatever shape the table's values have:
+    ``(required, description)`` tuples, or objects with ``required``, ``kind``/``type``, ``default``,
+    ``doc``/``description`` and optionally ``choices`` and ``example`` (trendlib.study.StudyKey)."""
+    import dataclasses
+
     rows = []
     for key, spec in keys.items():
         if isinstance(spec, tuple):  # (required, description)
-            required, desc = spec[0], spec[-1]
-            typ = default = ""
+            required, desc, kind, default = spec[0], str(spec[-1]), "", ""
         else:
-            required = getattr(spec, "required", False)
-            desc = getattr(spec, "description", None) or getattr(spec, "doc", "") or ""
-            typ = getattr(spec, "type", "") or ""
-            typ = getattr(typ, "__name__", typ)
-            default = getattr(spec, "default", "")
-        rows.append((key, "yes" if required else "no", str(typ), "" if default in (None, "") else repr(default),
-                     str(desc)))
+            required = bool(getattr(spec, "required", False))
+            desc = str(getattr(spec, "doc", None) or getattr(spec, "description", "") or "")
+            kind = getattr(spec, "kind", None) or getattr(spec, "type", "") or ""
+            kind = str(getattr(kind, "__name__", kind))
+            value = getattr(spec, "default", None)
+            missing = value is dataclasses.MISSING or value in (None, "", (), []) or required
+            default = "" if missing else repr(value)
+            if getattr(spec, "choices", ()):
+                desc += "; one of: " + ", ".join(repr(c) for c in spec.choices)
+            if getattr(spec, "example", ""):
+                desc += f" (e.g. `{spec.example}`)"
+        rows.append((key, "yes" if required else "no", kind, default, desc))
     return rows
 
 
@@ -52,7 +60,7 @@ def study_reference() -> str:
     rows = _key_rows(keys)
     show_type = any(r[2] for r in rows)
     show_default = any(r[3] for r in rows)
-    head = ["key", "required"] + (["type"] if show_type else []) + (["default"] if show_default else []) + ["meaning"]
+    head = ["key", "required"] + (["kind"] if show_type else []) + (["default"] if show_default else []) + ["meaning"]
     lines = [BANNER.format(source="trendlib.study (STUDY_KEYS)"), "# The study file\n",
              "A study is one YAML file (see `studies/` for the shipped ones). `trendlib report STUDY.yaml`",
              "validates it before anything runs: an unknown key, a missing required key or a value of the",

@@ -115,6 +115,9 @@ PREFLIGHT = {
         lambda s: (s.parent / "data" / "events.csv").unlink(), ["'events'", "no file exists"]),
     "an empty data file": (
         lambda s: (s.parent / "data" / "events.csv").write_text("", encoding="utf-8"), ["'events'", "empty"]),
+    "monthly series, which the analyses cannot use": (
+        lambda s: _edit(_trends(s), ",day,test-fixture", ",month,test-fixture"), ["series.csv", "month-by-month",
+                                                                                "daily or weekly"]),
     "a trends file with a header only": (
         lambda s: _trends(s).write_text(_trends(s).read_text(encoding="utf-8").splitlines()[0] + "\n",
                                         encoding="utf-8"), ["series.csv", "no rows"]),

@@ -18,7 +18,10 @@ import pandas as pd
 from trendlib.datasets.errors import DataError
 from trendlib.datasets.events import EVENTS_COLUMNS, events_in_window, load_events
 
-__all__ = ["study_events", "check_study_data", "StudyDataCheck"]
+__all__ = ["study_events", "check_study_data", "StudyDataCheck", "ANALYSED_RESOLUTIONS"]
+
+#: the resolutions the report's notebooks analyse (an event window counted in days or Google weeks)
+ANALYSED_RESOLUTIONS = ("day", "week")
 
 
 def study_events(study, events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -70,7 +73,7 @@ def check_study_data(study) -> StudyDataCheck:
 
     Raises :class:`DataError` (exit 2) naming the file, row and column, or the study key, for:
     a data file that cannot be read (any loader's refusal), a query with no rows for the study's
-    geo, no rows inside the study period, a trends file mixing resolutions for one query, and
+    geo, no rows inside the study period, a trends file mixing resolutions for one query, series that are not daily or weekly, and
     events, crossings or facts files that do not load. Returns the notes of what was accepted
     with a conversion (e.g. timestamps with a time zone read as dates).
     """
@@ -87,6 +90,12 @@ def check_study_data(study) -> StudyDataCheck:
             raise DataError(f"query {query!r} has rows of several resolutions ({', '.join(kinds)}) in the study "
                             "period; keep one resolution per query (re-import or re-fetch the series)",
                             file=str(study.trends))
+    coarse = sorted(set(series["resolution"]) - set(ANALYSED_RESOLUTIONS))
+    if coarse:
+        query = series.loc[series["resolution"].isin(coarse), "query"].iloc[0]
+        raise DataError(f"the series of {query!r} are {coarse[0]}-by-{coarse[0]}; the report's analyses work on daily "
+                        "or weekly series. Download a span Google answers daily (up to 269 days) or weekly (270 days "
+                        "to about 5 years) and import that", file=str(study.trends))
     missing_in_period = [q for q in study.terms if q not in set(series["query"])]
     if missing_in_period:
         raise DataError(f"no rows between {study.start} and {study.end} for quer"
