@@ -162,6 +162,49 @@ exhibits.record("explore", {
 })
 
 # %% [markdown]
+# ## A second signal: Wikipedia pageviews
+#
+# Google's index is a sampled share of searches, rounded and rescaled in every download. Wikipedia pageviews
+# are a different kind of number: how many times each article was opened that day, counted in full (not
+# sampled), comparable between days and between articles. They measure reading about a subject, not
+# searching for it, and they count views per title (views of a redirect, or of an article's title before it
+# was renamed, are not included). When the study has a pageviews file (key `pageviews:`), its articles are
+# drawn under the search series, on the same days.
+
+# %%
+if study.pageviews is None:
+    display(Markdown("This study has no Wikipedia pageviews file (key `pageviews:`); `trendlib pageviews` "
+                     "writes one (see the README)."))
+else:
+    from trendlib.datasets import describe_pageviews, load_pageviews, select_pageviews
+    from trendlib.plots.signals import plot_signals
+
+    pageviews = select_pageviews(load_pageviews(study.pageviews), articles=study.articles, start=study.start,
+                                 end=study.end)
+    pv_summary = describe_pageviews(pageviews, labels=study.article_labels)
+    pv_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "pageviews"}))
+    projects = ", ".join(sorted(set(pageviews["project"])))
+    fig5 = plot_signals(
+        series, pageviews, labels=study.labels, article_labels=study.article_labels, events=window_events,
+        event_date=study.event_date,
+        title=f"Search interest and Wikipedia pageviews, daily, {study.start:%b %Y} to {study.end:%b %Y}",
+        source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; Wikipedia pageviews ({pv_line}), "
+               f"{projects}, views per title (redirects not followed)",
+        illustrative=illustrative,
+    )
+    png5 = exhibits.save_figure(fig5, "fig5_pageviews", data="fig5_pageviews",
+                                caption="Search interest (top, own 0-100 scale per query) and daily Wikipedia "
+                                        "pageviews of the study's articles (bottom, numbers of views).")
+    exhibits.save_table(pageviews, "fig5_pageviews",
+                        caption="The pageviews drawn in fig5 (tidy: one row per day and article).")
+    exhibits.save_table(pv_summary, "table3_pageviews-summary",
+                        caption="Per article: days, total views, busiest day and its views, first day with views.")
+    exhibits.record("pageviews", {"projects": sorted(set(pageviews["project"])), "articles": pv_summary,
+                                  "left_out": pageviews.attrs["left_out"]})
+    show(png5)
+    display(pv_summary.style.hide(axis="index").format({"total_views": "{:,}", "busiest_day_views": "{:,}"}))
+
+# %% [markdown]
 # ## Caveats
 #
 # - **Relative, sampled, Google-only.** The values are a relative index from a sample of Google searches,

@@ -157,6 +157,92 @@ png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-
 show(png_fig2)
 
 # %% [markdown]
+# ## The same question on Wikipedia pageviews
+#
+# When the study has a pageviews file, the same event study runs on the daily views of its Wikipedia
+# articles: the same baseline, gap, windows and correction, but on numbers of views instead of Google's index.
+# Every result in `results.json` (`event_study`) says which signal it measures in `source`
+# (`google-trends` or `wikipedia-pageviews`). An article that did not exist before the event has no usual
+# level to compare with: its rise is then only "at least" so many times.
+
+# %%
+if study.pageviews is None:
+    display(Markdown("This study has no Wikipedia pageviews file (key `pageviews:`): only search interest is "
+                     "studied."))
+else:
+    from trendlib.datasets import load_pageviews, select_pageviews
+    from trendlib.signals import PAGEVIEWS
+
+    pageviews = select_pageviews(load_pageviews(study.pageviews), articles=study.articles, start=study.start,
+                                 end=study.end)
+    pv_events = events_to_study(window_events, study.event_date, frequency="day")
+    pv_studies = run_event_studies(pageviews, pv_events, queries=[(a.article, a.label) for a in study.articles],
+                                   correction="fdr_bh", source=PAGEVIEWS)
+    pv_records = pv_studies.records()
+    exhibits.record("event_study", records + pv_records)  # both signals; each record's `source` says which
+    exhibits.record("event_study_pageviews_family", {
+        "n_tests": len(pv_records), "n_significant": int(sum(pv_studies.significant)),
+        "correction": pv_studies.correction, "alpha": pv_studies.alpha,
+        "skipped": [{"query": q, "event": e, "reason": why} for q, e, why in pv_studies.skipped]})
+    pv_main = [r for r in pv_studies.results if pd.Timestamp(r.event_date) == primary]
+    pv_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "pageviews"}))
+    pv_source = (f"Wikipedia pageviews ({pv_line}), {', '.join(sorted(set(pageviews['project'])))}, views per title; "
+                 f"events: {study.events.name if study.events else 'the study file'}")
+    k_pv = sum(r.significant for r in pv_main)
+    fig3 = plot_event_study(
+        pv_main, events=pv_events, source=pv_source, illustrative=illustrative,
+        note="The series here are daily Wikipedia pageviews (numbers of views), not Google's index.",
+        title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
+               f"{primary.day} {primary:%b %Y}" if k_pv else
+               f"No article's pageviews rose clearly above normal around {primary.day} {primary:%b %Y}"))
+    png_fig3 = exhibits.save_figure(fig3, "fig3_event-study-pageviews", data="table5_event-study-pageviews",
+                                    caption=f"Daily Wikipedia pageviews as a multiple of their usual level around "
+                                            f"{primary:%d %B %Y}, per article, with the 95% band of normal.")
+    pv_table = pd.DataFrame(pv_records)
+    pv_cols = [c for c in cols if c in pv_table.columns] + ["source"]
+    exhibits.save_table(pv_table[pv_cols] if len(pv_table) else pv_table, "table5_event-study-pageviews",
+                        caption="Event-study results per Wikipedia article and event (multiples of the baseline).")
+    show(png_fig3)
+    display(Markdown("\n".join(f"- {fold_sentence(rec)}" for r, rec in zip(pv_studies.results, pv_records)
+                               if pd.Timestamp(r.event_date) == primary)))
+
+# %% [markdown]
+# ## Searches and pageviews: which moved first?
+#
+# For the main event, each daily series is compared with its own usual band (mean plus three standard
+# deviations over the four weeks ending a week before the event): the **rise day** is the first day above it
+# (from a week before to three weeks after the event) and the **peak day** the highest day in that window.
+# Lags are in days from the event (negative: before it). This describes timing; it is not a test.
+
+# %%
+if study.pageviews is None or frequency != "day":
+    display(Markdown("The timing comparison needs daily search series and a pageviews file."
+                     if study.pageviews is not None else "No pageviews file: no timing comparison."))
+else:
+    from trendlib.analysis.timing import compare_timing
+    from trendlib.signals import SEARCH
+
+    timing = compare_timing(
+        [(SEARCH, q.label, series_from_tidy(series, q.term, geo=study.geo)) for q in study.queries]
+        + [(PAGEVIEWS, a.label, series_from_tidy(pageviews, a.article)) for a in study.articles],
+        study.event_date)
+    exhibits.record("signal_timing", {
+        "event_date": timing.event_date.isoformat(), "window_days": list(timing.window),
+        "series": timing.records(),
+        "first_rise": {k: v.isoformat() if v else None for k, v in timing.first_rise.items()},
+        "first_peak": {k: v.isoformat() if v else None for k, v in timing.first_peak.items()},
+        "same_day_rise": timing.same_day_rise, "peaked_first": timing.peaked_first,
+        "peak_gap_days": timing.peak_gap_days})
+    timing_table = timing.to_frame()
+    exhibits.save_table(timing_table, "table6_signal-timing",
+                        caption="Rise day and peak day of every search series and article around the main event "
+                                "(lags in days; negative = before the event).")
+    display(Markdown("\n".join(f"- {s}" for s in timing.sentences())))
+    display(timing_table[["signal", "label", "rise_date", "rise_lag_days", "rise_at_window_start", "peak_date",
+                          "peak_lag_days"]]
+            .style.hide(axis="index"))
+
+# %% [markdown]
 # ## Academic appendix
 #
 # **Model.** For query $q$, on the scale $y_t = \log(\text{index}_t + c)$ with $c = 1$:

@@ -35,7 +35,7 @@ from typing import Any
 from trendlib.errors import TrendlibError
 from trendlib.trends.rules import GPROPS, geo_problem
 
-__all__ = ["Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "STUDY_KEYS",
+__all__ = ["Article", "Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "STUDY_KEYS",
            "MAX_LEGIBLE_QUERIES"]
 
 
@@ -84,6 +84,17 @@ class Query:
 
 
 @dataclasses.dataclass(frozen=True)
+class Article:
+    """One Wikipedia article of the study's pageviews file (as in its ``query`` column) and its chart label."""
+
+    article: str
+    label: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"article": self.article, "label": self.label}
+
+
+@dataclasses.dataclass(frozen=True)
 class Study:
     """A validated study. Build it with :func:`load_study` (a YAML file) or :meth:`Study.from_json_file`
     (the ``study.json`` the report runner hands each notebook).
@@ -121,6 +132,16 @@ class Study:
                                   example="data/crossings.csv")
     facts: Path | None = _key("path", "published search facts file (CSV), optional, drawn as annotations",
                               example="data/facts.csv")
+    pageviews: Path | None = _key("path", "tidy Wikipedia pageviews file (CSV: date, query, value, source, project, "
+                                  "...; what trendlib pageviews writes), optional: drawn beside search interest and "
+                                  "event-studied like it", example="data/pageviews.csv")
+    articles: tuple[Article, ...] = _key("articles", "list of {article, label}: the Wikipedia articles of the "
+                                         "pageviews file (as in its query column), with chart labels; required with "
+                                         "pageviews", default=(),
+                                         example='[{article: "Верхний Ларс", label: "Upper Lars (checkpoint)"}]')
+    pageviews_project: str = _key("text", "the Wikimedia project of the articles, e.g. ru.wikipedia (default: the "
+                                  "project in the pageviews file); trendlib fetch --study fetches from it",
+                                  default="", limit=100, example="ru.wikipedia")
     category: int = _key("category", "Google Trends category id (integer, 0 = all categories)", default=0,
                          example="0")
     gprop: str = _key("choice", "Google property: '' (web search), 'images', 'news', 'youtube', 'froogle'",
@@ -136,6 +157,11 @@ class Study:
     def labels(self) -> dict[str, str]:
         """term -> chart label."""
         return {q.term: q.label for q in self.queries}
+
+    @property
+    def article_labels(self) -> dict[str, str]:
+        """pageviews article -> chart label."""
+        return {a.article: a.label for a in self.articles}
 
     @property
     def study_event_label(self) -> str:
@@ -162,7 +188,9 @@ class Study:
                 continue
             if key.kind == "date":
                 value = value.isoformat()
-            elif key.kind == "queries":
+            elif key.kind in ("queries", "articles"):
+                if key.kind == "articles" and not value:
+                    continue
                 value = [q.as_dict() for q in value]
             elif key.kind == "path":
                 value = str(value) if relative_to is None else (
@@ -403,11 +431,38 @@ def _v_path(value: Any, key: StudyKey, ctx: _Context) -> Path | None:
     return path
 
 
-_VALIDATORS = {"text": _v_text, "geo": _v_geo, "date": _v_date, "queries": _v_queries,
+def _v_articles(value: Any, key: StudyKey, ctx: _Context) -> tuple[Article, ...]:
+    if value in (None, (), []):
+        return ()
+    if not isinstance(value, list) or not value:
+        raise StudyError(f"{ctx.source}: key 'articles' = {_show(value)}; expected a list of "
+                         "{article, label} (the articles of the pageviews file)")
+    out, seen = [], set()
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping) or set(item) - {"article", "label"} or "article" not in item:
+            raise StudyError(f"{ctx.source}: articles item {i} = {_show(item)}; expected {{article: TITLE, "
+                             "label: TEXT}}")
+        article = _text(item.get("article"), f"articles[{i}].article", ctx.source, required=True,
+                        limit=_MAX_LABEL)
+        label = _text(item.get("label") or article, f"articles[{i}].label", ctx.source, required=True,
+                      limit=_MAX_LABEL)
+        if article in seen:
+            raise StudyError(f"{ctx.source}: article {article!r} is listed twice under 'articles'")
+        seen.add(article)
+        out.append(Article(article=article, label=label))
+    return tuple(out)
+
+
+_VALIDATORS = {"articles": _v_articles, "text": _v_text, "geo": _v_geo, "date": _v_date, "queries": _v_queries,
                "category": _v_category, "choice": _v_choice, "path": _v_path}
 
 
 def _check_relations(values: dict[str, Any], source: str) -> None:
+    if values.get("pageviews") is not None and not values.get("articles"):
+        raise StudyError(f"{source}: key 'pageviews' is set but 'articles' is not; list the file's articles as "
+                         "[{article: TITLE, label: TEXT}]")
+    if values.get("articles") and values.get("pageviews") is None:
+        raise StudyError(f"{source}: key 'articles' is set but 'pageviews' (the pageviews file) is not")
     start, end, event_date = values["start"], values["end"], values["event_date"]
     if end < start:
         raise StudyError(f"{source}: end {end} is before start {start}; 'end' must be on or after 'start'")
