@@ -25,10 +25,13 @@ from trendlib.datasets.context import search_engine_sentence, study_caveats
 from trendlib.datasets.study_import import levels_caveat
 from trendlib.datasets import describe_series, facts_in_window, load_facts, select_series, study_events
 from trendlib.plots import show
+from trendlib.plots.events import number_events
 from trendlib.plots.series import plot_search_interest
+from trendlib.text import ColumnNotes
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="01-explore-search-interest")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %% [markdown]
 # ## Where the data come from
@@ -68,7 +71,7 @@ display(Markdown("- " + search_engine_sentence(study.geo)))
 raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
 all_events = trendlib.load_events(study.events) if study.events else None
-window_events = study_events(study, all_events)
+window_events = number_events(study_events(study, all_events))  # numbered once: the same numbers on every page
 summary = describe_series(series, labels=study.labels)
 facts = None
 if study.facts is not None:
@@ -91,8 +94,10 @@ display(Markdown(
 # %% [markdown]
 # ## The series, with the events marked
 #
-# One panel per query, each on its own 0–100 scale. Dashed lines are the dated events, numbered as in the
-# key under the chart. Open circles mark a period that was not complete when the data were downloaded.
+# One panel per query, each on its own 0–100 scale. Dashed lines are the dated events; their numbers are in
+# the strip under the axes and in the table below the chart, and every chart of this study uses the same
+# numbers (events too close together to label one by one share a range label such as "7–21"). Open circles
+# mark a period that was not complete when the data were downloaded.
 
 # %%
 resolution = summary["resolution"].iloc[0]
@@ -113,6 +118,10 @@ show(png)
 levels_note = levels_caveat(next(p for p in provenance if p["role"] == "trends"))
 if levels_note:  # the trends file was joined from several website exports (trendlib import --study)
     display(Markdown(f"**Heights are not comparable across panels.** {levels_note}"))
+if len(window_events):
+    legend = window_events[["number", "date", "label"]].rename(columns={"label": "event"})
+    display(Markdown("**Events, with their numbers on every chart of this study.**"))
+    display(legend.style.hide(axis="index").format({"date": "{:%d %b %Y}"}))
 
 # %% [markdown]
 # ## Figures published at the time
@@ -133,18 +142,29 @@ else:
                              "value_text", "source_org", "source_url", "confidence"]]
     exhibits.save_table(fact_table, "table2_published-facts",
                         caption="Published search figures drawn on fig1 (F1, F2, ...), with sources.")
-    display(fact_table.style.hide(axis="index").set_properties(**{"text-align": "left"}))
+    shown_facts = fact_table.drop(columns=["id"])  # the ids are in the CSV
+    display(Markdown(columns(shown_facts.columns, extra={
+        "mark": "the diamond's label on the chart",
+        "date_start": "the day the figure is about", "time_local": "local time, when the source gives one",
+        "engine": "Google or Yandex", "matched_query": "the study query it is about",
+        "metric": "what kind of figure it is", "value_text": "the figure, worded as published",
+        "source_org": "who published it", "source_url": "where it was read",
+        "confidence": "HIGH, MEDIUM or LOW (see data/README.md)"})))
+    display(shown_facts.style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]
 # ## Each series in numbers
 #
-# `peak_date` is the start of the day or week with the highest value; `share_zero` is the share of periods
-# where Google reported 0 (too few searches to show). A high share of zeros means the series is too thin to
-# read day-to-day movements from.
+# A high share of zeros means the series is too thin to read day-to-day movements from.
 
 # %%
 exhibits.save_table(summary, "table1_series-summary",
                     caption="Per query: period, number of points, mean, peak and its date, zeros, partial periods.")
+display(Markdown(columns(summary.columns, extra={
+    "peak_date": "start of the day or week with the highest value", "peak_value": "that highest value (0-100)",
+    "mean": "mean index over the period (0-100)", "n_points": "number of days or weeks",
+    "n_partial": "periods not complete when downloaded", "resolution": "day, week or month",
+    "first": "first date", "last": "last date", "query": "the query as searched", "label": "its label"})))
 display(summary.style.hide(axis="index").format({"share_zero": "{:.0%}", "mean": "{:.1f}", "peak_value": "{:.0f}"}))
 
 # %%

@@ -32,20 +32,23 @@ from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
-from trendlib.analysis.words import count_sentence, fold_sentence, round_fold
+from trendlib.text import (ColumnNotes, count_sentence, distinct_count_sentence, fold_cell, fold_figure, fold_reading,
+                           fold_sentence, number)
 from trendlib.datasets import select_series, study_events
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
+from trendlib.plots.events import number_events
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="10-event-study")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %%
 raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
 frequency = series["resolution"].iloc[0]
 unit = {"day": "day", "week": "week"}[frequency]
-window_events = study_events(study)
+window_events = number_events(study_events(study))  # numbered once: the same numbers on every page of the study
 studied_events = events_to_study(window_events, study.event_date, frequency=frequency)
 primary = pd.Timestamp(study.event_date)
 same_day = window_events[window_events["date"] == primary]["label"].tolist()
@@ -74,12 +77,17 @@ if illustrative:
 #   Google's rounding makes a ratio unstable; we then only say "at least N times".
 # - **Many tests.** Several queries and events are tested; we correct for that (false discovery rate) and
 #   call a rise "clear" only if it survives the correction.
+# - **Events that share a spike.** An event whose window contains a larger event's spike is reported as
+#   overlapping it, not as a finding of its own. How each number is computed, with references:
+#   [methods](methods.html#event-study).
 
 # %%
 studies = run_event_studies(series, studied_events, queries=study.queries, correction="fdr_bh")
 records = studies.records()
 exhibits.record("event_study", records)
 k_clear = int(sum(studies.significant))
+kinds = [fold_reading(rec).kind for rec in records]
+n_changes = sum(k in ("rise", "at_least", "drop") for k in kinds)
 left = studied_events.attrs["left_out"]
 exhibits.record("event_study_family", {
     "n_tests": len(records), "n_significant": k_clear, "correction": studies.correction, "alpha": studies.alpha,
@@ -88,6 +96,7 @@ exhibits.record("event_study_family", {
     "skipped": [{"query": q, "event": e, "reason": why} for q, e, why in studies.skipped],
 })
 display(Markdown(count_sentence(len(records), k_clear, correction=studies.correction)
+                 + (" " + distinct_count_sentence(records) if "overlap" in kinds else "")
                  + (f" {left['baseline_contains_primary']} later events in the period are not studied: their "
                     "baselines would contain the main spike." if left["baseline_contains_primary"] else "")))
 
@@ -99,7 +108,7 @@ main = [(r, rec) for r, rec in zip(studies.results, records) if pd.Timestamp(r.e
 sentences = []
 for r, rec in main:
     text = fold_sentence(rec)
-    if r.peak_date is not None and rec["significant"]:
+    if r.peak_date is not None and fold_reading(rec).kind in ("rise", "at_least", "drop"):
         when = "on" if frequency == "day" else "in the week starting"
         text += f" The highest point in the event window came {when} {r.peak_date.day} {r.peak_date:%B %Y}"
         text += " — before the event." if pd.Timestamp(r.peak_date) < primary - pd.Timedelta(days=6 if frequency == "week" else 0) else "."
@@ -111,12 +120,13 @@ display(Markdown("\n".join(f"- {s['sentence']}" for s in sentences)))
 
 # %%
 n_main = len(main)
-k_main = sum(rec["significant"] for _, rec in main)
+k_main = sum(fold_reading(rec).kind in ("rise", "at_least") for _, rec in main)
 biggest = max(main, key=lambda m: m[0].fold_increase)[0] if main else None
 fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries around {primary.day} {primary:%b %Y}"
              if k_main else f"No query rose clearly above normal around {primary.day} {primary:%b %Y}")
 exhibits.finding(fig_title + ".", headline=True)
-fig = plot_event_study([r for r, _ in main], events=studied_events, title=fig_title, source=source,
+fig = plot_event_study([r for r, _ in main], records=[rec for _, rec in main], events=window_events,
+                       title=fig_title, source=source,
                        illustrative=illustrative,
                        note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
                             f"event; shaded orange: event window." if main else "")
@@ -130,12 +140,10 @@ show(png_fig)
 # %% [markdown]
 # ## Every studied event and query
 #
-# One row per query and event. `fold_increase` is the multiple of the usual level over the fold window
-# (`fold_start`–`fold_end`), `fold_low`–`fold_high` its 95% range, `q_value` the p-value after correcting
-# for the number of tests, `significant` whether the rise is clear after that correction, `periods_to_band`
-# the number of days (or weeks) after the event until interest was back inside the normal band ("-": not
-# within the event window). Events that fall on the same day (for weekly data: in the same week) are studied
-# together, because the data cannot tell them apart.
+# One row per query and event, worded as in the sentences above. Events that fall on the same day (for
+# weekly data: in the same week) are studied together, because the data cannot tell them apart. The full
+# numbers (estimate, range, p-value, baseline and event means, fold-window dates) are in the table's CSV
+# file, `tables/table1_event-study.csv`; long tables show their first rows, the rest under "Show".
 
 # %%
 table = pd.DataFrame(records)
@@ -144,14 +152,30 @@ cols = ["label", "query", "event", "event_date", "fold_start", "fold_end", "fold
         "peak_date", "periods_to_band"]
 exhibits.save_table(table[cols + ["correction", "frequency", "offset"]], "table1_event-study",
                     caption="Event-study results per query and event (fold increases as multiples of the baseline).")
-display(table[cols].style.hide(axis="index").format(
-    {"fold_increase": "{:.2f}", "fold_low": "{:.2f}", "fold_high": "{:.2f}", "p_value": "{:.2g}",
-     "q_value": "{:.2g}", "baseline_median": "{:.0f}", "event_mean": "{:.1f}", "periods_to_band": "{:.0f}"},
-    na_rep="-"))
+numbers = {pd.Timestamp(d): int(n) for d, n in zip(window_events["date"], window_events["number"])}
+reader_table = pd.DataFrame({
+    "query": table["label"],
+    "event": [f"[{numbers[pd.Timestamp(d)]}] {e}" if pd.Timestamp(d) in numbers else e
+              for d, e in zip(table["event_date"], table["event"])],
+    "event_date": table["event_date"],
+    "times usual": [fold_cell(rec) for rec in records],
+    "q_value": table["q_value"],
+    "clear": [{"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
+               "barely": "no: barely searched before", "unclear": "no"}[k] for k in kinds],
+    "peak_date": table["peak_date"],
+    "periods_to_band": table["periods_to_band"],
+})
+display(Markdown(columns(reader_table.columns, extra={
+    "query": "the query's label", "event": "the event, with its number on every chart of this study",
+    "event_date": "the event's date (period 0)"})))
+display(reader_table.style.hide(axis="index").format({"q_value": "{:.2g}", "periods_to_band": "{:.0f}"},
+                                                     na_rep="-"))
 
 # %%
-fig2 = plot_fold_increases(studies, title=f"{k_clear} of {len(records)} query-event pairs rose clearly",
-                           source=source, illustrative=illustrative)
+fig2_title = (f"{n_changes} of {len(records)} query-event pairs changed clearly"
+              + (f"; {kinds.count('overlap')} more only share a larger spike" if "overlap" in kinds else ""))
+fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
+                           illustrative=illustrative)
 png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
                      caption="Fold increase with its 95% range for every query and studied event.")
 show(png_fig2)
@@ -251,9 +275,10 @@ else:
 # has covariance $s^2 R(\rho) + X_f V_\beta X_f'$, with $\rho$ the (bias-corrected) lag-1 autocorrelation of
 # the baseline residuals and $V_\beta$ the coefficient covariance under AR(1) errors; the residual variance
 # is floored at Google's integer rounding. The fold increase is $\exp$ of the mean abnormal log interest over
-# the fold window; its interval and the two-sided t test use the same covariance (the spec's SARIMAX
-# simulation was replaced by this closed form; see `trendlib.analysis.event_study`). Multiple testing:
-# Benjamini–Hochberg across all query × event pairs above.
+# the fold window; its interval and the two-sided t test use the same covariance (a closed form in place of
+# simulated SARIMAX paths; the module `trendlib.analysis.event_study` documents every default). Multiple
+# testing: Benjamini–Hochberg across all query × event pairs above. Methods and references:
+# [methods](methods.html#event-study), [correcting for many tests](methods.html#correcting-for-many-tests).
 #
 # **Diagnostics.** Ljung–Box p-values on the baseline residuals (small values: the baseline left
 # autocorrelation, so intervals may be too narrow; notebook 30's placebo dates check the false-alarm rate
@@ -268,11 +293,16 @@ diag = pd.DataFrame([{"label": r.label, "query": r.query, "event_date": r.event_
 exhibits.save_table(diag, "table2_baseline-diagnostics",
                     caption="Baseline diagnostics for the main event: residual autocorrelation, Ljung-Box, "
                             "cumulative abnormal log interest (CAR) with its 95% range.")
-display(diag.style.hide(axis="index").format(precision=3))
+display(Markdown(columns(diag.columns, extra={"query": "the query as searched", "label": "the query's label",
+                                              "event_date": "the event's date"})))
+display(diag.style.hide(axis="index").format(
+    {"rho": "{:.2f}", "ljung_box_p": "{:.3f}", "t_stat": "{:.1f}", "car": "{:.2f}", "car_low": "{:.2f}",
+     "car_high": "{:.2f}", "max_z": "{:.1f}"}, na_rep="-"))
 
 # %% [markdown]
-# **Window sensitivity.** The same estimate with baselines of different lengths (methods.md §3.1 asks for
-# −28/−56/−84 days; for weekly data −13/−26/−39 weeks). Notebook 30 runs the full set of checks.
+# **Window sensitivity.** The same estimate with baselines of 28, 56 and 84 days (for weekly data 13, 26 and
+# 39 weeks), worded like the sentences above (see [methods](methods.html#robustness-windows-samples-and-placebo-dates)).
+# Notebook 30 runs the full set of checks.
 
 # %%
 est_end = main[0][0].estimation[1] if main else -8
@@ -288,7 +318,8 @@ exhibits.save_table(windows, "table3_window-sensitivity", caption="Fold increase
                     "baselines of different lengths.")
 exhibits.record("event_study_window_sensitivity", windows[["query", "variant", "status", "fold_increase", "fold_low",
                                                           "fold_high", "p_value"]])
-display(windows.pivot(index="label", columns="variant", values="fold_increase").style.format("{:.2f}", na_rep="not run"))
+windows["times usual"] = [fold_figure(row) if row["status"] == "ok" else "not run" for row in windows.to_dict("records")]
+display(windows.pivot(index="label", columns="variant", values="times usual").rename_axis(index="query", columns=None))
 
 # %% [markdown]
 # **Two other models of the same question.** A segmented regression (level and slope change at the event,
@@ -320,7 +351,18 @@ alt = pd.DataFrame(alt_rows)
 exhibits.save_table(alt, "table4_other-models", caption="Main event: level change from the segmented regression "
                     "and observed/expected from the state-space counterfactual (multiples, 95% ranges).")
 exhibits.record("event_study_other_models", alt)
-display(alt.style.hide(axis="index").format(precision=2, na_rep="-"))
+shown_alt = alt.drop(columns=["query"])
+display(Markdown(columns(shown_alt.columns, extra={
+    "segmented_level_fold": "level change at the event in the segmented regression, as a multiple (1 = none)",
+    "segmented_low": "lower end of its 95% range", "segmented_high": "upper end of its 95% range",
+    "break_p": "p-value of the level change (AR(1) errors)", "break_p_hac": "the same with Newey-West errors",
+    "counterfactual_fold": "observed over expected from the state-space counterfactual (a multiple)",
+    "counterfactual_low": "lower end of its 95% range", "counterfactual_high": "upper end of its 95% range",
+    "segmented_note": "why the segmented regression could not run",
+    "counterfactual_note": "why the counterfactual could not run"})))
+formats = {c: (number if c.endswith(("_fold", "_low", "_high")) else "{:.2g}")
+           for c in shown_alt.columns if c.endswith(("_fold", "_low", "_high", "_p", "_hac"))}
+display(shown_alt.style.hide(axis="index").format(formats, na_rep="-"))
 
 # %% [markdown]
 # ## Caveats

@@ -30,9 +30,11 @@ from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
 from trendlib.datasets import load_trend_samples, select_series
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
+from trendlib.text import ColumnNotes, fold_figure, number
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %%
 raw_trends = trendlib.load_trends(study.trends)
@@ -63,8 +65,12 @@ exhibits.save_table(sens_frame, "table1_variants", caption="Fold increase for th
                     "and offset variant (multiples of the baseline, 95% ranges).")
 exhibits.record("robustness_variants", sens_frame[["query", "variant", "status", "fold_increase", "fold_low",
                                                    "fold_high", "p_value"]])
-display(sens_frame.pivot(index="label", columns="variant", values="fold_increase")[[v.name for v in variants]]
-        .style.format("{:.2f}", na_rep="not run"))
+sens_frame["times usual"] = [fold_figure(row) if row["status"] == "ok" else "not run"
+                             for row in sens_frame.to_dict("records")]
+display(Markdown("Each cell is worded as in notebook 10 (\u2265 = at least, over a baseline too low for a ratio); "
+                 "the estimates and ranges are in `tables/table1_variants.csv`."))
+display(sens_frame.pivot(index="label", columns="variant", values="times usual")[[v.name for v in variants]]
+        .rename_axis(index="query", columns=None))
 not_run = sens_frame[sens_frame["status"] != "ok"]
 if len(not_run):
     display(Markdown("Variants that could not be estimated: " + "; ".join(
@@ -77,7 +83,7 @@ if len(not_run):
 # sample. Where the study stores several samples, the event study is re-run on each one and the spread of
 # the estimates is Google's sampling uncertainty (notebook 10's ranges do not include it). A query is flagged
 # unreliable when, before the event, its samples disagree by more than 50% on average (coefficient of
-# variation) or more than 20% of its values are 0 (thresholds proposed in the methods spec).
+# variation) or more than 20% of its values are 0 (see [methods](methods.html#robustness-windows-samples-and-placebo-dates)).
 
 # %%
 samples = load_trend_samples(study.trends, missing_ok=True)
@@ -105,8 +111,8 @@ else:
                         "Google samples, per query.")
     exhibits.record("robustness_samples", {"status": "ok", "per_query": spread_table})
     display(Markdown("\n".join(
-        f"- **{r.label}**: across {r.n_samples} Google samples the rise ranged from {r.fold_min:.1f} to "
-        f"{r.fold_max:.1f} times the usual level (median {r.fold_median:.1f})"
+        f"- **{r.label}**: across {r.n_samples} Google samples the estimate ranged from {number(r.fold_min)} to "
+        f"{number(r.fold_max)} times the usual level (median {number(r.fold_median)})"
         + (f"; **flagged unreliable**: before the event the samples disagreed by {r.baseline_cv:.0%} on average "
            f"and {r.baseline_zero_share:.0%} of values were 0" if r.unreliable else "") + "."
         for r in spread_table.itertuples())))
@@ -115,10 +121,8 @@ else:
 # ## 3. Placebo dates
 #
 # The same analysis is run at every usable date before the event, when no event of this kind happened.
-# `placebo_p` is the share of those dates that look at least as unusual as the event (small = the event
-# stands out); `false_alarm_rate` is how often a placebo date alone would have been called a clear rise
-# at the 5% level — about 5% if the model's ranges are honest, more if the series is spikier than the
-# model assumes.
+# The false-alarm rate should be about 5% if the model's ranges are honest, more if the series is spikier
+# than the model assumes. With n placebo dates the placebo p-value cannot be smaller than 1/(n + 1).
 
 # %%
 placebos = {t: placebo_test(series_from_tidy(series, t), primary, query=t) for t in study.terms}
@@ -130,8 +134,17 @@ exhibits.save_table(placebo_table, "table3_placebo", caption="Placebo test per q
 exhibits.save_table(pd.concat([p.to_frame() for p in placebos.values()], ignore_index=True),
                     "table3b_placebo-dates", caption="Every placebo date: t statistic, p-value, fold increase.")
 exhibits.record("robustness_placebo", placebo_table)
-display(placebo_table.drop(columns=["query"]).style.hide(axis="index")
+shown_placebo = placebo_table.drop(columns=["query"])
+display(Markdown(columns(shown_placebo.columns, extra={"label": "the query", "status": "ok, or why not run",
+                                                       "reason": "why the test could not run"})))
+display(shown_placebo.style.hide(axis="index")
         .format({"placebo_p": "{:.3f}", "false_alarm_rate": "{:.0%}"}, na_rep="-"))
+noisy = placebo_table[placebo_table["false_alarm_rate"] > 2 * 0.05]
+if len(noisy):
+    display(Markdown("\n".join(
+        f"- **{r.label}**: {r.false_alarm_rate:.0%} of its {r.n_placebo_dates} placebo dates alone would have been "
+        "called a clear rise (about 5% is expected): its ranges are too narrow for a series this irregular, so read "
+        "its 'clear' results with caution, whatever the verdict below says." for r in noisy.itertuples())))
 
 # %% [markdown]
 # ## Which findings survive
@@ -145,12 +158,24 @@ verdict = verdicts(list(sens.values()), placebos=placebos, spreads=spreads, labe
 exhibits.save_table(verdict, "table4_verdicts", caption="Per query: the main estimate, the range across variants, "
                     "placebo p, Google-sample range, each check and the verdict.")
 exhibits.record("robustness", verdict)
-shown = verdict[["label", "fold_increase", "fold_min_variants", "fold_max_variants", "variants_above_1",
+main_rows = {s.query: s.table.iloc[0].to_dict() for s in sens.values()}
+verdict["times usual"] = [fold_figure(main_rows[q]) if main_rows[q]["status"] == "ok" else "not run"
+                          for q in verdict["query"]]
+shown = verdict[["label", "times usual", "fold_min_variants", "fold_max_variants", "variants_above_1",
                  "variants_run", "placebo_p", "sample_fold_min", "sample_fold_max", "check_windows_and_offset",
                  "check_placebo_dates", "check_Google_samples", "verdict"]]
-display(shown.style.hide(axis="index").format({"fold_increase": "{:.1f}", "fold_min_variants": "{:.1f}",
-                                                "fold_max_variants": "{:.1f}", "placebo_p": "{:.3f}",
-                                                "sample_fold_min": "{:.1f}", "sample_fold_max": "{:.1f}"}, na_rep="-"))
+display(Markdown(columns(shown.columns, extra={
+    "label": "the query", "times usual": "the main estimate, worded as in notebook 10",
+    "fold_min_variants": "smallest estimate across the window and offset variants (a multiple)",
+    "fold_max_variants": "largest estimate across them", "variants_above_1": "variants whose whole range is above 1",
+    "variants_run": "variants that could be estimated", "sample_fold_min": "smallest estimate across Google samples",
+    "sample_fold_max": "largest estimate across Google samples",
+    "check_windows_and_offset": "pass: every variant's range stays above 1",
+    "check_placebo_dates": "pass: the event stands out from the placebo dates",
+    "check_Google_samples": "pass: every sample's range stays above 1", "verdict": "what the checks say together"})))
+display(shown.style.hide(axis="index").format({"fold_min_variants": number, "fold_max_variants": number,
+                                                "placebo_p": "{:.3f}", "sample_fold_min": number,
+                                                "sample_fold_max": number}, na_rep="-"))
 notes = sorted(set(verdict.get("placebo_note", pd.Series(dtype=str)).dropna()) - {""})
 if notes:
     display(Markdown("Placebo check: " + "; ".join(notes) + "."))

@@ -103,8 +103,6 @@ def test_sentences_tables_and_landing_page_agree_with_results_json(shipped, stud
                 assert number in {fold_reading(r).value for r in records if r["label"] == label}, (html.name, label)
 
 
-@pytest.mark.xfail(strict=True, reason="notebook 10's reader table shows trendlib.text.fold_cell once the notebooks "
-                                       "are edited after the study contract lands")
 @pytest.mark.parametrize("study", STUDIES)
 def test_the_reader_table_shows_the_same_number(shipped, study):
     res = _results(shipped, study)
@@ -114,7 +112,6 @@ def test_the_reader_table_shows_the_same_number(shipped, study):
         assert fold_cell(rec) in cells, f"table cell for {rec['label']} / {rec['event']} is not {fold_cell(rec)!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="the landing page lists the notebooks' findings once the study contract lands")
 @pytest.mark.parametrize("study", STUDIES)
 def test_the_landing_page_shows_the_same_sentences(shipped, study):
     res = _results(shipped, study)
