@@ -17,7 +17,7 @@ help:
 	@echo "make data    - rebuild derived files in data/ from data/raw/"
 	@echo "make lock    - re-resolve the locks in requirements/ and environment.yml (uv, from PyPI)"
 	@echo "make docs    - build the documentation site into site/ (offline)"
-	@echo "make bench   - run the benchmarks (report suite, fetching, importing exports) and print their tables"
+	@echo "make bench   - run the benchmarks (report suite, fetching, calibration, importing exports) and print their tables"
 	@echo "make trendlib ARGS='...' - run any trendlib command without activating .venv"
 
 $(BIN)/python:
@@ -74,6 +74,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_calibration.py
 	$(BIN)/python benchmarks/bench_import.py
 
 clean:
