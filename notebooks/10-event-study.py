@@ -213,8 +213,9 @@ else:
     pv_source = (f"Wikipedia pageviews ({pv_line}), {', '.join(sorted(set(pageviews['project'])))}, views per title; "
                  f"events: {study.events.name if study.events else 'the study file'}")
     k_pv = sum(r.significant for r in pv_main)
+    pv_main_records = [rec for r, rec in zip(pv_studies.results, pv_records) if pd.Timestamp(r.event_date) == primary]
     fig3 = plot_event_study(
-        pv_main, events=pv_events, source=pv_source, illustrative=illustrative,
+        pv_main, records=pv_main_records, events=pv_events, source=pv_source, illustrative=illustrative,
         note="The series here are daily Wikipedia pageviews (numbers of views), not Google's index.",
         title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
                f"{primary.day} {primary:%b %Y}" if k_pv else
@@ -227,8 +228,7 @@ else:
     exhibits.save_table(pv_table[pv_cols] if len(pv_table) else pv_table, "table5_event-study-pageviews",
                         caption="Event-study results per Wikipedia article and event (multiples of the baseline).")
     show(png_fig3)
-    display(Markdown("\n".join(f"- {fold_sentence(rec)}" for r, rec in zip(pv_studies.results, pv_records)
-                               if pd.Timestamp(r.event_date) == primary)))
+    display(Markdown("\n".join(f"- {fold_sentence(rec)}" for rec in pv_main_records)))
 
 # %% [markdown]
 # ## Searches and pageviews: which moved first?
