@@ -122,13 +122,16 @@ else:
 #
 # The same analysis is run at every usable date before the event, when no event of this kind happened.
 # The false-alarm rate should be about 5% if the model's ranges are honest, more if the series is spikier
-# than the model assumes. With n placebo dates the placebo p-value cannot be smaller than 1/(n + 1).
+# than the model assumes. With n placebo dates the placebo p-value cannot be smaller than 1/(n + 1), so the
+# event is also compared with baselines resampled from the weeks before it (blocks of the series in a new
+# order, with no event at the event date): `min_p` is the smallest placebo p these references allow.
 
 # %%
 placebos = {t: placebo_test(series_from_tidy(series, t), primary, query=t) for t in study.terms}
 placebo_table = pd.DataFrame([{"query": t, "label": study.labels[t], "status": p.status, "reason": p.reason,
-                               "n_placebo_dates": p.n_placebos, "placebo_p": p.placebo_p,
-                               "false_alarm_rate": p.false_positive_rate} for t, p in placebos.items()])
+                               "n_placebo_dates": p.n_dates, "n_resampled": p.n_resampled, "placebo_p": p.placebo_p,
+                               "min_p": p.min_p, "false_alarm_rate": p.false_positive_rate}
+                              for t, p in placebos.items()])
 exhibits.save_table(placebo_table, "table3_placebo", caption="Placebo test per query: non-event dates before the "
                     "event analysed the same way.")
 exhibits.save_table(pd.concat([p.to_frame() for p in placebos.values()], ignore_index=True),
@@ -136,7 +139,11 @@ exhibits.save_table(pd.concat([p.to_frame() for p in placebos.values()], ignore_
 exhibits.record("robustness_placebo", placebo_table)
 shown_placebo = placebo_table.drop(columns=["query"])
 display(Markdown(columns(shown_placebo.columns, extra={"label": "the query", "status": "ok, or why not run",
-                                                       "reason": "why the test could not run"})))
+                                                       "reason": "why the test could not run",
+                                                       "n_resampled": "baselines resampled from the data before the "
+                                                                      "event, compared like placebo dates",
+                                                       "min_p": "the smallest placebo p these references allow, "
+                                                                "1/(n + 1)"})))
 display(shown_placebo.style.hide(axis="index")
         .format({"placebo_p": "{:.3f}", "false_alarm_rate": "{:.0%}"}, na_rep="-"))
 noisy = placebo_table[placebo_table["false_alarm_rate"] > 2 * 0.05]
