@@ -119,7 +119,7 @@ def plain_chain(ws: Path, out: Path) -> float:
         study = load_study(study_file)
         folder = out / study.name
         folder.mkdir(parents=True, exist_ok=True)
-        params = dict(study.to_parameters(), output_dir=str(folder))
+        params = {"study_file": str(study_file.resolve()), "output_dir": str(folder)}
         pfile = folder / "params.yaml"
         pfile.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
         for nb in sorted((ws / "notebooks").glob("[0-9][0-9]*-*.ipynb")):

@@ -12,18 +12,8 @@
 # (notebook 10); how searches relate to border crossings is notebook 20's.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -31,16 +21,17 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import trendlib
-from trendlib.datasets import describe_series, events_in_window, facts_in_window, load_facts, select_series
+from trendlib.datasets.context import search_engine_sentence, study_caveats
+from trendlib.datasets.study_import import levels_caveat
+from trendlib.datasets import describe_series, facts_in_window, load_facts, select_series, study_events
 from trendlib.plots import show
+from trendlib.plots.events import number_events
 from trendlib.plots.series import plot_search_interest
+from trendlib.text import ColumnNotes
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="01-explore-search-interest")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="01-explore-search-interest")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %% [markdown]
 # ## Where the data come from
@@ -70,16 +61,17 @@ if illustrative:
 #   In a file where every query was downloaded separately, each line is scaled to its own peak.
 # - **It is a sample.** Google computes it from a sample of searches, so a download made on another day
 #   gives slightly different numbers; small queries can come back as 0 or "<1".
-# - **It covers Google users only.** In Russia Google handled roughly half of searches in 2022 (Yandex the
-#   rest), and not a random half.
 # - **Searching is not doing.** Interest in "how to leave" measures worry and information-seeking,
 #   not departures.
 
 # %%
+display(Markdown("- " + search_engine_sentence(study.geo)))
+
+# %%
 raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
-all_events = trendlib.load_events(study.events)
-window_events = events_in_window(all_events, study.start, study.end)
+all_events = trendlib.load_events(study.events) if study.events else None
+window_events = number_events(study_events(study, all_events))  # numbered once: the same numbers on every page
 summary = describe_series(series, labels=study.labels)
 facts = None
 if study.facts is not None:
@@ -91,16 +83,21 @@ display(Markdown(
     f"({len(study.terms)} queries, geo `{study.geo or 'worldwide'}`, {study.start} to {study.end}). "
     f"Left out: {left['other_query']} rows of other queries, {left['other_geo']} of other places, "
     f"{left['outside_dates']} outside the dates. "
-    f"{len(window_events)} of the calendar's {len(all_events)} events fall inside the period"
-    + (f" ({window_events.attrs['left_out']['month_precision_only']} more are dated only to a month "
-       "and cannot be drawn on a day)." if window_events.attrs['left_out']['month_precision_only'] else ".")
+    + (f"{int((~window_events['from_study']).sum())} of the calendar's {len(all_events)} events fall inside the "
+       "period" + (f" ({window_events.attrs['left_out']['month_precision_only']} more are dated only to a month "
+                   "and cannot be drawn on a day)." if window_events.attrs['left_out']['month_precision_only'] else ".")
+       if all_events is not None else "The study has no events file: its own event date is the one event marked.")
+    + (f" The study's event date, {study.event_date:%d %B %Y}, is not in the events file; it is marked as "
+       f"'{study.study_event_label}'." if all_events is not None and window_events["from_study"].any() else "")
 ))
 
 # %% [markdown]
 # ## The series, with the events marked
 #
-# One panel per query, each on its own 0–100 scale. Dashed lines are the dated events, numbered as in the
-# key under the chart. Open circles mark a period that was not complete when the data were downloaded.
+# One panel per query, each on its own 0–100 scale. Dashed lines are the dated events; their numbers are in
+# the strip under the axes and in the table below the chart, and every chart of this study uses the same
+# numbers (events too close together to label one by one share a range label such as "7–21"). Open circles
+# mark a period that was not complete when the data were downloaded.
 
 # %%
 resolution = summary["resolution"].iloc[0]
@@ -109,7 +106,7 @@ source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == 
 fig = plot_search_interest(
     series, labels=study.labels, events=window_events, facts=facts,
     title=f"Google search interest, {adverb}, {study.start:%b %Y} to {study.end:%b %Y}",
-    source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}",
+    source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name if study.events else 'the study file'}",
     illustrative=illustrative,
 )
 png = exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
@@ -118,6 +115,13 @@ exhibits.save_table(series[["date", "query", "geo", "value", "value_low", "value
                             "is_partial", "resolution", "source"]],
                     "fig1_search-interest", caption="The series drawn in fig1 (tidy: one row per date and query).")
 show(png)
+levels_note = levels_caveat(next(p for p in provenance if p["role"] == "trends"))
+if levels_note:  # the trends file was joined from several website exports (trendlib import --study)
+    display(Markdown(f"**Heights are not comparable across panels.** {levels_note}"))
+if len(window_events):
+    legend = window_events[["number", "date", "label"]].rename(columns={"label": "event"})
+    display(Markdown("**Events, with their numbers on every chart of this study.**"))
+    display(legend.style.hide(axis="index").format({"date": "{:%d %b %Y}"}))
 
 # %% [markdown]
 # ## Figures published at the time
@@ -138,18 +142,29 @@ else:
                              "value_text", "source_org", "source_url", "confidence"]]
     exhibits.save_table(fact_table, "table2_published-facts",
                         caption="Published search figures drawn on fig1 (F1, F2, ...), with sources.")
-    display(fact_table.style.hide(axis="index").set_properties(**{"text-align": "left"}))
+    shown_facts = fact_table.drop(columns=["id"])  # the ids are in the CSV
+    display(Markdown(columns(shown_facts.columns, extra={
+        "mark": "the diamond's label on the chart",
+        "date_start": "the day the figure is about", "time_local": "local time, when the source gives one",
+        "engine": "Google or Yandex", "matched_query": "the study query it is about",
+        "metric": "what kind of figure it is", "value_text": "the figure, worded as published",
+        "source_org": "who published it", "source_url": "where it was read",
+        "confidence": "HIGH, MEDIUM or LOW (see data/README.md)"})))
+    display(shown_facts.style.hide(axis="index").set_properties(**{"text-align": "left"}))
 
 # %% [markdown]
 # ## Each series in numbers
 #
-# `peak_date` is the start of the day or week with the highest value; `share_zero` is the share of periods
-# where Google reported 0 (too few searches to show). A high share of zeros means the series is too thin to
-# read day-to-day movements from.
+# A high share of zeros means the series is too thin to read day-to-day movements from.
 
 # %%
 exhibits.save_table(summary, "table1_series-summary",
                     caption="Per query: period, number of points, mean, peak and its date, zeros, partial periods.")
+display(Markdown(columns(summary.columns, extra={
+    "peak_date": "start of the day or week with the highest value", "peak_value": "that highest value (0-100)",
+    "mean": "mean index over the period (0-100)", "n_points": "number of days or weeks",
+    "n_partial": "periods not complete when downloaded", "resolution": "day, week or month",
+    "first": "first date", "last": "last date", "query": "the query as searched", "label": "its label"})))
 display(summary.style.hide(axis="index").format({"share_zero": "{:.0%}", "mean": "{:.1f}", "peak_value": "{:.0f}"}))
 
 # %%
@@ -167,10 +182,53 @@ exhibits.record("explore", {
 })
 
 # %% [markdown]
+# ## A second signal: Wikipedia pageviews
+#
+# Google's index is a sampled share of searches, rounded and rescaled in every download. Wikipedia pageviews
+# are a different kind of number: how many times each article was opened that day, counted in full (not
+# sampled), comparable between days and between articles. They measure reading about a subject, not
+# searching for it, and they count views per title (views of a redirect, or of an article's title before it
+# was renamed, are not included). When the study has a pageviews file (key `pageviews:`), its articles are
+# drawn under the search series, on the same days.
+
+# %%
+if study.pageviews is None:
+    display(Markdown("This study has no Wikipedia pageviews file (key `pageviews:`); `trendlib pageviews` "
+                     "writes one (see the README)."))
+else:
+    from trendlib.datasets import describe_pageviews, load_pageviews, select_pageviews
+    from trendlib.plots.signals import plot_signals
+
+    pageviews = select_pageviews(load_pageviews(study.pageviews), articles=study.articles, start=study.start,
+                                 end=study.end)
+    pv_summary = describe_pageviews(pageviews, labels=study.article_labels)
+    pv_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "pageviews"}))
+    projects = ", ".join(sorted(set(pageviews["project"])))
+    fig5 = plot_signals(
+        series, pageviews, labels=study.labels, article_labels=study.article_labels, events=window_events,
+        event_date=study.event_date,
+        title=f"Search interest and Wikipedia pageviews, daily, {study.start:%b %Y} to {study.end:%b %Y}",
+        source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; Wikipedia pageviews ({pv_line}), "
+               f"{projects}, views per title (redirects not followed)",
+        illustrative=illustrative,
+    )
+    png5 = exhibits.save_figure(fig5, "fig5_pageviews", data="fig5_pageviews",
+                                caption="Search interest (top, own 0-100 scale per query) and daily Wikipedia "
+                                        "pageviews of the study's articles (bottom, numbers of views).")
+    exhibits.save_table(pageviews, "fig5_pageviews",
+                        caption="The pageviews drawn in fig5 (tidy: one row per day and article).")
+    exhibits.save_table(pv_summary, "table3_pageviews-summary",
+                        caption="Per article: days, total views, busiest day and its views, first day with views.")
+    exhibits.record("pageviews", {"projects": sorted(set(pageviews["project"])), "articles": pv_summary,
+                                  "left_out": pageviews.attrs["left_out"]})
+    show(png5)
+    display(pv_summary.style.hide(axis="index").format({"total_views": "{:,}", "busiest_day_views": "{:,}"}))
+
+# %% [markdown]
 # ## Caveats
 #
 # - **Relative, sampled, Google-only.** The values are a relative index from a sample of Google searches,
-#   scaled per download; they are not numbers of people and miss everyone who searched on Yandex.
+#   scaled per download; they are not numbers of people and miss everyone who searched with another engine.
 # - **Panels are not comparable with each other** unless the file says its queries were calibrated to a
 #   common scale: a higher line in one panel does not mean more searches than in another.
 # - **A peak on an event's date is not proof the event caused it.** Several events can fall in the same
@@ -178,3 +236,9 @@ exhibits.record("explore", {
 #   jump was, against a baseline.
 # - **Searching is not leaving.** Interest in emigration-related queries shows worry and curiosity, not
 #   departures.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="01"))))

@@ -15,18 +15,8 @@
 # searches is not a rise in departures.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -42,29 +32,29 @@ from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
-from trendlib.analysis.words import count_sentence, fold_sentence, round_fold
-from trendlib.datasets import events_in_window, select_series
+from trendlib.text import (ColumnNotes, count_sentence, distinct_count_sentence, fold_cell, fold_figure, fold_reading,
+                           fold_sentence, number)
+from trendlib.datasets import select_series, study_events
+from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
+from trendlib.plots.events import number_events
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="10-event-study")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="10-event-study")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %%
 raw_trends = trendlib.load_trends(study.trends)
 series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
 frequency = series["resolution"].iloc[0]
 unit = {"day": "day", "week": "week"}[frequency]
-window_events = events_in_window(trendlib.load_events(study.events), study.start, study.end)
+window_events = number_events(study_events(study))  # numbered once: the same numbers on every page of the study
 studied_events = events_to_study(window_events, study.event_date, frequency=frequency)
 primary = pd.Timestamp(study.event_date)
 same_day = window_events[window_events["date"] == primary]["label"].tolist()
 primary_label = " / ".join(same_day) if same_day else "the event"
 source_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "trends"}))
-source = f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name}"
+source = f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name if study.events else 'the study file'}"
 if illustrative:
     display(Markdown("**The search series of this study is ILLUSTRATIVE (simulated, not downloaded from "
                      "Google).** Every number below shows how the analysis works; none is a finding about "
@@ -87,12 +77,17 @@ if illustrative:
 #   Google's rounding makes a ratio unstable; we then only say "at least N times".
 # - **Many tests.** Several queries and events are tested; we correct for that (false discovery rate) and
 #   call a rise "clear" only if it survives the correction.
+# - **Events that share a spike.** An event whose window contains a larger event's spike is reported as
+#   overlapping it, not as a finding of its own. How each number is computed, with references:
+#   [methods](methods.html#event-study).
 
 # %%
 studies = run_event_studies(series, studied_events, queries=study.queries, correction="fdr_bh")
 records = studies.records()
 exhibits.record("event_study", records)
 k_clear = int(sum(studies.significant))
+kinds = [fold_reading(rec).kind for rec in records]
+n_changes = sum(k in ("rise", "at_least", "drop") for k in kinds)
 left = studied_events.attrs["left_out"]
 exhibits.record("event_study_family", {
     "n_tests": len(records), "n_significant": k_clear, "correction": studies.correction, "alpha": studies.alpha,
@@ -101,6 +96,7 @@ exhibits.record("event_study_family", {
     "skipped": [{"query": q, "event": e, "reason": why} for q, e, why in studies.skipped],
 })
 display(Markdown(count_sentence(len(records), k_clear, correction=studies.correction)
+                 + (" " + distinct_count_sentence(records) if "overlap" in kinds else "")
                  + (f" {left['baseline_contains_primary']} later events in the period are not studied: their "
                     "baselines would contain the main spike." if left["baseline_contains_primary"] else "")))
 
@@ -112,21 +108,25 @@ main = [(r, rec) for r, rec in zip(studies.results, records) if pd.Timestamp(r.e
 sentences = []
 for r, rec in main:
     text = fold_sentence(rec)
-    if r.peak_date is not None and rec["significant"]:
+    if r.peak_date is not None and fold_reading(rec).kind in ("rise", "at_least", "drop"):
         when = "on" if frequency == "day" else "in the week starting"
         text += f" The highest point in the event window came {when} {r.peak_date.day} {r.peak_date:%B %Y}"
         text += " — before the event." if pd.Timestamp(r.peak_date) < primary - pd.Timedelta(days=6 if frequency == "week" else 0) else "."
     sentences.append({"query": r.query, "label": r.label, "sentence": text})
 exhibits.record("event_study_sentences", sentences)
+for s in sentences:
+    exhibits.finding(s["sentence"], anchor="The-main-event,-in-one-sentence-per-query")
 display(Markdown("\n".join(f"- {s['sentence']}" for s in sentences)))
 
 # %%
 n_main = len(main)
-k_main = sum(rec["significant"] for _, rec in main)
+k_main = sum(fold_reading(rec).kind in ("rise", "at_least") for _, rec in main)
 biggest = max(main, key=lambda m: m[0].fold_increase)[0] if main else None
 fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries around {primary.day} {primary:%b %Y}"
              if k_main else f"No query rose clearly above normal around {primary.day} {primary:%b %Y}")
-fig = plot_event_study([r for r, _ in main], events=studied_events, title=fig_title, source=source,
+exhibits.finding(fig_title + ".", headline=True)
+fig = plot_event_study([r for r, _ in main], records=[rec for _, rec in main], events=window_events,
+                       title=fig_title, source=source,
                        illustrative=illustrative,
                        note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
                             f"event; shaded orange: event window." if main else "")
@@ -140,12 +140,10 @@ show(png_fig)
 # %% [markdown]
 # ## Every studied event and query
 #
-# One row per query and event. `fold_increase` is the multiple of the usual level over the fold window
-# (`fold_start`–`fold_end`), `fold_low`–`fold_high` its 95% range, `q_value` the p-value after correcting
-# for the number of tests, `significant` whether the rise is clear after that correction, `periods_to_band`
-# the number of days (or weeks) after the event until interest was back inside the normal band ("-": not
-# within the event window). Events that fall on the same day (for weekly data: in the same week) are studied
-# together, because the data cannot tell them apart.
+# One row per query and event, worded as in the sentences above. Events that fall on the same day (for
+# weekly data: in the same week) are studied together, because the data cannot tell them apart. The full
+# numbers (estimate, range, p-value, baseline and event means, fold-window dates) are in the table's CSV
+# file, `tables/table1_event-study.csv`; long tables show their first rows, the rest under "Show".
 
 # %%
 table = pd.DataFrame(records)
@@ -154,17 +152,119 @@ cols = ["label", "query", "event", "event_date", "fold_start", "fold_end", "fold
         "peak_date", "periods_to_band"]
 exhibits.save_table(table[cols + ["correction", "frequency", "offset"]], "table1_event-study",
                     caption="Event-study results per query and event (fold increases as multiples of the baseline).")
-display(table[cols].style.hide(axis="index").format(
-    {"fold_increase": "{:.2f}", "fold_low": "{:.2f}", "fold_high": "{:.2f}", "p_value": "{:.2g}",
-     "q_value": "{:.2g}", "baseline_median": "{:.0f}", "event_mean": "{:.1f}", "periods_to_band": "{:.0f}"},
-    na_rep="-"))
+numbers = {pd.Timestamp(d): int(n) for d, n in zip(window_events["date"], window_events["number"])}
+reader_table = pd.DataFrame({
+    "query": table["label"],
+    "event": [f"[{numbers[pd.Timestamp(d)]}] {e}" if pd.Timestamp(d) in numbers else e
+              for d, e in zip(table["event_date"], table["event"])],
+    "event_date": table["event_date"],
+    "times usual": [fold_cell(rec) for rec in records],
+    "q_value": table["q_value"],
+    "clear": [{"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
+               "barely": "no: barely searched before", "unclear": "no"}[k] for k in kinds],
+    "peak_date": table["peak_date"],
+    "periods_to_band": table["periods_to_band"],
+})
+display(Markdown(columns(reader_table.columns, extra={
+    "query": "the query's label", "event": "the event, with its number on every chart of this study",
+    "event_date": "the event's date (period 0)"})))
+display(reader_table.style.hide(axis="index").format({"q_value": "{:.2g}", "periods_to_band": "{:.0f}"},
+                                                     na_rep="-"))
 
 # %%
-fig2 = plot_fold_increases(studies, title=f"{k_clear} of {len(records)} query-event pairs rose clearly",
-                           source=source, illustrative=illustrative)
+fig2_title = (f"{n_changes} of {len(records)} query-event pairs changed clearly"
+              + (f"; {kinds.count('overlap')} more only share a larger spike" if "overlap" in kinds else ""))
+fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
+                           illustrative=illustrative)
 png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
                      caption="Fold increase with its 95% range for every query and studied event.")
 show(png_fig2)
+
+# %% [markdown]
+# ## The same question on Wikipedia pageviews
+#
+# When the study has a pageviews file, the same event study runs on the daily views of its Wikipedia
+# articles: the same baseline, gap, windows and correction, but on numbers of views instead of Google's index.
+# Every result in `results.json` (`event_study`) says which signal it measures in `source`
+# (`google-trends` or `wikipedia-pageviews`). An article that did not exist before the event has no usual
+# level to compare with: its rise is then only "at least" so many times.
+
+# %%
+if study.pageviews is None:
+    display(Markdown("This study has no Wikipedia pageviews file (key `pageviews:`): only search interest is "
+                     "studied."))
+else:
+    from trendlib.datasets import load_pageviews, select_pageviews
+    from trendlib.signals import PAGEVIEWS
+
+    pageviews = select_pageviews(load_pageviews(study.pageviews), articles=study.articles, start=study.start,
+                                 end=study.end)
+    pv_events = events_to_study(window_events, study.event_date, frequency="day")
+    pv_studies = run_event_studies(pageviews, pv_events, queries=[(a.article, a.label) for a in study.articles],
+                                   correction="fdr_bh", source=PAGEVIEWS)
+    pv_records = pv_studies.records()
+    exhibits.record("event_study", records + pv_records)  # both signals; each record's `source` says which
+    exhibits.record("event_study_pageviews_family", {
+        "n_tests": len(pv_records), "n_significant": int(sum(pv_studies.significant)),
+        "correction": pv_studies.correction, "alpha": pv_studies.alpha,
+        "skipped": [{"query": q, "event": e, "reason": why} for q, e, why in pv_studies.skipped]})
+    pv_main = [r for r in pv_studies.results if pd.Timestamp(r.event_date) == primary]
+    pv_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "pageviews"}))
+    pv_source = (f"Wikipedia pageviews ({pv_line}), {', '.join(sorted(set(pageviews['project'])))}, views per title; "
+                 f"events: {study.events.name if study.events else 'the study file'}")
+    k_pv = sum(r.significant for r in pv_main)
+    pv_main_records = [rec for r, rec in zip(pv_studies.results, pv_records) if pd.Timestamp(r.event_date) == primary]
+    fig3 = plot_event_study(
+        pv_main, records=pv_main_records, events=pv_events, source=pv_source, illustrative=illustrative,
+        note="The series here are daily Wikipedia pageviews (numbers of views), not Google's index.",
+        title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
+               f"{primary.day} {primary:%b %Y}" if k_pv else
+               f"No article's pageviews rose clearly above normal around {primary.day} {primary:%b %Y}"))
+    png_fig3 = exhibits.save_figure(fig3, "fig3_event-study-pageviews", data="table5_event-study-pageviews",
+                                    caption=f"Daily Wikipedia pageviews as a multiple of their usual level around "
+                                            f"{primary:%d %B %Y}, per article, with the 95% band of normal.")
+    pv_table = pd.DataFrame(pv_records)
+    pv_cols = [c for c in cols if c in pv_table.columns] + ["source"]
+    exhibits.save_table(pv_table[pv_cols] if len(pv_table) else pv_table, "table5_event-study-pageviews",
+                        caption="Event-study results per Wikipedia article and event (multiples of the baseline).")
+    show(png_fig3)
+    display(Markdown("\n".join(f"- {fold_sentence(rec)}" for rec in pv_main_records)))
+
+# %% [markdown]
+# ## Searches and pageviews: which moved first?
+#
+# For the main event, each daily series is compared with its own usual band (mean plus three standard
+# deviations over the four weeks ending a week before the event): the **rise day** is the first day above it
+# (from a week before to three weeks after the event) and the **peak day** the highest day in that window.
+# Lags are in days from the event (negative: before it). This describes timing; it is not a test.
+
+# %%
+if study.pageviews is None or frequency != "day":
+    display(Markdown("The timing comparison needs daily search series and a pageviews file."
+                     if study.pageviews is not None else "No pageviews file: no timing comparison."))
+else:
+    from trendlib.analysis.timing import compare_timing
+    from trendlib.signals import SEARCH
+
+    timing = compare_timing(
+        [(SEARCH, q.label, series_from_tidy(series, q.term, geo=study.geo)) for q in study.queries]
+        + [(PAGEVIEWS, a.label, series_from_tidy(pageviews, a.article)) for a in study.articles],
+        study.event_date)
+    exhibits.record("signal_timing", {
+        "event_date": timing.event_date.isoformat(), "window_days": list(timing.window),
+        "series": timing.records(),
+        "first_rise": {k: v.isoformat() if v else None for k, v in timing.first_rise.items()},
+        "first_peak": {k: v.isoformat() if v else None for k, v in timing.first_peak.items()},
+        "same_day_rise": timing.same_day_rise, "peaked_first": timing.peaked_first,
+        "peak_gap_days": timing.peak_gap_days})
+    timing_table = timing.to_frame()
+    exhibits.save_table(timing_table, "table6_signal-timing",
+                        caption="Rise day and peak day of every search series and article around the main event "
+                                "(lags in days; negative = before the event).")
+    display(Markdown("\n".join(f"- {s}" for s in timing.sentences())))
+    display(timing_table[["signal", "label", "rise_date", "rise_lag_days", "rise_at_window_start", "peak_date",
+                          "peak_lag_days"]]
+            .style.hide(axis="index"))
 
 # %% [markdown]
 # ## Academic appendix
@@ -175,9 +275,10 @@ show(png_fig2)
 # has covariance $s^2 R(\rho) + X_f V_\beta X_f'$, with $\rho$ the (bias-corrected) lag-1 autocorrelation of
 # the baseline residuals and $V_\beta$ the coefficient covariance under AR(1) errors; the residual variance
 # is floored at Google's integer rounding. The fold increase is $\exp$ of the mean abnormal log interest over
-# the fold window; its interval and the two-sided t test use the same covariance (the spec's SARIMAX
-# simulation was replaced by this closed form; see `trendlib.analysis.event_study`). Multiple testing:
-# Benjamini–Hochberg across all query × event pairs above.
+# the fold window; its interval and the two-sided t test use the same covariance (a closed form in place of
+# simulated SARIMAX paths; the module `trendlib.analysis.event_study` documents every default). Multiple
+# testing: Benjamini–Hochberg across all query × event pairs above. Methods and references:
+# [methods](methods.html#event-study), [correcting for many tests](methods.html#correcting-for-many-tests).
 #
 # **Diagnostics.** Ljung–Box p-values on the baseline residuals (small values: the baseline left
 # autocorrelation, so intervals may be too narrow; notebook 30's placebo dates check the false-alarm rate
@@ -192,11 +293,16 @@ diag = pd.DataFrame([{"label": r.label, "query": r.query, "event_date": r.event_
 exhibits.save_table(diag, "table2_baseline-diagnostics",
                     caption="Baseline diagnostics for the main event: residual autocorrelation, Ljung-Box, "
                             "cumulative abnormal log interest (CAR) with its 95% range.")
-display(diag.style.hide(axis="index").format(precision=3))
+display(Markdown(columns(diag.columns, extra={"query": "the query as searched", "label": "the query's label",
+                                              "event_date": "the event's date"})))
+display(diag.style.hide(axis="index").format(
+    {"rho": "{:.2f}", "ljung_box_p": "{:.3f}", "t_stat": "{:.1f}", "car": "{:.2f}", "car_low": "{:.2f}",
+     "car_high": "{:.2f}", "max_z": "{:.1f}"}, na_rep="-"))
 
 # %% [markdown]
-# **Window sensitivity.** The same estimate with baselines of different lengths (methods.md §3.1 asks for
-# −28/−56/−84 days; for weekly data −13/−26/−39 weeks). Notebook 30 runs the full set of checks.
+# **Window sensitivity.** The same estimate with baselines of 28, 56 and 84 days (for weekly data 13, 26 and
+# 39 weeks), worded like the sentences above (see [methods](methods.html#robustness-windows-samples-and-placebo-dates)).
+# Notebook 30 runs the full set of checks.
 
 # %%
 est_end = main[0][0].estimation[1] if main else -8
@@ -212,7 +318,8 @@ exhibits.save_table(windows, "table3_window-sensitivity", caption="Fold increase
                     "baselines of different lengths.")
 exhibits.record("event_study_window_sensitivity", windows[["query", "variant", "status", "fold_increase", "fold_low",
                                                           "fold_high", "p_value"]])
-display(windows.pivot(index="label", columns="variant", values="fold_increase").style.format("{:.2f}", na_rep="not run"))
+windows["times usual"] = [fold_figure(row) if row["status"] == "ok" else "not run" for row in windows.to_dict("records")]
+display(windows.pivot(index="label", columns="variant", values="times usual").rename_axis(index="query", columns=None))
 
 # %% [markdown]
 # **Two other models of the same question.** A segmented regression (level and slope change at the event,
@@ -244,7 +351,18 @@ alt = pd.DataFrame(alt_rows)
 exhibits.save_table(alt, "table4_other-models", caption="Main event: level change from the segmented regression "
                     "and observed/expected from the state-space counterfactual (multiples, 95% ranges).")
 exhibits.record("event_study_other_models", alt)
-display(alt.style.hide(axis="index").format(precision=2, na_rep="-"))
+shown_alt = alt.drop(columns=["query"])
+display(Markdown(columns(shown_alt.columns, extra={
+    "segmented_level_fold": "level change at the event in the segmented regression, as a multiple (1 = none)",
+    "segmented_low": "lower end of its 95% range", "segmented_high": "upper end of its 95% range",
+    "break_p": "p-value of the level change (AR(1) errors)", "break_p_hac": "the same with Newey-West errors",
+    "counterfactual_fold": "observed over expected from the state-space counterfactual (a multiple)",
+    "counterfactual_low": "lower end of its 95% range", "counterfactual_high": "upper end of its 95% range",
+    "segmented_note": "why the segmented regression could not run",
+    "counterfactual_note": "why the counterfactual could not run"})))
+formats = {c: (number if c.endswith(("_fold", "_low", "_high")) else "{:.2g}")
+           for c in shown_alt.columns if c.endswith(("_fold", "_low", "_high", "_p", "_hac"))}
+display(shown_alt.style.hide(axis="index").format(formats, na_rep="-"))
 
 # %% [markdown]
 # ## Caveats
@@ -254,13 +372,15 @@ display(alt.style.hide(axis="index").format(precision=2, na_rep="-"))
 # - **The index is a relative sample.** Values are Google's 0–100 index for a sample of searches, scaled to
 #   the peak of each download; they are not counts of people. Another download gives slightly different
 #   numbers (notebook 30 shows the spread where several samples exist).
-# - **Google is about half of Russian search.** Yandex handles as much or more, with different users;
-#   these results describe Google users only.
 # - **Events overlap.** When several events fall within days of each other, daily or weekly data cannot
 #   tell their effects apart; a rise "after" an event is timing, not proof of cause.
 # - **People searched before the announcement.** The baseline stops well before the event so that
 #   anticipation is not counted as normal; the event window starts a few periods early to show it.
 # - **Many tries, some flukes.** Several queries and events were tested; the rises called "clear" survive a
 #   correction for the number of tests, the others may be chance.
-# - **Data-system change.** Google changed its data collection around 1 January 2022; a baseline spanning
-#   that date may mix two regimes.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="10"))))

@@ -2,7 +2,7 @@
 # # 20 · Do searches come before, with or after border crossings?
 #
 # **Question.** Did rises in Google searches about leaving come before, at the same time as, or after rises in
-# the number of people crossing Russia's borders, and by how many days? Could searches help estimate
+# the number of people crossing the borders, and by how many days? Could searches help estimate
 # crossings beyond what the crossing figures' own past already says?
 #
 # **What this notebook does.** It puts searches and crossings on the same days (or weeks), removes trends
@@ -15,18 +15,8 @@
 # **What it does not show.** That searching causes crossing, or the reverse. Both react to the same news.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -37,16 +27,17 @@ import trendlib
 from trendlib.plots import show
 from trendlib.analysis.leadlag import crossings_overview, run_lead_lag
 from trendlib.analysis.preprocess import series_from_tidy
-from trendlib.datasets import derive_crossing_series, events_in_window, load_crossings, select_series
+from trendlib.datasets.context import study_caveats
+from trendlib.datasets import derive_crossing_series, load_crossings, select_series, study_events
+from trendlib.datasets.derive import period_overview
+from trendlib.plots.events import number_events
 from trendlib.plots.leadlag import plot_crossings_vs_searches, plot_lead_lag, plot_searches_and_crossings
+from trendlib.text import ColumnNotes, lead_lag_phrase, lead_lag_title
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="20-searches-vs-crossings")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="20-searches-vs-crossings")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
 has_crossings = study.crossings is not None
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %%
 if not has_crossings:
@@ -58,7 +49,7 @@ if not has_crossings:
 else:
     raw_trends = trendlib.load_trends(study.trends)
     series = select_series(raw_trends, queries=study.terms, geo=study.geo, start=study.start, end=study.end)
-    window_events = events_in_window(trendlib.load_events(study.events), study.start, study.end)
+    window_events = number_events(study_events(study))  # numbered once: the same numbers on every page
     derived = derive_crossing_series(load_crossings(study.crossings))
     daily = derived.daily()
     daily = daily[daily["date"].between(pd.Timestamp(study.start), pd.Timestamp(study.end))]
@@ -77,8 +68,11 @@ else:
 # %%
 if has_crossings:
     display(Markdown("## How many crossing figures are there?\n\nA lead/lag test needs a long unbroken run of "
-                     "days with both a search value and a crossing figure: we require at least 30. "
-                     "`longest_run_days` is the longest such run each series has."))
+                     "days with both a search value and a crossing figure: we require at least 30 (see "
+                     "[methods](methods.html#searches-and-border-crossings-lead-and-lag))."))
+    display(Markdown(columns(overview.columns, extra={
+        "series": "one border, direction and population (footprint|direction|population|unit); never mixed",
+        "first": "first day with a figure", "last": "last day with a figure"})))
     exhibits.save_table(overview, "table1_crossings-overview",
                         caption="Per crossings series: single-day figures in the study period, first and last "
                                 "date, longest run of consecutive days.")
@@ -105,6 +99,9 @@ if has_crossings:
                      "pairs": pairs.drop(columns=["reason"]).to_dict("records")}
     exhibits.record("searches_vs_crossings", result_record)
     if tested.empty:
+        exhibits.finding("No lead or lag between searches and border crossings could be established: the crossing "
+                         f"figures are too few (the longest unbroken run is {result_record['longest_run_days']} days; "
+                         "a test needs 30).")
         display(Markdown(
             f"**The crossing figures are too few for any lead/lag test.** Of {len(pairs)} pairs of a query and a "
             f"crossings series, none has 30 consecutive days with both numbers: the longest run is "
@@ -112,11 +109,54 @@ if has_crossings:
             "points a correlation, a Granger test or a regression would mostly measure the shared jump of "
             "21 September, so we report no number rather than a fragile one."))
     else:
+        exhibits.finding(f"{result_record['n_significant']} of {len(tested)} tested pairs of a query and a crossings "
+                         f"series show a lead or lag that survives the {lead_lag.correction} correction.")
         display(Markdown(f"{len(tested)} of {len(pairs)} pairs could be tested ({len(lead_lag.all_tests)} tests in all); "
                          f"{result_record['n_significant']} show a relation that survives the {lead_lag.correction} "
                          "correction across all of them."))
-        display(tested[["label", "series", "n", "peak_lag", "peak_r", "significant", "lead"]]
-                .style.hide(axis="index").format({"peak_r": "{:.2f}"}))
+        shown_pairs = tested[["label", "series", "n", "peak_lag", "peak_r", "significant", "lead"]]
+        display(Markdown(columns(shown_pairs.columns, extra={"label": "the query"})))
+        display(shown_pairs.style.hide(axis="index").format({"peak_r": "{:.2f}"}))
+
+# %%
+if has_crossings:
+    weekly = derived.weekly()
+    weekly = weekly[weekly["date"].between(pd.Timestamp(study.start), pd.Timestamp(study.end))]
+    weeks = period_overview(weekly[["date", "series", "value"]], days=7).rename(
+        columns={"n_periods": "n_weeks", "longest_run": "longest_run_weeks"})
+    weekly_pairs = (run_lead_lag(series, weekly[["date", "series", "value"]], queries=study.queries,
+                                 correction="holm").to_frame() if len(weekly) else pd.DataFrame())
+    n_weekly_tested = int((weekly_pairs["status"] == "ok").sum()) if len(weekly_pairs) else 0
+    exhibits.record("searches_vs_crossings_weekly", {
+        "status": "tested" if n_weekly_tested else "too_few", "min_points": 30, "n_series": len(weeks),
+        "n_tested": n_weekly_tested, "series": weeks,
+        "pairs": weekly_pairs.drop(columns=["reason"]).to_dict("records") if len(weekly_pairs) else []})
+    exhibits.save_table(weeks, "table4_weekly-crossings",
+                        caption="Per crossings series reported week by week: weeks in the study period, first and "
+                                "last week, longest run of consecutive weeks.")
+    display(Markdown(
+        "## Week by week\n\nSome borders were reported week by week: Lapland's two-way border checks at Salla and "
+        "Raja-Jooseppi (Monday-to-Sunday weeks), Verkhny Lars' two-way totals, a few weekly Frontex and "
+        "Kazakhstan figures. Daily searches can be averaged over the same seven days, so a weekly test is possible "
+        "in principle; like the daily one it needs 30 consecutive weeks with both numbers."))
+    if len(weeks):
+        display(Markdown(columns(weeks.columns, extra={"first": "first week (its first day)",
+                                                        "last": "last week (its first day)"})))
+        display(weeks.style.hide(axis="index").format({"first": "{:%d %b %Y}", "last": "{:%d %b %Y}"}))
+        longest = weeks.sort_values("longest_run_weeks", ascending=False).iloc[0]
+        if n_weekly_tested == 0:
+            sentence = ("No lead or lag could be established from the weekly figures either: the longest run of "
+                        f"consecutive weeks is {int(longest['longest_run_weeks'])} "
+                        f"({longest['series'].split('|')[0]}), and a test needs 30. Verkhny Lars has two weeks, two "
+                        "weeks apart. These data cannot support a weekly test; they can only be read as they are.")
+            exhibits.finding(sentence)
+            display(Markdown(f"**{sentence}**"))
+        else:
+            ok = weekly_pairs[weekly_pairs["status"] == "ok"]
+            display(ok[["query", "series", "n", "significant", "lead"]].style.hide(axis="index"))
+    else:
+        display(Markdown("**No border was reported week by week inside the study period**, so no weekly test is "
+                         "possible."))
 
 # %%
 if has_crossings and len(daily):
@@ -152,13 +192,17 @@ if has_crossings and not tested.empty:
     best = lead_lag.all_tests.sort_values("p_adjusted_all").iloc[0]
     r = lead_lag.results[(best["query"], best["series"])]
     lab = study.labels[best["query"]]
-    fig2 = plot_lead_lag(r, title=f"'{lab}' vs {best['series'].split('|')[0]}: {r.lead_phrase()}",
+    pair_sig = bool(pairs[(pairs["query"] == best["query"]) & (pairs["series"] == best["series"])]["significant"].iloc[0])
+    fig2 = plot_lead_lag(r, title=lead_lag_title(r, what=f"'{lab}' vs {best['series'].split('|')[0]}",
+                                                 significant=pair_sig),
                          source="Google Trends; " + study.crossings.name, illustrative=illustrative)
     png_fig2 = exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
                          caption="Correlation of changes at each lead and lag, after prewhitening, with the band "
                                  "expected if the series were unrelated.")
-    fig3 = plot_crossings_vs_searches(r, lag=r.peak_lag, title=f"Crossings against '{lab}' searches "
-                                      f"{r.peak_lag} {r.frequency}(s) earlier", crossings_unit="people per period",
+    fig3_title = (f"Crossings against '{lab}' searches {r.peak_lag} {r.frequency}(s) earlier" if pair_sig else
+                  f"Crossings against '{lab}' searches at the strongest lag ({r.peak_lag}); no lead or lag could "
+                  "be established")
+    fig3 = plot_crossings_vs_searches(r, lag=r.peak_lag, title=fig3_title, crossings_unit="people per period",
                                       source="Google Trends; " + study.crossings.name, illustrative=illustrative)
     png_fig3 = exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
                          caption="Crossings against searches at the strongest lag.")
@@ -167,6 +211,7 @@ if has_crossings and not tested.empty:
                                 "regressions, nowcast), with p-values adjusted across all of them.")
     show(png_fig2)
     show(png_fig3)
+    display(Markdown(f"**'{lab}' vs {best['series'].split('|')[0]}:** {lead_lag_phrase(r, significant=pair_sig)}."))
     display(Markdown(r.summary().replace("\n", "  \n")))
 
 # %% [markdown]
@@ -187,15 +232,15 @@ if has_crossings and not tested.empty:
 #   jump on the same day look correlated even if neither affects the other.
 # - **The index is a relative sample.** Google's values are a 0–100 index from a sample of searches, scaled
 #   per download; they are not numbers of people.
-# - **Google is about half of Russian search.** Yandex handles as much or more, with a different mix of
-#   users.
 # - **Crossing figures are few and partly cumulative.** They come from a handful of official statements,
 #   often "since 21 September" totals; daily values exist only where a source gave one day or where two
 #   cumulative statements with the same start could be subtracted. Entries include transit travellers and
 #   people who return.
-# - **Borders have their own story.** The Baltic states and Poland stopped Russian tourist-visa holders from
-#   19 September and Finland from 30 September; queues and draft offices at checkpoints changed crossings
-#   regardless of how many people wanted to leave.
-# - **Events overlap.** The referendum announcement (20 September), the address (21 September), the
-#   "referendums" (23–27 September) and the annexation (30 September) came within ten days; daily data
-#   cannot separate their effects.
+# - **Events overlap.** When several events fall within days of each other, daily data cannot separate
+#   their effects on searches or on crossings.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="20"))))

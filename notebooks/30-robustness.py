@@ -14,18 +14,8 @@
 # describes searching, not leaving, and timing, not cause.
 
 # %% tags=["parameters"]
-study_name: str = "invasion-2022"  # the study's name; its report folder is outputs/<study_name>/
-title: str = "Emigration-related searches around the invasion of Ukraine, February 2022"  # report title
-geo: str = "RU"  # Google Trends geo code of the series (empty for worldwide)
-start: str = "2021-03-21"  # first day analysed, ISO date (inclusive)
-end: str = "2022-03-19"  # last day analysed, ISO date (inclusive)
-event_date: str = "2022-02-24"  # the primary announcement studied, ISO date
-queries: list = [{"term": "эмиграция", "label": "emigration"}, {"term": "виза", "label": "visa"}]  # terms as queried, with chart labels
-trends: str = "../data/trends/invasion-2022_weekly-emigration-terms.csv"  # tidy Google Trends series file
-events: str = "../data/events/events_2022.csv"  # dated events file drawn on every chart
-crossings: str = ""  # border-crossing volumes file (empty if the study has none)
-facts: str = ""  # published search facts file (empty if none)
-output_dir: str = "../outputs/dev"  # where figures/, tables/ and results go
+study_file: str = "studies/invasion-2022.yaml"  # the study: a study YAML (looked up from here upwards) or the study.json of trendlib report
+output_dir: str = ""  # where figures/, tables/ and results go (empty: outputs/dev/<study>/ in the study's project)
 
 # %%
 # Validate the parameters (papermill injects them without checking) and set up the outputs.
@@ -38,14 +28,13 @@ from trendlib.analysis.event_study import event_study_by_sample, placebo_test
 from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
 from trendlib.datasets import load_trend_samples, select_series
+from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
+from trendlib.text import ColumnNotes, fold_figure, number
 
-study = trendlib.Study.from_parameters(
-    study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-    queries=queries, trends=trends, events=events, crossings=crossings, facts=facts,
-)
-exhibits = trendlib.Exhibits.for_study(study, output_dir, notebook="30-robustness")
+study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
+columns = ColumnNotes()  # explains each table column where it first appears on this page
 
 # %%
 raw_trends = trendlib.load_trends(study.trends)
@@ -76,8 +65,12 @@ exhibits.save_table(sens_frame, "table1_variants", caption="Fold increase for th
                     "and offset variant (multiples of the baseline, 95% ranges).")
 exhibits.record("robustness_variants", sens_frame[["query", "variant", "status", "fold_increase", "fold_low",
                                                    "fold_high", "p_value"]])
-display(sens_frame.pivot(index="label", columns="variant", values="fold_increase")[[v.name for v in variants]]
-        .style.format("{:.2f}", na_rep="not run"))
+sens_frame["times usual"] = [fold_figure(row) if row["status"] == "ok" else "not run"
+                             for row in sens_frame.to_dict("records")]
+display(Markdown("Each cell is worded as in notebook 10 (\u2265 = at least, over a baseline too low for a ratio); "
+                 "the estimates and ranges are in `tables/table1_variants.csv`."))
+display(sens_frame.pivot(index="label", columns="variant", values="times usual")[[v.name for v in variants]]
+        .rename_axis(index="query", columns=None))
 not_run = sens_frame[sens_frame["status"] != "ok"]
 if len(not_run):
     display(Markdown("Variants that could not be estimated: " + "; ".join(
@@ -90,7 +83,7 @@ if len(not_run):
 # sample. Where the study stores several samples, the event study is re-run on each one and the spread of
 # the estimates is Google's sampling uncertainty (notebook 10's ranges do not include it). A query is flagged
 # unreliable when, before the event, its samples disagree by more than 50% on average (coefficient of
-# variation) or more than 20% of its values are 0 (thresholds proposed in the methods spec).
+# variation) or more than 20% of its values are 0 (see [methods](methods.html#robustness-windows-samples-and-placebo-dates)).
 
 # %%
 samples = load_trend_samples(study.trends, missing_ok=True)
@@ -118,8 +111,8 @@ else:
                         "Google samples, per query.")
     exhibits.record("robustness_samples", {"status": "ok", "per_query": spread_table})
     display(Markdown("\n".join(
-        f"- **{r.label}**: across {r.n_samples} Google samples the rise ranged from {r.fold_min:.1f} to "
-        f"{r.fold_max:.1f} times the usual level (median {r.fold_median:.1f})"
+        f"- **{r.label}**: across {r.n_samples} Google samples the estimate ranged from {number(r.fold_min)} to "
+        f"{number(r.fold_max)} times the usual level (median {number(r.fold_median)})"
         + (f"; **flagged unreliable**: before the event the samples disagreed by {r.baseline_cv:.0%} on average "
            f"and {r.baseline_zero_share:.0%} of values were 0" if r.unreliable else "") + "."
         for r in spread_table.itertuples())))
@@ -128,23 +121,37 @@ else:
 # ## 3. Placebo dates
 #
 # The same analysis is run at every usable date before the event, when no event of this kind happened.
-# `placebo_p` is the share of those dates that look at least as unusual as the event (small = the event
-# stands out); `false_alarm_rate` is how often a placebo date alone would have been called a clear rise
-# at the 5% level — about 5% if the model's ranges are honest, more if the series is spikier than the
-# model assumes.
+# The false-alarm rate should be about 5% if the model's ranges are honest, more if the series is spikier
+# than the model assumes. With n placebo dates the placebo p-value cannot be smaller than 1/(n + 1), so the
+# event is also compared with baselines resampled from the weeks before it (blocks of the series in a new
+# order, with no event at the event date): `min_p` is the smallest placebo p these references allow.
 
 # %%
 placebos = {t: placebo_test(series_from_tidy(series, t), primary, query=t) for t in study.terms}
 placebo_table = pd.DataFrame([{"query": t, "label": study.labels[t], "status": p.status, "reason": p.reason,
-                               "n_placebo_dates": p.n_placebos, "placebo_p": p.placebo_p,
-                               "false_alarm_rate": p.false_positive_rate} for t, p in placebos.items()])
+                               "n_placebo_dates": p.n_dates, "n_resampled": p.n_resampled, "placebo_p": p.placebo_p,
+                               "min_p": p.min_p, "false_alarm_rate": p.false_positive_rate}
+                              for t, p in placebos.items()])
 exhibits.save_table(placebo_table, "table3_placebo", caption="Placebo test per query: non-event dates before the "
                     "event analysed the same way.")
 exhibits.save_table(pd.concat([p.to_frame() for p in placebos.values()], ignore_index=True),
                     "table3b_placebo-dates", caption="Every placebo date: t statistic, p-value, fold increase.")
 exhibits.record("robustness_placebo", placebo_table)
-display(placebo_table.drop(columns=["query"]).style.hide(axis="index")
+shown_placebo = placebo_table.drop(columns=["query"])
+display(Markdown(columns(shown_placebo.columns, extra={"label": "the query", "status": "ok, or why not run",
+                                                       "reason": "why the test could not run",
+                                                       "n_resampled": "baselines resampled from the data before the "
+                                                                      "event, compared like placebo dates",
+                                                       "min_p": "the smallest placebo p these references allow, "
+                                                                "1/(n + 1)"})))
+display(shown_placebo.style.hide(axis="index")
         .format({"placebo_p": "{:.3f}", "false_alarm_rate": "{:.0%}"}, na_rep="-"))
+noisy = placebo_table[placebo_table["false_alarm_rate"] > 2 * 0.05]
+if len(noisy):
+    display(Markdown("\n".join(
+        f"- **{r.label}**: {r.false_alarm_rate:.0%} of its {r.n_placebo_dates} placebo dates alone would have been "
+        "called a clear rise (about 5% is expected): its ranges are too narrow for a series this irregular, so read "
+        "its 'clear' results with caution, whatever the verdict below says." for r in noisy.itertuples())))
 
 # %% [markdown]
 # ## Which findings survive
@@ -158,18 +165,31 @@ verdict = verdicts(list(sens.values()), placebos=placebos, spreads=spreads, labe
 exhibits.save_table(verdict, "table4_verdicts", caption="Per query: the main estimate, the range across variants, "
                     "placebo p, Google-sample range, each check and the verdict.")
 exhibits.record("robustness", verdict)
-shown = verdict[["label", "fold_increase", "fold_min_variants", "fold_max_variants", "variants_above_1",
+main_rows = {s.query: s.table.iloc[0].to_dict() for s in sens.values()}
+verdict["times usual"] = [fold_figure(main_rows[q]) if main_rows[q]["status"] == "ok" else "not run"
+                          for q in verdict["query"]]
+shown = verdict[["label", "times usual", "fold_min_variants", "fold_max_variants", "variants_above_1",
                  "variants_run", "placebo_p", "sample_fold_min", "sample_fold_max", "check_windows_and_offset",
                  "check_placebo_dates", "check_Google_samples", "verdict"]]
-display(shown.style.hide(axis="index").format({"fold_increase": "{:.1f}", "fold_min_variants": "{:.1f}",
-                                                "fold_max_variants": "{:.1f}", "placebo_p": "{:.3f}",
-                                                "sample_fold_min": "{:.1f}", "sample_fold_max": "{:.1f}"}, na_rep="-"))
+display(Markdown(columns(shown.columns, extra={
+    "label": "the query", "times usual": "the main estimate, worded as in notebook 10",
+    "fold_min_variants": "smallest estimate across the window and offset variants (a multiple)",
+    "fold_max_variants": "largest estimate across them", "variants_above_1": "variants whose whole range is above 1",
+    "variants_run": "variants that could be estimated", "sample_fold_min": "smallest estimate across Google samples",
+    "sample_fold_max": "largest estimate across Google samples",
+    "check_windows_and_offset": "pass: every variant's range stays above 1",
+    "check_placebo_dates": "pass: the event stands out from the placebo dates",
+    "check_Google_samples": "pass: every sample's range stays above 1", "verdict": "what the checks say together"})))
+display(shown.style.hide(axis="index").format({"fold_min_variants": number, "fold_max_variants": number,
+                                                "placebo_p": "{:.3f}", "sample_fold_min": number,
+                                                "sample_fold_max": number}, na_rep="-"))
 notes = sorted(set(verdict.get("placebo_note", pd.Series(dtype=str)).dropna()) - {""})
 if notes:
     display(Markdown("Placebo check: " + "; ".join(notes) + "."))
 n_hold = int((verdict["verdict"] == "holds").sum())
 exhibits.record("robustness_summary", {"n_queries": len(verdict), "n_hold": n_hold,
                                        "variants": [v.name for v in variants]})
+exhibits.finding(f"{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.")
 display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.**"))
 
 # %%
@@ -190,10 +210,13 @@ show(png_fig)
 # - **Searching is not leaving.** The checks are about searches only.
 # - **The index is a relative sample.** Each Google download is a sample scaled to its own peak; where only
 #   one sample exists, its sampling noise is not in any range shown here.
-# - **Google is about half of Russian search**, with a user mix that differs from Yandex's.
 # - **People searched before the announcement.** The variant whose baseline runs up to the eve of the event
 #   shows how much anticipation would be hidden if it were counted as normal.
 # - **Many tries, some flukes.** Running many variants and keeping the best would be a search for a result;
 #   here the main specification is fixed in advance and the variants only test it.
-# - **Data-system change.** Google changed its data collection around 1 January 2022; baselines crossing that
-#   date may mix two regimes.
+
+
+# %%
+# Caveats that hold only for some places and periods: chosen by the study's geo and dates from trendlib's data
+# files (trendlib/data/search_engine_share.csv and caveats.csv, each sentence with its source).
+display(Markdown("\n".join(f"- {c}" for c in study_caveats(study, notebook="30"))))

@@ -22,8 +22,8 @@ def test_valid_study_resolves_paths_against_its_folder(tiny_study):
     assert s.trends.is_absolute()
     assert s.labels == {"alpha": "Alpha label", "бета": "beta"}
     assert s.crossings is None
-    params = s.to_parameters()
-    assert params["start"] == "2022-08-01" and params["crossings"] == ""
+    mapping = s.to_mapping()
+    assert mapping["start"] == "2022-08-01" and "crossings" not in mapping
 
 
 @pytest.mark.parametrize("old,new,needle", [
@@ -36,6 +36,9 @@ def test_valid_study_resolves_paths_against_its_folder(tiny_study):
     ("geo: RU", "geo: Russia", "'geo' = 'Russia' is not a Google Trends geo code"),
     ("trends: data/series.csv", "trends: data/nope.csv", "key 'trends' names 'data/nope.csv', but no file exists"),
     ("  - {term: бета, label: beta}", "  - {term: alpha, label: again}", "term 'alpha' is listed twice"),
+    ("  - {term: бета, label: beta}", "  - {term: ALPHA, label: again}", "differs from 'alpha' only in case"),
+    ("  - {term: бета, label: beta}", "  - {term: ' alpha ', label: again}", "once its surrounding and repeated"),
+    ("events: data/events.csv", "events: data", "'events' names 'data', but a folder exists"),
     ("  - {term: бета, label: beta}", "  - {term: бета, lable: beta}", "unknown key(s) 'lable'"),
     ("queries:", "queries: []\nold_queries:", "unknown key(s) 'old_queries'"),
 ])
@@ -74,10 +77,42 @@ def test_trends_may_be_absent_for_fetch(tiny_study):
     assert s.trends.name == "to-be-fetched.csv"
 
 
-def test_parameters_of_the_wrong_type_are_named(tiny_study):
-    p = load_study(tiny_study).to_parameters()
-    p["start"] = 20220801
-    with pytest.raises(StudyError, match="notebook parameter 'start' = 20220801 has type int; expected str"):
-        Study.from_parameters(**p)
-    p = load_study(tiny_study).to_parameters()
-    assert Study.from_parameters(**p) == load_study(tiny_study).__class__.from_parameters(**p)
+def test_every_key_is_declared_once_on_the_study_class():
+    from trendlib.study import STUDY_KEYS
+    import dataclasses
+    fields = [f.name for f in dataclasses.fields(Study) if "study_key" in f.metadata]
+    assert list(STUDY_KEYS) == fields
+    assert {k for k, v in STUDY_KEYS.items() if v.required} == {"title", "geo", "start", "end", "event_date",
+                                                                "queries", "trends"}
+    assert all(v.doc and v.kind for v in STUDY_KEYS.values())
+
+
+def test_events_are_optional_and_an_empty_data_file_is_refused(tiny_study):
+    _edit(tiny_study, "events: data/events.csv\n", "")
+    assert load_study(tiny_study).events is None
+    (tiny_study.parent / "data" / "empty.csv").write_text("", encoding="utf-8")
+    _edit(tiny_study, "trends: data/series.csv", "trends: data/empty.csv")
+    with pytest.raises(StudyError, match="which is empty"):
+        load_study(tiny_study)
+
+
+def test_data_paths_may_point_outside_any_project_folder(tmp_path, tiny_study):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    study = elsewhere / "outside.yaml"
+    data = (tiny_study.parent / "data").resolve()
+    study.write_text(tiny_study.read_text(encoding="utf-8").replace("data/series.csv", str(data / "series.csv"))
+                     .replace("data/events.csv", "../study/data/events.csv"), encoding="utf-8")
+    s = load_study(study)
+    assert s.trends == data / "series.csv" and s.events == data / "events.csv"
+
+
+def test_study_json_round_trip_keeps_every_key_with_relative_paths(tmp_path, tiny_study):
+    s = load_study(tiny_study)
+    out = tmp_path / "out" / "tiny"
+    out.mkdir(parents=True)
+    path = s.write_json(out / "study.json")
+    text = path.read_text(encoding="utf-8")
+    assert str(tmp_path) not in text, "study.json must not publish absolute paths"
+    again = Study.from_json_file(path)
+    assert again == s

@@ -413,6 +413,36 @@ def build_illustrative() -> dict[Path, str]:
             samples.with_name(samples.stem + ".provenance.json"): _json(sprov)}
 
 
+SWEEP_GEOS = ("RU", "KZ", "BY")
+SWEEP_FOLDER = ROOT / "data" / "trends" / "sweep"
+
+
+def build_sweep_illustrative() -> dict[Path, str]:
+    """ILLUSTRATIVE per-country series for the sweep example (sweeps/mobilization-by-country.yaml).
+
+    The mobilization-2022 latent curves with another seed per country and the country's geo code: a
+    stand-in so the sweep renders offline. They describe no country; their provenance says so.
+    """
+    sys.path.insert(0, str(ROOT))
+    from trendlib.datasets.illustrative import DEFAULT_SEED, make_illustrative
+
+    out: dict[Path, str] = {}
+    for i, geo in enumerate(SWEEP_GEOS):
+        made = make_illustrative(geo=geo, seed=DEFAULT_SEED + 101 * (i + 1))
+        target = SWEEP_FOLDER / f"mobilization-2022-{geo}_daily_illustrative.csv"
+        prov = dict(made.provenance)
+        prov["description"] = (f"ILLUSTRATIVE, simulated daily Google Trends index for the five mobilization-2022 "
+                               f"queries, geo {geo}, made only so that the sweep example runs offline. It re-uses "
+                               "the assumptions made for Russia with another seed and says nothing about "
+                               f"{geo}. NOT real Google data.")
+        prov["notes"] = ("Replace with a real pull (trendlib fetch ... --geo " + geo + ") and point the sweep "
+                         "template's trends: line at it. " + prov["notes"])
+        prov["derived_by"] = "tools/build_data.py (build_sweep_illustrative)"
+        out[target] = _frame_csv(made.series)
+        out[target.with_name(target.stem + ".provenance.json")] = _json(prov)
+    return out
+
+
 def check_manifest() -> list[str]:
     """Raw files whose bytes differ from data/raw/MANIFEST.yaml (or that are missing or unlisted)."""
     import yaml
@@ -436,7 +466,8 @@ def _json(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-BUILDERS = [build_invasion_trends, build_events, build_crossings, build_facts, build_illustrative]
+BUILDERS = [build_invasion_trends, build_events, build_crossings, build_facts, build_illustrative,
+            build_sweep_illustrative]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,7 @@ REPLACE_WITH = ('trendlib pageviews "Мобилизация в России (202
 #: per article (as a person writes it): label, latent parameters, and why each has its value
 ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "Мобилизация в России (2022)": {
-        "label": "Wikipedia: mobilization in Russia (2022)",
+        "label": "2022 mobilization",
         "created": "2022-09-21", "baseline": 0.0,
         "levels": [("2022-09-21", 3500.0)],
         "spikes": [("2022-09-21", 160000.0, 3.0), ("2022-09-30", 15000.0, 2.0)],
@@ -55,7 +55,7 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
         ],
     },
     "Мобилизация": {
-        "label": "Wikipedia: mobilization (general article)",
+        "label": "mobilization (article)",
         "baseline": 700.0,
         "steps": [("2022-09-05", 158_593 ** 0.5 / 100_000 ** 0.5), ("2022-09-12", (937_800 / 158_593) ** 0.5)],
         "spikes": [("2022-09-20", 2800.0, 0.5), ("2022-09-21", 31500.0, 3.0)],
@@ -70,7 +70,7 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
         ],
     },
     "Верхний Ларс": {
-        "label": "Wikipedia: Upper Lars (checkpoint)",
+        "label": "Upper Lars",
         "baseline": 250.0,
         "spikes": [("2022-09-22", 6000.0, 3.0), ("2022-09-24", 9000.0, 6.0)],
         "why": [

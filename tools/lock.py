@@ -6,7 +6,7 @@
 One lock per purpose, each with hashes, resolved for Linux, macOS and Windows at once (uv's
 universal mode) with Python 3.11 as the floor:
 
-    requirements/dev.txt       the report lock plus [lab], [dask], [test], [docs]: what `make` installs
+    requirements/dev.txt       the report lock plus [lab], [dask], [test], [docs], [release]: what `make` installs
     requirements/report.txt    exactly what renders the reports (the base install), same versions as dev
     requirements/pandas22.txt  the report lock with pandas 2.2 instead of 3, plus [test]: the second CI pass
 
@@ -33,8 +33,8 @@ LOCKS = ROOT / "requirements"
 PYTHON_FLOOR = "3.11"
 # Each lock: the extras it adds to the base dependencies, and extra constraints it is resolved under.
 PLAN: dict[str, dict] = {
-    "dev": {"extras": ["lab", "dask", "test", "docs"], "constraints": [],
-            "purpose": "development: the report lock plus [lab], [dask], [test] and [docs] (`make` installs it)"},
+    "dev": {"extras": ["lab", "dask", "test", "docs", "release"], "constraints": [],
+            "purpose": "development: the report lock plus [lab], [dask], [test], [docs], [release] (`make` installs it)"},
     "report": {"extras": [], "constraints": [],
                "purpose": "exactly what renders the reports: the base install, no JupyterLab, dask or pytest"},
     "pandas22": {"extras": ["test"], "constraints": ["pandas>=2.2,<2.3"],

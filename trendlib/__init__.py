@@ -40,6 +40,7 @@ _API: dict[str, str] = {
     "import_web_export": "trendlib.datasets.webexport",
     "read_provenance": "trendlib.provenance",
     "Exhibits": "trendlib.report.exhibits",
+    "open_study": "trendlib.report.notebook",
     "run_study": "trendlib.report.runner",
     "make_plan": "trendlib.trends.plan",
     "FetchPlan": "trendlib.trends.plan",

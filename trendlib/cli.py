@@ -22,6 +22,7 @@ from trendlib.errors import TrendlibError
 
 # modules that define a `register(subparsers)` function, in the order --help lists them
 COMMAND_MODULES = [
+    "trendlib.scaffold",
     "trendlib.report.commands",
     "trendlib.datasets.commands",
     "trendlib.trends.commands",

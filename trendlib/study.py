@@ -1,8 +1,11 @@
 """The study file: one YAML per study, validated into a frozen :class:`Study`.
 
 A study says what to analyse (queries, geo, dates) and where its data live. The
-key names below are a contract shared with other tools; more optional keys may
-be added, none renamed::
+:class:`Study` dataclass is the one source of the keys, their types, defaults and
+meanings: every key is a field declared with :func:`_key`, and validation, the notebook
+hand-over (``study.json``), ``results.json``, ``trendlib init`` and the documentation all
+read that declaration (:data:`STUDY_KEYS`). Adding a key is one field here plus the
+notebooks that use it. A minimal study::
 
     title: "Searches and border crossings after Russia's partial mobilization"
     geo: RU                       # Google Trends geo code ('' = worldwide)
@@ -11,54 +14,62 @@ be added, none renamed::
     event_date: 2022-09-21        # the primary announcement studied
     queries:                      # terms exactly as queried, with a label for charts
       - {term: "как уехать из России", label: "how to leave Russia"}
-    trends: ../data/trends/....csv     # tidy series file (date, query, geo, value, ...)
-    events: ../data/events/....csv     # dated events drawn on every chart
-    crossings: ../data/crossings/....csv   # optional: border-crossing volumes
+    trends: data/trends.csv       # tidy series file (date, query, geo, value, ...)
 
-Relative paths are resolved against the folder holding the study file; absolute
-paths are accepted. Either way a data file must lie inside the study's project folder
-(:func:`project_root`): a study file cannot make trendlib read files elsewhere. Loading never touches the network and never runs a notebook.
+Data paths are absolute or relative to the folder holding the study file (never to the
+working folder), and may point anywhere the user can read: a study kept outside a
+repository may name that repository's files. What a report *writes* stays inside its
+output folder. Loading never touches the network and never runs a notebook.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from trendlib.errors import TrendlibError
-from trendlib.trends.rules import GPROPS, is_geo_code
+from trendlib.trends.rules import GPROPS, geo_problem
 
-__all__ = ["Query", "Study", "StudyError", "load_study", "project_root", "STUDY_KEYS"]
+__all__ = ["Article", "Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "STUDY_KEYS",
+           "MAX_LEGIBLE_QUERIES"]
 
 
 class StudyError(TrendlibError, ValueError):
     """A study file or a notebook parameter is invalid; the message names the key and the value."""
 
 
-#: key -> (required, one-line description). The order is the order of the docs.
-STUDY_KEYS: dict[str, tuple[bool, str]] = {
-    "title": (True, "the report's title (plain text)"),
-    "description": (False, "a paragraph shown under the title"),
-    "geo": (True, "Google Trends geo code: '' for worldwide, 'RU', 'US-CA', ..."),
-    "start": (True, "first day analysed, ISO date YYYY-MM-DD (inclusive)"),
-    "end": (True, "last day analysed, ISO date YYYY-MM-DD (inclusive)"),
-    "event_date": (True, "the primary announcement studied, ISO date inside start..end"),
-    "queries": (True, "list of {term, label}: terms exactly as queried, labels for charts"),
-    "trends": (True, "tidy Google Trends series file (CSV: date, query, geo, value, ...)"),
-    "events": (True, "dated events file (CSV: date, event, ...) drawn on every chart"),
-    "crossings": (False, "border-crossing volumes file (CSV), optional"),
-    "facts": (False, "published search facts file (CSV), optional, drawn as annotations"),
-    "category": (False, "Google Trends category id (integer, 0 = all categories)"),
-    "gprop": (False, "Google property: '' (web search), 'images', 'news', 'youtube', 'froogle'"),
-}
+@dataclasses.dataclass(frozen=True)
+class StudyKey:
+    """One key of the study file: its name, kind of value, whether it is required, default and meaning."""
 
-_PATH_KEYS = ("trends", "events", "crossings", "facts")
-_OPTIONAL_PATH_KEYS = ("crossings", "facts")
+    name: str
+    kind: str  # text | geo | date | queries | path | category | choice
+    required: bool
+    default: Any
+    doc: str
+    example: str = ""
+    choices: tuple = ()
+    limit: int = 0
+
+
+def _key(kind: str, doc: str, *, required: bool = False, default: Any = None, example: str = "",
+         choices: tuple = (), limit: int = 0) -> Any:
+    """A dataclass field that is a study key (see :class:`StudyKey`)."""
+    return dataclasses.field(default=default, metadata={"study_key": dict(
+        kind=kind, doc=doc, required=required, default=default, example=example, choices=choices, limit=limit)})
+
+
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _MAX_LABEL = 200
+#: the most queries ``trendlib init`` accepts: beyond it the charts (one panel per query) stop being legible
+MAX_LEGIBLE_QUERIES = 10
+#: the label of the study's own event when the events file does not list it
+STUDY_EVENT_LABEL = "study event"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,27 +84,68 @@ class Query:
 
 
 @dataclasses.dataclass(frozen=True)
+class Article:
+    """One Wikipedia article of the study's pageviews file (as in its ``query`` column) and its chart label."""
+
+    article: str
+    label: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"article": self.article, "label": self.label}
+
+
+@dataclasses.dataclass(frozen=True)
 class Study:
-    """A validated study. Build it with :func:`load_study` or :meth:`Study.from_parameters`.
+    """A validated study. Build it with :func:`load_study` (a YAML file) or :meth:`Study.from_json_file`
+    (the ``study.json`` the report runner hands each notebook).
 
     Dates are :class:`datetime.date` (inclusive); paths are absolute.
     ``name`` is the study file's stem and names the output folder ``outputs/<name>/``.
+    Every other field but ``source_file`` is a study key (:data:`STUDY_KEYS`).
     """
 
     name: str
-    title: str
-    geo: str
-    start: dt.date
-    end: dt.date
-    event_date: dt.date
-    queries: tuple[Query, ...]
-    trends: Path
-    events: Path
-    crossings: Path | None = None
-    facts: Path | None = None
-    description: str = ""
-    category: int = 0
-    gprop: str = ""
+    title: str = _key("text", "the report's title (plain text)", required=True, default="",
+                      example='"Searches after the announcement"', limit=_MAX_LABEL * 2)
+    description: str = _key("text", "a paragraph shown under the title", default="", limit=5000,
+                            example='"What this study asks and why."')
+    geo: str = _key("geo", "Google Trends geo code: '' for worldwide, 'RU', 'US-CA', ...", required=True,
+                    default="", example="RU")
+    start: dt.date = _key("date", "first day analysed, ISO date YYYY-MM-DD (inclusive)", required=True,
+                          example="2022-08-01")
+    end: dt.date = _key("date", "last day analysed, ISO date YYYY-MM-DD (inclusive)", required=True,
+                        example="2022-10-31")
+    event_date: dt.date = _key("date", "the primary announcement studied, ISO date inside start..end",
+                               required=True, example="2022-09-21")
+    event_label: str = _key("text", "a short name for the event at event_date, used when the events file "
+                            f"does not list that day (default: {STUDY_EVENT_LABEL!r})", default="",
+                            limit=_MAX_LABEL, example='"partial mobilization announced"')
+    queries: tuple[Query, ...] = _key("queries", "list of {term, label}: terms exactly as queried, labels "
+                                      "for charts", required=True, default=(),
+                                      example='[{term: "как уехать из России", label: "how to leave Russia"}]')
+    trends: Path | None = _key("path", "tidy Google Trends series file (CSV: date, query, geo, value, ...)",
+                               required=True, example="data/trends.csv")
+    events: Path | None = _key("path", "dated events file (CSV: date, event, ...) drawn on every chart; "
+                               "optional: without it the study's own event_date is the one event",
+                               example="data/events.csv")
+    crossings: Path | None = _key("path", "border-crossing volumes file (CSV), optional",
+                                  example="data/crossings.csv")
+    facts: Path | None = _key("path", "published search facts file (CSV), optional, drawn as annotations",
+                              example="data/facts.csv")
+    pageviews: Path | None = _key("path", "tidy Wikipedia pageviews file (CSV: date, query, value, source, project, "
+                                  "...; what trendlib pageviews writes), optional: drawn beside search interest and "
+                                  "event-studied like it", example="data/pageviews.csv")
+    articles: tuple[Article, ...] = _key("articles", "list of {article, label}: the Wikipedia articles of the "
+                                         "pageviews file (as in its query column), with chart labels; required with "
+                                         "pageviews", default=(),
+                                         example='[{article: "Верхний Ларс", label: "Upper Lars (checkpoint)"}]')
+    pageviews_project: str = _key("text", "the Wikimedia project of the articles, e.g. ru.wikipedia (default: the "
+                                  "project in the pageviews file); trendlib fetch --study fetches from it",
+                                  default="", limit=100, example="ru.wikipedia")
+    category: int = _key("category", "Google Trends category id (integer, 0 = all categories)", default=0,
+                         example="0")
+    gprop: str = _key("choice", "Google property: '' (web search), 'images', 'news', 'youtube', 'froogle'",
+                      default="", choices=GPROPS, example="''")
     source_file: Path | None = None
 
     # ------------------------------------------------------------------ views
@@ -106,52 +158,97 @@ class Study:
         """term -> chart label."""
         return {q.term: q.label for q in self.queries}
 
+    @property
+    def article_labels(self) -> dict[str, str]:
+        """pageviews article -> chart label."""
+        return {a.article: a.label for a in self.articles}
+
+    @property
+    def study_event_label(self) -> str:
+        """What the study's own event is called when the events file does not name it."""
+        return self.event_label or STUDY_EVENT_LABEL
+
     def data_files(self) -> dict[str, Path]:
         """role -> path of every data file the study reads (optional ones only when set)."""
-        files = {"trends": self.trends, "events": self.events}
-        if self.crossings is not None:
-            files["crossings"] = self.crossings
-        if self.facts is not None:
-            files["facts"] = self.facts
-        return files
+        return {k.name: getattr(self, k.name) for k in STUDY_KEYS.values()
+                if k.kind == "path" and getattr(self, k.name) is not None}
 
-    def to_parameters(self) -> dict[str, Any]:
-        """The notebook parameters for this study: plain literals papermill can inject."""
-        return {
-            "study_name": self.name,
-            "title": self.title,
-            "geo": self.geo,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "event_date": self.event_date.isoformat(),
-            "queries": [q.as_dict() for q in self.queries],
-            "trends": str(self.trends),
-            "events": str(self.events),
-            "crossings": "" if self.crossings is None else str(self.crossings),
-            "facts": "" if self.facts is None else str(self.facts),
-        }
+    def to_mapping(self, *, relative_to: str | Path | None = None, resolvable: bool = False) -> dict[str, Any]:
+        """The study's keys as plain JSON values (dates ISO, paths as text).
+
+        With ``relative_to``, each path is written for display relative to that folder where possible
+        (:func:`display_path`: reports travel between machines; no absolute path of this machine is
+        published); with ``resolvable=True`` as a path that still leads to the file from that folder
+        (relative, or absolute on another drive). Unset optional keys are left out.
+        """
+        out: dict[str, Any] = {}
+        for key in STUDY_KEYS.values():
+            value = getattr(self, key.name)
+            if value is None:
+                continue
+            if key.kind == "date":
+                value = value.isoformat()
+            elif key.kind in ("queries", "articles"):
+                if key.kind == "articles" and not value:
+                    continue
+                value = [q.as_dict() for q in value]
+            elif key.kind == "path":
+                value = str(value) if relative_to is None else (
+                    _relative(value, relative_to) if resolvable else display_path(value, relative_to))
+            out[key.name] = value
+        return out
 
     def to_record(self) -> dict[str, Any]:
-        """A JSON-ready description of the study (for results.json)."""
-        rec = self.to_parameters()
-        rec.update(description=self.description, category=self.category, gprop=self.gprop,
-                   source_file=None if self.source_file is None else str(self.source_file))
+        """A JSON-ready description of the study for results.json: paths relative to the study file."""
+        base = self.source_file.parent if self.source_file is not None else None
+        rec = {"study_name": self.name, **self.to_mapping(relative_to=base)}
+        rec["source_file"] = None if self.source_file is None else self.source_file.name
         return rec
+
+    def write_json(self, path: str | Path) -> Path:
+        """Write the validated study as ``study.json`` (paths relative to its folder where possible).
+
+        The report runner writes one into each study's output folder and hands its name to every
+        notebook (:func:`trendlib.report.notebook.open_study`), so the notebooks read the very study
+        the runner validated.
+        """
+        from trendlib._io import atomic_write_text
+
+        path = Path(path)
+        folder = path.resolve().parent
+        doc = {"name": self.name, "study": self.to_mapping(relative_to=folder, resolvable=True),
+               "source_file": None if self.source_file is None else _relative(self.source_file, folder)}
+        atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return path
 
     # ----------------------------------------------------------- constructors
     @classmethod
+    def from_json_file(cls, path: str | Path) -> "Study":
+        """Read a ``study.json`` written by :meth:`write_json` (validated again, files checked)."""
+        path = Path(path)
+        where = f"study file {str(path)!r}"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StudyError(f"{where} cannot be read as JSON: {exc}") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("study"), dict) or "name" not in doc:
+            raise StudyError(f"{where}: expected the JSON that 'trendlib report' writes "
+                             "({\"name\": ..., \"study\": {...}})")
+        folder = path.resolve().parent
+        source = doc.get("source_file")
+        return cls.from_mapping(doc["study"], name=str(doc["name"]), base_dir=folder, source=where,
+                                source_file=None if not source else Path(os.path.normpath(folder / source)))
+
+    @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], *, name: str, base_dir: Path,
                      source: str = "study", check_files: bool = True,
-                     require_trends: bool = True, source_file: Path | None = None,
-                     root: Path | None = None) -> "Study":
+                     require_trends: bool = True, source_file: Path | None = None) -> "Study":
         """Validate a mapping (a parsed study file) into a Study.
 
-        ``source`` names where the mapping came from, for error messages.
-        ``check_files`` requires every named data file to exist;
+        ``source`` names where the mapping came from, for error messages; ``base_dir`` is the folder
+        relative data paths are resolved against (the study file's folder).
+        ``check_files`` requires every named data file to exist and not be empty;
         ``require_trends=False`` exempts the trends file (``trendlib fetch`` creates it).
-        ``root``: when given, every data path (symlinks resolved) must lie inside it, so a study
-        file someone sends cannot make trendlib read files elsewhere on the machine
-        (:func:`project_root` gives the folder :func:`load_study` uses).
         """
         if not isinstance(raw, Mapping):
             raise StudyError(f"{source}: expected a mapping of keys (title, geo, start, ...), "
@@ -160,89 +257,59 @@ class Study:
         if unknown:
             raise StudyError(f"{source}: unknown key(s) {', '.join(map(repr, unknown))}; "
                              f"accepted keys: {', '.join(STUDY_KEYS)}")
-        missing = [k for k, (req, _) in STUDY_KEYS.items() if req and k not in raw]
+        missing = [k.name for k in STUDY_KEYS.values() if k.required and k.name not in raw]
         if missing:
             raise StudyError(f"{source}: missing required key(s) {', '.join(map(repr, missing))}")
         if not _NAME_RE.match(name):
             raise StudyError(f"{source}: study name {name!r} is not usable as a folder name; use "
                              "letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit")
+        ctx = _Context(source=source, base_dir=Path(base_dir), check_files=check_files,
+                       require_trends=require_trends)
+        values = {k.name: _VALIDATORS[k.kind](raw.get(k.name, k.default), k, ctx) for k in STUDY_KEYS.values()}
+        _check_relations(values, source)
+        return cls(name=name, source_file=source_file, **values)
 
-        title = _text(raw["title"], "title", source, required=True)
-        description = _text(raw.get("description", ""), "description", source, limit=5000)
-        geo = raw["geo"]
-        if geo is None:
-            geo = ""
-        if not is_geo_code(geo):
-            raise StudyError(f"{source}: key 'geo' = {_show(geo)} is not a Google Trends geo code; "
-                             "expected '' (worldwide), a two-letter country code such as 'RU', "
-                             "or a region such as 'US-CA'")
-        start = _date(raw["start"], "start", source)
-        end = _date(raw["end"], "end", source)
-        if end < start:
-            raise StudyError(f"{source}: end {end} is before start {start}; "
-                             "'end' must be on or after 'start'")
-        event_date = _date(raw["event_date"], "event_date", source)
-        if not start <= event_date <= end:
-            raise StudyError(f"{source}: event_date {event_date} is outside start..end "
-                             f"({start}..{end}); choose a date inside the study period")
-        queries = _queries(raw["queries"], source)
-        category = raw.get("category", 0)
-        if isinstance(category, bool) or not isinstance(category, int) or category < 0:
-            raise StudyError(f"{source}: key 'category' = {_show(category)}; expected a whole number >= 0 "
-                             "(0 = all categories)")
-        gprop = raw.get("gprop", "") or ""
-        if gprop not in GPROPS:
-            raise StudyError(f"{source}: key 'gprop' = {_show(gprop)}; accepted: "
-                             + ", ".join(repr(g) for g in GPROPS))
 
-        paths: dict[str, Path | None] = {}
-        for key in _PATH_KEYS:
-            value = raw.get(key)
-            if value in (None, "") and key in _OPTIONAL_PATH_KEYS:
-                paths[key] = None
-                continue
-            if not isinstance(value, (str, Path)) or str(value).strip() == "":
-                raise StudyError(f"{source}: key {key!r} = {_show(value)}; expected a file path "
-                                 "(relative to the study file's folder, or absolute)")
-            path = Path(value).expanduser()
-            if not path.is_absolute():
-                path = base_dir / path
-            path = Path(_normalise(path))
-            if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
-                raise StudyError(f"{source}: key {key!r} = {_show(value)} points outside the project folder "
-                                 f"{str(root)!r} (to {str(path.resolve())!r}); data files must lie inside it")
-            must_exist = check_files and (require_trends or key != "trends")
-            if must_exist and not path.is_file():
-                raise StudyError(f"{source}: key {key!r} names {_show(value)}, but no file exists at {path}")
-            paths[key] = path
+def _study_keys() -> dict[str, StudyKey]:
+    keys = {}
+    for f in dataclasses.fields(Study):
+        meta = f.metadata.get("study_key")
+        if meta is not None:
+            keys[f.name] = StudyKey(name=f.name, **meta)
+    return keys
 
-        return cls(name=name, title=title, geo=geo, start=start, end=end, event_date=event_date,
-                   queries=queries, trends=paths["trends"], events=paths["events"],
-                   crossings=paths["crossings"], facts=paths["facts"], description=description,
-                   category=category, gprop=gprop, source_file=source_file)
 
-    @classmethod
-    def from_parameters(cls, *, study_name: str, title: str, geo: str, start: str, end: str,
-                        event_date: str, queries: list, trends: str, events: str,
-                        crossings: str = "", facts: str = "") -> "Study":
-        """Validate notebook parameters (as injected by papermill) into a Study.
+#: key name -> :class:`StudyKey`, in the order of the documentation; derived from :class:`Study`'s fields
+STUDY_KEYS: dict[str, StudyKey] = _study_keys()
 
-        Each parameter must have the type its notebook declares; a wrong type is
-        an error naming the parameter, not a silent conversion.
-        """
-        declared = {"study_name": str, "title": str, "geo": str, "start": str, "end": str,
-                    "event_date": str, "queries": list, "trends": str, "events": str,
-                    "crossings": str, "facts": str}
-        given = dict(study_name=study_name, title=title, geo=geo, start=start, end=end,
-                     event_date=event_date, queries=queries, trends=trends, events=events,
-                     crossings=crossings, facts=facts)
-        for key, typ in declared.items():
-            if not isinstance(given[key], typ):
-                raise StudyError(f"notebook parameter {key!r} = {_show(given[key])} has type "
-                                 f"{type(given[key]).__name__}; expected {typ.__name__}")
-        raw = {k: v for k, v in given.items() if k != "study_name"}
-        return cls.from_mapping(raw, name=study_name, base_dir=Path.cwd(),
-                                source="notebook parameters")
+
+def display_path(path: str | Path, base: str | Path | None) -> str:
+    """``path`` relative to the folder ``base`` where possible (POSIX separators), else as given.
+
+    Used for everything a report publishes, so no absolute path of this machine appears in it.
+    """
+    if base is None:
+        return str(path)
+    path, base = Path(path).resolve(), Path(base).resolve()
+    try:
+        common = Path(os.path.commonpath([path, base]))
+    except ValueError:  # another drive on Windows
+        common = None
+    # a relative path that climbs to the root (or the home or temporary folder) and down again would spell
+    # out the machine's folders: name the file by its folder and name instead (its sha256 identifies it)
+    import tempfile
+    shallow = {Path(path.anchor), Path.home().resolve(), Path(tempfile.gettempdir()).resolve()}
+    if common is None or common in shallow or len(common.parts) < 3:
+        return f"…/{path.parent.name}/{path.name}"
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _relative(path: str | Path, base: str | Path) -> str:
+    """``path`` relative to ``base`` (POSIX separators), absolute when no relative path exists (another drive)."""
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+    except ValueError:
+        return str(Path(path).resolve())
 
 
 def load_study(path: str | Path, *, check_files: bool = True, require_trends: bool = True) -> Study:
@@ -250,6 +317,16 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
 
     Raises :class:`StudyError` naming the file and the bad key or value.
     """
+    raw = read_study_yaml(path)
+    path = Path(path)
+    return Study.from_mapping(raw, name=path.stem, base_dir=path.resolve().parent,
+                              source=f"study file {str(path)!r}", check_files=check_files,
+                              require_trends=require_trends, source_file=path.resolve())
+
+
+def read_study_yaml(path: str | Path) -> dict[str, Any]:
+    """The parsed mapping of a study (or sweep) YAML file: safe loading, dates left as text,
+    duplicate keys and alias bombs refused."""
     import yaml  # deferred: keeps `import trendlib` light
 
     path = Path(path)
@@ -269,17 +346,14 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
     if raw is None:
         raise StudyError(f"study file {str(path)!r} is empty")
     check_size(raw, f"study file {str(path)!r}")
-    return Study.from_mapping(raw, name=path.stem, base_dir=path.resolve().parent,
-                              source=f"study file {str(path)!r}", check_files=check_files,
-                              require_trends=require_trends, source_file=path.resolve(),
-                              root=project_root(path))
+    return raw
 
 
 _ROOT_MARKERS = ("pyproject.toml", ".git")
 
 
 def project_root(study_file: str | Path) -> Path:
-    """The folder a study file's data paths must stay inside.
+    """The project folder of a study file (where ``outputs/`` goes by default).
 
     The nearest folder above the study file holding ``pyproject.toml`` or ``.git`` (a checkout);
     else, for a study in a folder named ``studies``, that folder's parent (the usual
@@ -290,6 +364,111 @@ def project_root(study_file: str | Path) -> Path:
         if any((candidate / m).exists() for m in _ROOT_MARKERS):
             return candidate
     return folder.parent if folder.name == "studies" else folder
+
+
+# ------------------------------------------------------------- validators
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    source: str
+    base_dir: Path
+    check_files: bool
+    require_trends: bool
+
+
+def _v_text(value: Any, key: StudyKey, ctx: _Context) -> str:
+    return _text(value, key.name, ctx.source, required=key.required, limit=key.limit or _MAX_LABEL * 2)
+
+
+def _v_geo(value: Any, key: StudyKey, ctx: _Context) -> str:
+    value = "" if value is None else value
+    problem = geo_problem(value)
+    if problem is not None:
+        raise StudyError(f"{ctx.source}: key 'geo' = {_show(value)} is not a Google Trends geo code ({problem})")
+    return value
+
+
+def _v_date(value: Any, key: StudyKey, ctx: _Context) -> dt.date:
+    return _date(value, key.name, ctx.source)
+
+
+def _v_queries(value: Any, key: StudyKey, ctx: _Context) -> tuple[Query, ...]:
+    return _queries(value, ctx.source)
+
+
+def _v_category(value: Any, key: StudyKey, ctx: _Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StudyError(f"{ctx.source}: key 'category' = {_show(value)}; expected a whole number >= 0 "
+                         "(0 = all categories)")
+    return value
+
+
+def _v_choice(value: Any, key: StudyKey, ctx: _Context) -> str:
+    value = value or ""
+    if value not in key.choices:
+        raise StudyError(f"{ctx.source}: key {key.name!r} = {_show(value)}; accepted: "
+                         + ", ".join(repr(g) for g in key.choices))
+    return value
+
+
+def _v_path(value: Any, key: StudyKey, ctx: _Context) -> Path | None:
+    if value in (None, "") and not key.required:
+        return None
+    if not isinstance(value, (str, Path)) or str(value).strip() == "":
+        raise StudyError(f"{ctx.source}: key {key.name!r} = {_show(value)}; expected a file path "
+                         "(relative to the study file's folder, or absolute)")
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = ctx.base_dir / path
+    path = Path(os.path.normpath(path))
+    if ctx.check_files and (ctx.require_trends or key.name != "trends"):
+        if not path.is_file():
+            where = "a folder" if path.is_dir() else "no file"
+            raise StudyError(f"{ctx.source}: key {key.name!r} names {_show(str(value))}, but {where} exists "
+                             f"there (looked relative to the study file's folder)")
+        if path.stat().st_size == 0:
+            raise StudyError(f"{ctx.source}: key {key.name!r} names {_show(str(value))}, which is empty "
+                             "(0 bytes); the file may have been cut short while downloading or saving")
+    return path
+
+
+def _v_articles(value: Any, key: StudyKey, ctx: _Context) -> tuple[Article, ...]:
+    if value in (None, (), []):
+        return ()
+    if not isinstance(value, list) or not value:
+        raise StudyError(f"{ctx.source}: key 'articles' = {_show(value)}; expected a list of "
+                         "{article, label} (the articles of the pageviews file)")
+    out, seen = [], set()
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping) or set(item) - {"article", "label"} or "article" not in item:
+            raise StudyError(f"{ctx.source}: articles item {i} = {_show(item)}; expected {{article: TITLE, "
+                             "label: TEXT}}")
+        article = _text(item.get("article"), f"articles[{i}].article", ctx.source, required=True,
+                        limit=_MAX_LABEL)
+        label = _text(item.get("label") or article, f"articles[{i}].label", ctx.source, required=True,
+                      limit=_MAX_LABEL)
+        if article in seen:
+            raise StudyError(f"{ctx.source}: article {article!r} is listed twice under 'articles'")
+        seen.add(article)
+        out.append(Article(article=article, label=label))
+    return tuple(out)
+
+
+_VALIDATORS = {"articles": _v_articles, "text": _v_text, "geo": _v_geo, "date": _v_date, "queries": _v_queries,
+               "category": _v_category, "choice": _v_choice, "path": _v_path}
+
+
+def _check_relations(values: dict[str, Any], source: str) -> None:
+    if values.get("pageviews") is not None and not values.get("articles"):
+        raise StudyError(f"{source}: key 'pageviews' is set but 'articles' is not; list the file's articles as "
+                         "[{article: TITLE, label: TEXT}]")
+    if values.get("articles") and values.get("pageviews") is None:
+        raise StudyError(f"{source}: key 'articles' is set but 'pageviews' (the pageviews file) is not")
+    start, end, event_date = values["start"], values["end"], values["event_date"]
+    if end < start:
+        raise StudyError(f"{source}: end {end} is before start {start}; 'end' must be on or after 'start'")
+    if not start <= event_date <= end:
+        raise StudyError(f"{source}: event_date {event_date} is outside start..end "
+                         f"({start}..{end}); choose a date inside the study period")
 
 
 # ---------------------------------------------------------------- helpers
@@ -367,11 +546,6 @@ def _show(value: Any) -> str:
     return short.repr(value)
 
 
-def _normalise(path: Path) -> str:
-    import os
-    return os.path.normpath(str(path))
-
-
 def _text(value: Any, key: str, source: str, *, required: bool = False, limit: int = _MAX_LABEL * 2) -> str:
     if not isinstance(value, str):
         raise StudyError(f"{source}: key {key!r} = {_show(value)}; expected text")
@@ -401,7 +575,7 @@ def _queries(value: Any, source: str) -> tuple[Query, ...]:
         raise StudyError(f"{source}: key 'queries' = {_show(value)}; expected a non-empty list of "
                          "{term: ..., label: ...} entries")
     out: list[Query] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for i, item in enumerate(value):
         where = f"{source}: queries[{i}]"
         if isinstance(item, str):
@@ -423,7 +597,13 @@ def _queries(value: Any, source: str) -> tuple[Query, ...]:
         if len(label) > _MAX_LABEL:
             raise StudyError(f"{where}: label is {len(label)} characters long; at most {_MAX_LABEL} accepted")
         if term in seen:
-            raise StudyError(f"{where}: term {_show(term)} is listed twice")
-        seen.add(term)
+            spaced = " (once its surrounding and repeated spaces are removed)" if item.get("term") != term else ""
+            raise StudyError(f"{where}: term {_show(term)} is listed twice{spaced}; keep one")
+        folded = term.casefold()
+        if folded in {k.casefold() for k in seen}:
+            other = next(k for k in seen if k.casefold() == folded)
+            raise StudyError(f"{where}: term {_show(item.get('term'))} differs from {_show(other)} only in "
+                             "case or spacing; Google treats them as the same search. Keep one")
+        seen[term] = label
         out.append(Query(term=term, label=label.strip()))
     return tuple(out)

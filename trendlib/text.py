@@ -210,12 +210,16 @@ def fold_sentence(result: Any, *, significant: bool | None = None) -> str:
     """The reader's sentence for one event-study result (record or result object).
 
     Example: "Between 20 February and 5 March 2022 (around 24 February 2022), searches for
-    'visa' were about 2.0 times their usual level (range 1.5-2.6)."
+    'visa' were about 2.0 times their usual level (range 1.5-2.6)." A result whose ``source`` is
+    ``wikipedia-pageviews`` speaks of views of an article (views a day) instead of searches.
     """
     rd = fold_reading(result, significant=significant)
     ev = _date(_get(result, "event_date"))
     when = date_phrase(_get(result, "fold_start"), _get(result, "fold_end"))
-    lead = f"{when[0].upper() + when[1:]} (around {ev.day} {ev:%B %Y}), searches for '{rd.label}'"
+    views = _get(result, "source", "") == "wikipedia-pageviews"  # a pageviews result counts views, not an index
+    noun = "views of" if views else "searches for"
+    lead = f"{when[0].upper() + when[1:]} (around {ev.day} {ev:%B %Y}), {noun} '{rd.label}'"
+    unit, searched = ("views a day", "barely read") if views else ("index points", "barely searched")
     rng = f"range {rd.low}-{rd.high}"
     if rd.kind == "overlap":
         size = (f"at least {rd.value} times their usual level" if rd.value != number(_get(result, "fold_increase"))
@@ -230,14 +234,14 @@ def fold_sentence(result: Any, *, significant: bool | None = None) -> str:
                 f"({rd.value} times; {rng}).")
     if rd.kind == "barely":
         base = _get(result, "baseline_median", math.nan)
-        base_txt = f" (a median of {float(base):.0f} index points)" if _finite(base) else ""
-        return (f"{lead} were at least {rd.value} times their usual level, but it was barely searched before"
+        base_txt = f" (a median of {float(base):.0f} {unit})" if _finite(base) else ""
+        return (f"{lead} were at least {rd.value} times their usual level, but it was {searched} before"
                 f"{base_txt}: too little to tell a real rise from chance once the number of tests is taken "
                 "into account.")
     if rd.kind == "at_least":
         base = _get(result, "baseline_median", math.nan)
-        base_txt = f" (a median of {float(base):.0f} index points)" if _finite(base) else ""
-        return (f"{lead} were at least {rd.value} times their usual level; it was barely searched before"
+        base_txt = f" (a median of {float(base):.0f} {unit})" if _finite(base) else ""
+        return (f"{lead} were at least {rd.value} times their usual level; it was {searched} before"
                 f"{base_txt}, too low a level for a precise ratio.")
     return f"{lead} were about {rd.value} times their usual level ({rng})."
 
@@ -253,7 +257,8 @@ def fold_figure(result: Any, *, significant: bool | None = None) -> str:
     if rd.kind == "drop":
         return f"{rd.value}{TIMES} (fell)"
     if rd.kind == "barely":
-        return f"\u2265{rd.value}{TIMES} (barely searched before; not clear)"
+        before = "barely read before" if _get(result, "source", "") == "wikipedia-pageviews" else "barely searched before"
+        return f"\u2265{rd.value}{TIMES} ({before}; not clear)"
     if rd.kind == "overlap":
         prefix = "\u2265" if rd.value != number(_get(result, "fold_increase")) else ""
         return f"{prefix}{rd.value}{TIMES} (window includes {_overlap_words(rd.overlaps)})"

@@ -54,3 +54,14 @@ def test_seeded_draws_are_reproducible(daily):
     a = state_space_counterfactual(s, s.index[100], param_draws=10, paths_per_draw=5, seed=7)
     b = state_space_counterfactual(s, s.index[100], param_draws=10, paths_per_draw=5, seed=7)
     assert a.avg_effect == b.avg_effect and a.avg_effect_low == b.avg_effect_low
+
+
+def test_flat_baseline_has_no_zero_width_interval():
+    """Issue 12: the state-space counterfactual gave x17 [17, 17] on a flat baseline."""
+    idx = pd.date_range("2022-01-01", periods=130)
+    vals = np.full(130, 3.0)
+    vals[100:] = 60.0
+    r = state_space_counterfactual(pd.Series(vals, index=idx), idx[100], param_draws=10, paths_per_draw=10)
+    assert r.baseline_note == "flat" and r.fold_is_lower_bound
+    assert r.avg_fold_high - r.avg_fold_low > 0.05 * r.avg_fold
+    assert r.avg_fold_low < r.avg_fold < r.avg_fold_high

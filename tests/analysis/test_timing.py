@@ -37,6 +37,10 @@ def test_known_rise_and_peak_days_are_recovered():
     assert "google-trends peaked first, 3 day(s) earlier" in res.summary()
     assert list(res.to_frame()["signal"]) == ["google-trends", "wikipedia-pageviews"]
     assert res.records()[1]["peak_date"] == "2022-09-24"
+    text = " ".join(res.sentences())
+    assert "Google search interest: first above the usual band on 20 September 2022 (1 day before the event)" in text
+    assert "Wikipedia pageviews: first above" in text and "on the day of the event" in text
+    assert "Google search interest peaked first, 3 days earlier." in text
 
 
 def test_an_article_created_on_the_day_rises_that_day_and_a_flat_series_never_rises():
@@ -45,6 +49,15 @@ def test_an_article_created_on_the_day_rises_that_day_and_a_flat_series_never_ri
     res = compare_timing([("wikipedia-pageviews", "new", new), ("google-trends", "flat", flat)], EVENT)
     assert res.timings[0].rise_date == EVENT.date() and res.timings[1].rise_date is None
     assert res.same_day_rise is None and res.peaked_first == "" and res.peak_gap_days is None
+
+
+def test_a_series_already_up_when_the_window_opens_is_said_to_have_risen_earlier():
+    step = pd.Series(np.where(DAYS < pd.Timestamp("2022-09-12"), 10.0, 60.0) + 0.5 * np.cos(np.arange(len(DAYS))),
+                     index=DAYS, name="step")
+    res = compare_timing([("google-trends", "step", step)], EVENT)
+    t = res.timings[0]
+    assert t.rise_at_window_start and t.rise_date == dt.date(2022, 9, 14)
+    assert "already above the usual band on 14 September 2022" in res.sentences()[0]
 
 
 def test_too_short_a_baseline_is_refused():

@@ -69,7 +69,8 @@ MUTATIONS = {
     "missing key column": (lambda t, s: _drop(t, s[5]).encode("utf-8"), ["missing column(s)"]),
     "duplicate row": (lambda t, s: (t + t.splitlines()[1] + "\n").encode("utf-8"), ["duplicate"]),
     "impossible date": (lambda t, s: _set(t, s[2], "2022-02-30").encode("utf-8"), ["2022-02-30"]),
-    "date in another format": (lambda t, s: _set(t, s[2], "21.09.2022").encode("utf-8"), ["'21.09.2022'"]),
+    # an unambiguous other form (21.09.2022, a time zone) is converted and said; one that reads both ways is not
+    "date in another format": (lambda t, s: _set(t, s[2], "09/10/2022").encode("utf-8"), ["'09/10/2022'"]),
     "negative count": (lambda t, s: _set(t, s[3], "-3").encode("utf-8"), ["-3"]),
     "'<1' in a numeric column": (lambda t, s: _set(t, s[3], "<1").encode("utf-8"), ["'<1'", "not a number"]),
     "infinite number": (lambda t, s: _set(t, s[3], "inf").encode("utf-8"), ["'inf'", "not a finite number"]),
@@ -198,10 +199,11 @@ STUDY_CASES = [
     ("very long label", _replace("label: beta", "label: " + "b" * 201), ["at most 200"]),
     ("term Google would reject (101 characters)", _replace("term: бета", "term: " + "t" * 101), ["at most 100"]),
     ("the same term twice", _replace("term: бета", "term: alpha"), ["listed twice"]),
+    # data may live anywhere the user can read (issue 10: a study outside the repository names its data);
+    # planning reads only the queries, and the report's pre-flight check refuses a file that is not an events file
     ("path leaving the project", _replace("events: data/events.csv", "events: ../../../../../../../etc/passwd"),
-     ["'events'", "outside the project folder"]),
-    ("absolute path outside the project", _replace("events: data/events.csv", "events: /etc/passwd"),
-     ["'events'", "outside the project folder"]),
+     None),
+    ("absolute path outside the project", _replace("events: data/events.csv", "events: /etc/passwd"), None),
     ("missing data file", _replace("events: data/events.csv", "events: data/nope.csv"), ["no file exists"]),
     ("not YAML", _add("queries: [unclosed"), ["not valid YAML"]),
     ("!!python/object tag", _add("x: !!python/object/apply:os.system ['echo PWNED > pwned.txt']"),
@@ -243,15 +245,18 @@ def test_study_file_against_malformed_input(name, edit, words, tmp_path, capsys,
     case.intact(before, snapshot(study.parent, tmp_path / "out"))
 
 
-def test_symlink_leaving_the_project_is_refused(tmp_path, capsys, case):
+def test_a_data_file_that_is_not_what_its_key_says_is_refused_before_any_notebook(tmp_path, capsys, case):
+    """A study's events file linked to /etc/passwd (or any file that is not an events CSV): ``trendlib report``
+    reads every data file with its loader before any kernel starts and refuses it, naming the file, with
+    exit 2 and no report folder written."""
     study = _study(tmp_path)
     (study.parent / "data" / "events.csv").unlink()
     (study.parent / "data" / "events.csv").symlink_to("/etc/passwd")
     before = snapshot(study.parent)
-    code = main(["plan", "--study", str(study)])
+    code = main(["report", str(study), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
-    case.refused(code=code, message=err, words=["'events'", "outside the project folder", "/etc/passwd"],
-                 expected_code=2)
+    case.refused(code=code, message=err, words=["events.csv"], expected_code=2)
+    assert not (tmp_path / "out" / study.stem).exists() and not list((tmp_path / "out").glob(".*.staging"))
     case.intact(before, snapshot(study.parent))
 
 

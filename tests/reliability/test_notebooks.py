@@ -25,18 +25,8 @@ pytestmark = [pytest.mark.matrix("notebook"), pytest.mark.slow]
 # it starts counting), far below the slow cell's sleep
 TIMEOUT = "30"
 
-PARAMETERS = '''study_name: str = "x"
-title: str = "x"
-geo: str = "RU"
-start: str = "2022-08-01"
-end: str = "2022-10-09"
-event_date: str = "2022-09-20"
-queries: list = []
-trends: str = ""
-events: str = ""
-crossings: str = ""
-facts: str = ""
-output_dir: str = "."
+PARAMETERS = '''study_file: str = "study.yaml"  # the study
+output_dir: str = "."  # outputs
 '''
 
 
@@ -51,21 +41,20 @@ def _notebook(path: Path, body: str, parameters: str = PARAMETERS) -> None:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Three studies (RU fine, KZ raises in notebook 02, GE sleeps past the timeout in 02), one run."""
+    """Three studies (fine; raises in notebook 02; sleeps past the timeout in 02), one run."""
     base = tmp_path_factory.mktemp("notebooks")
     nbs = base / "notebooks"
     nbs.mkdir()
-    _notebook(nbs / "01-say-title.ipynb", "import trendlib\nstudy = trendlib.Study.from_parameters("
-              "study_name=study_name, title=title, geo=geo, start=start, end=end, event_date=event_date, "
-              "queries=queries, trends=trends, events=events, crossings=crossings, facts=facts)\nprint(study.title)")
+    _notebook(nbs / "01-say-title.ipynb", "import trendlib\nstudy, ex = trendlib.open_study(study_file, output_dir, "
+              "notebook='01-say-title')\nprint(study.title)")
     _notebook(nbs / "02-fail-sometimes.ipynb",
-              "import time\nif geo == 'KZ':\n    raise ValueError('boom for ' + geo)\n"
-              "if geo == 'GE':\n    time.sleep(3600)\nprint('fine')")
+              "import time\nimport trendlib\nname = trendlib.open_study(study_file, output_dir, "
+              "notebook='02-fail-sometimes')[0].name\n"
+              "if name == 'raises':\n    raise ValueError('boom for ' + name)\n"
+              "if name == 'slow':\n    time.sleep(3600)\nprint('fine')")
     studies = []
-    for name, geo in (("fine", "RU"), ("raises", "KZ"), ("slow", "GE")):
-        s = write_tiny_study(base / name, name=name)
-        s.write_text(s.read_text(encoding="utf-8").replace("geo: RU", f"geo: {geo}"), encoding="utf-8")
-        studies.append(s)
+    for name in ("fine", "raises", "slow"):
+        studies.append(write_tiny_study(base / name, name=name))
     out = base / "out"
     (out / "earlier").mkdir(parents=True)
     (out / "earlier" / "index.html").write_text("<p>an earlier report</p>\n", encoding="utf-8")
@@ -86,10 +75,10 @@ def _nb(out: Path, study: str, stem: str) -> dict:
 def test_a_notebook_that_raises_is_reported(rendered, case):
     proc, out, before, *_ = rendered
     rec = _nb(out, "raises", "02-fail-sometimes")
-    assert rec["status"] == "failed" and "boom for KZ" in rec["error"] and "In[" in rec["cell"]
+    assert rec["status"] == "failed" and "boom for raises" in rec["error"] and "In[" in rec["cell"]
     assert "failed" in (out / "raises" / "index.html").read_text(encoding="utf-8").lower()
-    lines = [ln for ln in proc.stderr.splitlines() if "02-fail-sometimes failed" in ln and "boom for KZ" in ln]
-    case.refused(code=proc.returncode, message="\n".join(lines), words=["ValueError: boom for KZ"], expected_code=1)
+    lines = [ln for ln in proc.stderr.splitlines() if "02-fail-sometimes failed" in ln and "boom for raises" in ln]
+    case.refused(code=proc.returncode, message="\n".join(lines), words=["ValueError: boom for raises"], expected_code=1)
     assert _nb(out, "raises", "01-say-title")["status"] == "ok"  # its other notebook still rendered
     case.intact(before, snapshot(out / "earlier"))
 
@@ -119,7 +108,7 @@ def test_the_other_studies_still_render(rendered, case):
 
 
 def test_a_parameter_of_the_wrong_type_is_reported_and_the_rest_renders(rendered, tmp_path, case):
-    """A notebook declaring ``geo: int``: checked before any kernel starts, reported as failed (not
+    """A notebook declaring ``output_dir: int``: checked before any kernel starts, reported as failed (not
     run) naming notebook, parameter and types; the study's other notebooks still render and the
     other studies' earlier reports are untouched."""
     proc, out, before, nbs, studies = rendered
@@ -127,13 +116,13 @@ def test_a_parameter_of_the_wrong_type_is_reported_and_the_rest_renders(rendered
     bad.mkdir()
     for nb in nbs.glob("*.ipynb"):
         (bad / nb.name).write_bytes(nb.read_bytes())
-    _notebook(bad / "03-wrong-type.ipynb", "print(geo + 1)", parameters=PARAMETERS.replace('geo: str = "RU"',
-                                                                                         "geo: int = 0"))
+    _notebook(bad / "03-wrong-type.ipynb", "print(output_dir + 1)",
+              parameters=PARAMETERS.replace('output_dir: str = "."', "output_dir: int = 0"))
     others = snapshot(out / "raises", out / "slow", out / "earlier")
     again = cli("report", str(studies[0]), "--notebooks", str(bad), "--out", str(out), "--jobs", "2",
                 "--timeout", TIMEOUT, timeout=600)
     message = "\n".join(ln for ln in again.stderr.splitlines() if "03-wrong-type failed" in ln)
-    case.refused(code=again.returncode, message=message, words=["'geo'", "03-wrong-type", "int", "not run"],
+    case.refused(code=again.returncode, message=message, words=["'output_dir'", "03-wrong-type", "int", "not run"],
                  expected_code=1)
     runs = {n["notebook"]: n for n in _results(out, "fine")["notebooks"]}
     assert runs["03-wrong-type"]["status"] == "failed" and runs["03-wrong-type"]["duration_s"] == 0

@@ -60,7 +60,7 @@ def test_reader_html_has_no_code_and_full_html_has_code_both_embed_figures(rende
     _, folder = rendered
     reader = (folder / "01-explore-search-interest.html").read_text(encoding="utf-8")
     full = (folder / "01-explore-search-interest.full.html").read_text(encoding="utf-8")
-    code_marker = "from_parameters"
+    code_marker = "open_study"
     assert code_marker not in reader
     assert code_marker in full
     for page in (reader, full):
@@ -102,7 +102,10 @@ def test_index_links_resolve_and_labels_are_escaped(rendered):
     local = [l for l in parser.links if not l.startswith(("http://", "https://", "#"))]
     assert len(local) >= 8
     for link in local:
-        assert (folder / link).is_file(), link
+        target, _, anchor = link.partition("#")
+        assert (folder / target).is_file(), link
+        if anchor:
+            assert f'id="{anchor}"' in (folder / target).read_text(encoding="utf-8"), link
     assert "Not recorded".lower() in page.lower()  # provenance table shows the missing source honestly
     assert re.search(r"\d+\.\d s", page)  # run time of each notebook
 

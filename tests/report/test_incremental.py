@@ -13,10 +13,7 @@ from trendlib.study import load_study
 pytestmark = pytest.mark.slow
 
 SETUP = ("import trendlib\n"
-         "study = trendlib.Study.from_parameters(study_name=study_name, title=title, geo=geo, start=start, "
-         "end=end, event_date=event_date, queries=queries, trends=trends, events=events, crossings=crossings, "
-         "facts=facts)\n"
-         "ex = trendlib.Exhibits(output_dir, notebook={name!r})\n")
+         "study, ex = trendlib.open_study(study_file, output_dir, notebook={name!r})\n")
 
 
 def _notebooks(folder):
@@ -25,7 +22,7 @@ def _notebooks(folder):
     params = next(c for c in base.cells if "parameters" in c.metadata.get("tags", []))
     bodies = {
         "01-read-trends": "ex.record('n_trend_rows', len(trendlib.load_trends(study.trends)))",
-        "02-read-events": "ex.record('n_events', len(trendlib.load_events(study.events)))",
+        "02-read-samples": "ex.record('n_sample_rows', len(trendlib.load_trend_samples(study.trends, missing_ok=True)))",
     }
     for name, body in bodies.items():
         nb = nbformat.v4.new_notebook(metadata=base.metadata)
@@ -50,33 +47,35 @@ def test_only_the_notebooks_that_read_a_changed_file_run_again(tmp_path, tiny_st
 
     run_studies([study], out=out, notebooks_dir=notebooks, jobs=2, progress=False)
     reused, first = _status(out)
-    assert reused == {"01-read-trends": False, "02-read-events": False}
+    assert reused == {"01-read-trends": False, "02-read-samples": False}
 
     run_studies([study], out=out, notebooks_dir=notebooks, jobs=2, progress=False)
     reused, again = _status(out)
-    assert reused == {"01-read-trends": True, "02-read-events": True}
-    assert again["n_events"] == first["n_events"] and again["n_trend_rows"] == 140
+    assert reused == {"01-read-trends": True, "02-read-samples": True}
+    assert again["n_sample_rows"] == first["n_sample_rows"] and again["n_trend_rows"] == 140
     assert (out / "tiny" / "01-read-trends.html").is_file()
     assert "reused" in (out / "tiny" / "index.html").read_text(encoding="utf-8")
 
-    events = study.events
-    events.write_text(events.read_text(encoding="utf-8") +
-                      "2022-09-30,,Third event,entry_ban,https://example.org/c,MEDIUM\n", encoding="utf-8")
+    # every notebook shows the provenance (sha256) of every data file of the study, so it depends on all of
+    # them; a file only one notebook reads is the per-sample file beside the trends file (notebook 30's)
+    samples = study.trends.with_name(study.trends.stem + ".samples.csv")
+    samples.write_text("date,query,geo,sample,fetched_on,value,below_one,is_partial,resolution\n"
+                       "2022-08-01,alpha,RU,s1,2022-10-10,20,false,false,day\n", encoding="utf-8")
     run_studies([study], out=out, notebooks_dir=notebooks, jobs=2, progress=False)
     reused, changed = _status(out)
-    assert reused == {"01-read-trends": True, "02-read-events": False}
-    assert changed["n_events"] == first["n_events"] + 1
+    assert reused == {"01-read-trends": True, "02-read-samples": False}
+    assert first["n_sample_rows"] == 0 and changed["n_sample_rows"] == 1
 
     nb = notebooks / "01-read-trends.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("n_trend_rows", "n_rows_of_trends"), encoding="utf-8")
     run_studies([study], out=out, notebooks_dir=notebooks, jobs=2, progress=False)
     reused, edited = _status(out)
-    assert reused == {"01-read-trends": False, "02-read-events": True}
+    assert reused == {"01-read-trends": False, "02-read-samples": True}
     assert edited["n_rows_of_trends"] == 140 and "n_trend_rows" not in edited
 
     run_studies([study], out=out, notebooks_dir=notebooks, jobs=2, force=True, progress=False)
     reused, _ = _status(out)
-    assert reused == {"01-read-trends": False, "02-read-events": False}
+    assert reused == {"01-read-trends": False, "02-read-samples": False}
 
 
 def test_environment_change_reruns_all(tmp_path):
@@ -84,9 +83,9 @@ def test_environment_change_reruns_all(tmp_path):
 
     nb = tmp_path / "01-x-y.ipynb"
     nb.write_text("{}", encoding="utf-8")
-    params = {"title": "t", "output_dir": "/a"}
+    params = {"title": "t", "geo": "RU"}  # the study's keys (Study.to_mapping())
     base = runner._fingerprint(nb, params, [], "env-1")
-    assert runner._fingerprint(nb, dict(params, output_dir="/b"), [], "env-1") == base  # staging path is no input
+    assert runner._fingerprint(nb, dict(params), [], "env-1") == base
     assert runner._fingerprint(nb, params, [], "env-2") != base
     assert runner._fingerprint(nb, dict(params, title="u"), [], "env-1") != base
     assert runner._fingerprint(nb, params, ["<div>banner</div>"], "env-1") != base

@@ -16,10 +16,7 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked kernels are Linux-only")]
 
 SETUP = ("import os, random, sys\nimport numpy as np\nimport trendlib\n"
-         "study = trendlib.Study.from_parameters(study_name=study_name, title=title, geo=geo, start=start, "
-         "end=end, event_date=event_date, queries=queries, trends=trends, events=events, crossings=crossings, "
-         "facts=facts)\n"
-         "ex = trendlib.Exhibits(output_dir, notebook={name!r})\n"
+         "study, ex = trendlib.open_study(study_file, output_dir, notebook={name!r})\n"
          "trendlib.load_events(study.events)\n")
 
 

@@ -152,6 +152,9 @@ def test_regions_and_related_from_the_cli(demo_fake, tmp_path, monkeypatch):
     assert {"region_code", "query", "value", "below_one"} <= set(reg.columns) and set(reg["query"]) == {"visa",
                                                                                                          "flights"}
     assert set(rel["kind"]) == {"top", "rising"} and json.loads(Path("q.provenance.json").read_text(encoding="utf-8"))["terms"]
+    topics = rel[rel["related_type"] == "topic"]   # related topics too, with Google's id and type
+    assert set(rel["related_type"]) == {"query", "topic"} and topics["topic_mid"].str.startswith("/m/").all()
+    assert topics["topic_type"].notna().all() and rel.loc[rel["related_type"] == "query", "topic_mid"].isna().all()
     n = demo_fake.count()
     assert main([*args, "--offline"]) == 0 and demo_fake.count() == n
 

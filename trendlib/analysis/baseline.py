@@ -45,7 +45,8 @@ import numpy as np
 
 from trendlib.analysis.errors import AnalysisError
 
-__all__ = ["RHO_GRID", "BaselineFit", "Predictive", "fit_baseline", "mixture_quantile"]
+__all__ = ["RHO_GRID", "BaselineFit", "Predictive", "fit_baseline", "mixture_quantile", "baseline_note",
+           "rounding_interval", "rounding_variance"]
 
 #: the grid of AR(1) coefficients integrated over (uniform prior)
 RHO_GRID = np.round(np.arange(-0.5, 0.9951, 0.01), 3)
@@ -241,3 +242,30 @@ def fit_baseline(y: np.ndarray, X: np.ndarray, t: np.ndarray, *, floor_var: floa
     last = y[-1] - beta[keep] @ X[-1]
     return BaselineFit(t=t, X=X, y=y, rho=rho[keep], weight=w, beta=beta[keep], s2=rss[keep] / df,
                        V=V[keep], last_resid=last, df=df, floored=floored)
+
+
+# ------------------------------------------------------------- what a baseline can support
+def baseline_note(values: np.ndarray, low_baseline: float) -> str:
+    """``"zero"``, ``"flat"``, ``"low"`` or ``"ok"`` for the observed baseline values (index points)."""
+    if np.all(values == 0):
+        return "zero"
+    if np.all(values == values[0]):
+        return "flat"
+    if float(np.median(values)) < low_baseline:
+        return "low"
+    return "ok"
+
+
+def rounding_interval(level_est, level_fold, offset):
+    """Fold interval that Google's rounding (+-0.5 index points per value) allows."""
+    lo_obs = np.mean(np.log(np.maximum(level_fold - 0.5, 0) + offset))
+    hi_obs = np.mean(np.log(level_fold + 0.5 + offset))
+    base_hi = math.log(float(np.max(level_est)) + 0.5 + offset)
+    base_lo = math.log(max(float(np.min(level_est)) - 0.5, 0) + offset)
+    return math.exp(lo_obs - base_hi), math.exp(hi_obs - base_lo)
+
+
+def rounding_variance(level: float, offset: float | None) -> float:
+    """Variance of Google's integer rounding (1/12 index points squared) at ``level`` index points,
+    on the ``log(value + offset)`` scale (``offset=None``: on the index scale itself)."""
+    return (1 / 12) if offset is None else (1 / 12) / (level + offset) ** 2

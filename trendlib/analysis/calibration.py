@@ -18,8 +18,9 @@ what the event study estimates: the geometric mean over the fold window of
 Lead/lag design: two independent series (random walks, or AR(1) with coefficient ``phi``)
 of ``n`` periods, as search index and crossings; a run is a false positive when
 :func:`~trendlib.analysis.leadlag.searches_vs_crossings` calls any relation significant,
-and its words claim a direction when the old phrase would have named a lead or lag
-(``lead_phrase`` of any result) - the new ``lag`` field is set only when significant.
+and its words claim a direction when its ``lag`` (set only when significant) is not 0.
+``peak_lag_words_pct`` is how often the earlier phrase, built from the largest correlation
+whether significant or not, named a lead or lag.
 """
 from __future__ import annotations
 
@@ -122,10 +123,15 @@ def _sarimax(series, frequency, alpha):
     fut = np.arange(base[-1] + 1, fpos[-1] + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = SARIMAX(y[base], exog=design(base), order=(1, 0, 0), trend="c").fit(disp=False)
+        Xb = design(base)
+        ols = np.linalg.lstsq(np.column_stack([np.ones(len(base)), Xb]), y[base], rcond=None)[0]
+        r = y[base] - np.column_stack([np.ones(len(base)), Xb]) @ ols
+        start = np.r_[ols, np.clip(r[1:] @ r[:-1] / (r @ r), -0.9, 0.9)]  # OLS and lag-1 start the optimiser
+        res = SARIMAX(y[base], exog=Xb, order=(1, 0, 0), trend="c",
+                      concentrate_scale=True).fit(start_params=start, disp=False, cov_type="none")
         fc = res.get_forecast(steps, exog=design(fut))
     mean = np.asarray(fc.predicted_mean)[-len(fpos):]
-    phi, s2 = float(res.params[-2]), float(res.params[-1])
+    phi, s2 = float(res.params[-1]), float(res.scale)
     h = (fpos - base[-1]).astype(float)
     cov = s2 / max(1 - phi ** 2, 1e-9) * (phi ** np.abs(np.subtract.outer(h, h)) - phi ** np.add.outer(h, h))
     diff = y[fpos].mean() - mean.mean()
@@ -221,7 +227,8 @@ def leadlag_run(args) -> dict:
         r = searches_vs_crossings(s, c)
     fired = sorted(set(r.tests.loc[r.tests["significant"], "test"])) if r.status == "ok" else []
     return {"status": r.status, "significant": bool(r.significant), "lag": r.lag, "peak_lag": r.peak_lag,
-            "claims_direction": r.lag is not None and r.lag != 0, "fired": ",".join(fired)}
+            "claims_direction": r.lag is not None and r.lag != 0,
+            "peak_names_direction": r.peak_lag is not None and r.peak_lag != 0, "fired": ",".join(fired)}
 
 
 def leadlag_cell(kind: str, n: int, *, runs: int, phi: float = 0.0, seed: int = 0, pool=None,
@@ -234,6 +241,7 @@ def leadlag_cell(kind: str, n: int, *, runs: int, phi: float = 0.0, seed: int = 
     out = {"series": kind if kind == "random walk" else f"AR(1) phi={phi:g}", "n": n, "runs": runs,
            "significant_pct": 100 * float(df["significant"].mean()),
            "words_claim_direction_pct": 100 * float(df["claims_direction"].mean()),
+           "peak_lag_words_pct": 100 * float(df["peak_names_direction"].mean()),
            "tests_that_fired": "; ".join(f"{k} {v}" for k, v in fired.items()) or "-"}
     if lead is not None:
         out["right_lag_pct"] = 100 * float((df["lag"] == lead).mean())

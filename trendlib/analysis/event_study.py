@@ -64,7 +64,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from trendlib.analysis.baseline import fit_baseline
+from trendlib.analysis.baseline import baseline_note, fit_baseline, rounding_interval
 from trendlib.analysis.errors import AnalysisError
 from trendlib.analysis.preprocess import log_index, period_of, regularize
 
@@ -281,17 +281,6 @@ def _positions(y, idx, t0, *, frequency, est, evt, fold, need, exclude):
     return est_pos, (e0, e1), evt_pos, fmask, n_excluded
 
 
-def baseline_note(values: np.ndarray, low_baseline: float) -> str:
-    """``"zero"``, ``"flat"``, ``"low"`` or ``"ok"`` for the observed baseline values (index points)."""
-    if np.all(values == 0):
-        return "zero"
-    if np.all(values == values[0]):
-        return "flat"
-    if float(np.median(values)) < low_baseline:
-        return "low"
-    return "ok"
-
-
 # ----------------------------------------------------------------------------- fit
 def _fold_stats(pred, obs, fmask, ok, *, alpha):
     """Mean abnormal log interest over the fold window: point, interval, two-sided p."""
@@ -312,15 +301,6 @@ def _fold_stats(pred, obs, fmask, ok, *, alpha):
     return dict(mean_abn=obs_mean - centre, fold_low=math.exp(obs_mean - lo_c), fold_high=math.exp(obs_mean - hi_c),
                 p_model=p, t_stat=z, centre=centre, car=car_obs - car_c, car_low=car_obs - car_lo_c,
                 car_high=car_obs - car_hi_c)
-
-
-def _rounding_interval(level_est, level_fold, offset):
-    """Fold interval that Google's rounding (+-0.5 index points per value) allows."""
-    lo_obs = np.mean(np.log(np.maximum(level_fold - 0.5, 0) + offset))
-    hi_obs = np.mean(np.log(level_fold + 0.5 + offset))
-    base_hi = math.log(float(np.max(level_est)) + 0.5 + offset)
-    base_lo = math.log(max(float(np.min(level_est)) - 0.5, 0) + offset)
-    return math.exp(lo_obs - base_hi), math.exp(hi_obs - base_lo)
 
 
 def _peak(level, obs, evt_pos, t0, idx, ok, lower, upper, baseline_median, offset):
@@ -388,7 +368,7 @@ def fit_event(s: pd.Series, t0: int, *, frequency, offset, alpha, est, evt, fold
     note = baseline_note(base_vals, low_baseline)
     fold_low, fold_high = fs["fold_low"], fs["fold_high"]
     if note in ("flat", "zero"):
-        r_lo, r_hi = _rounding_interval(base_vals, level[evt_pos][fmask & ok], offset)
+        r_lo, r_hi = rounding_interval(base_vals, level[evt_pos][fmask & ok], offset)
         fold_low, fold_high = min(fold_low, r_lo), max(fold_high, r_hi)
     p_floor = 1 / (len(est_pos) + 1) if note in ("flat", "zero") else 0.0
     p_value = max(fs["p_model"], p_floor)

@@ -31,7 +31,8 @@ __all__ = ["SignalTiming", "TimingComparison", "compare_timing"]
 class SignalTiming:
     """Timing of one series: ``rise_date``/``peak_date`` (None when it never left its band), their lags
     in days from the event (``> 0`` after it), the baseline ``mean`` and ``sd`` and the ``threshold``
-    (in the series' own units), and ``peak_value``."""
+    (in the series' own units), and ``peak_value``. ``rise_at_window_start`` is True when the series was
+    already above its band on the first day looked at (it rose earlier, in the gap before the window)."""
 
     signal: str
     query: str
@@ -44,6 +45,7 @@ class SignalTiming:
     baseline_mean: float
     baseline_sd: float
     threshold: float
+    rise_at_window_start: bool = False
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -77,6 +79,44 @@ class TimingComparison:
             for k in ("rise_date", "peak_date"):
                 d[k] = d[k].isoformat() if d[k] else None
             out.append(d)
+        return out
+
+    def sentences(self, names: "dict[str, str] | None" = None) -> list[str]:
+        """Plain sentences for readers: when each signal first rose and peaked, and which came first.
+
+        ``names`` maps a signal to how readers call it (default :data:`trendlib.signals.SIGNALS`)."""
+        from trendlib.signals import SIGNALS
+        names = {**SIGNALS, **(names or {})}
+
+        def when(d) -> str:
+            if d is None:
+                return "never left its usual band"
+            lag = (d - self.event_date).days
+            rel = "on the day of the event" if lag == 0 else (f"{abs(lag)} day{'s' if abs(lag) != 1 else ''} "
+                                                               f"{'after' if lag > 0 else 'before'} the event")
+            return f"{d.day} {d:%B %Y} ({rel})"
+        out = []
+        for sig in self.first_rise:
+            name = names.get(sig, sig)
+            early = any(t.rise_at_window_start and t.rise_date == self.first_rise[sig] for t in self.timings
+                        if t.signal == sig)
+            if self.first_rise[sig] is None:
+                out.append(f"{name}: no series left its usual band in the window.")
+            elif early:
+                out.append(f"{name}: already above the usual band on {when(self.first_rise[sig])}, the first day "
+                           f"looked at (the rise came earlier); first peak on {when(self.first_peak[sig])}.")
+            else:
+                out.append(f"{name}: first above the usual band on {when(self.first_rise[sig])}; first peak on "
+                           f"{when(self.first_peak[sig])}.")
+        if self.same_day_rise is True:
+            out.append("Both signals rose on the same day.")
+        elif self.same_day_rise is False:
+            out.append("The signals did not rise on the same day.")
+        if self.peaked_first:
+            out.append(f"{names.get(self.peaked_first, self.peaked_first)} peaked first, {self.peak_gap_days} "
+                       f"day{'s' if self.peak_gap_days != 1 else ''} earlier.")
+        elif self.peak_gap_days == 0:
+            out.append("Both peaked on the same day.")
         return out
 
     def summary(self) -> str:
@@ -119,7 +159,7 @@ def _one(s: pd.Series, event: pd.Timestamp, *, signal: str, label: str, baseline
     return SignalTiming(signal=signal, query=str(s.name), label=label, rise_date=rise.date() if rise is not None else None,
                         rise_lag_days=lag(rise), peak_date=peak.date() if peak is not None else None,
                         peak_lag_days=lag(peak), peak_value=float(win.max()), baseline_mean=mean, baseline_sd=sd,
-                        threshold=threshold)
+                        threshold=threshold, rise_at_window_start=rise is not None and rise == win.index[0])
 
 
 def compare_timing(series: Iterable[tuple[str, str, pd.Series]], event_date, *, baseline_days: int = 28,

@@ -15,6 +15,8 @@ load_crossings               border-crossing figures as reported periods
 derive_crossing_series       periods -> series (single days, differenced, net), with ids
 load_facts, facts_in_window  published search-interest facts (peak times, counts, ...)
 select_series, describe_...  apply a study to a trends file; describe the series
+study_events                 the events a study draws, its own event included and flagged
+check_study_data             every data file of a study read and checked before any notebook runs
 ============================ ==========================================================
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ _NAMES: dict[str, str] = {
     "CrossingSeries": "derive", "derive_crossing_series": "derive",
     "FACTS_COLUMNS": "facts", "load_facts": "facts", "facts_in_window": "facts",
     "select_series": "select", "describe_series": "select",
+    "study_events": "studydata", "check_study_data": "studydata",
     "make_illustrative": "illustrative",
     "PAGEVIEWS_COLUMNS": "pageviews", "load_pageviews": "pageviews", "select_pageviews": "pageviews",
     "describe_pageviews": "pageviews",

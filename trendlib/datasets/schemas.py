@@ -26,6 +26,8 @@ source        ``google-trends-api``, ``google-trends-web-export`` or ``non-googl
 
 Related queries and topics (:data:`RELATED_COLUMNS`), one row per ``(query, kind, rank)``:
 ``related_type`` is ``query`` or ``topic`` ('' when an imported file does not say which);
+``topic_mid``/``topic_type`` are a related topic's Knowledge Graph id and type (fetched topics
+only; empty for queries and imports);
 ``kind`` is ``top`` (value: index, 100 = the most searched) or ``rising`` (value: percent growth;
 ``breakout`` true and value NaN where Google wrote "Breakout" or its translation).
 """
@@ -43,6 +45,6 @@ TIMELINE_COLUMNS = ["date", "query", "geo", "value", "value_low", "value_high", 
 REGION_COLUMNS = ["region_code", "region", "level", "query", "geo", "start", "end", "value", "below_one",
                   "formatted", "measure", "fetched_on", "source"]
 RELATED_COLUMNS = ["query", "geo", "start", "end", "related_type", "kind", "rank", "related", "value",
-                   "formatted", "breakout", "fetched_on", "source"]
+                   "formatted", "breakout", "fetched_on", "source", "topic_mid", "topic_type"]
 #: Google's region resolutions (API names) -> the ``level`` column
 REGION_LEVELS = {"COUNTRY": "country", "REGION": "region", "DMA": "metro", "CITY": "city"}

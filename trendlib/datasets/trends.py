@@ -39,6 +39,7 @@ import pandas as pd
 
 from trendlib.datasets._csv import (check_unique, check_vocab, fail_first, line_of, parse_day, parse_flag,
                                     parse_number, read_csv_text)
+from trendlib.datasets._dates import parse_date_column
 from trendlib.datasets.errors import DataError
 
 TRENDS_COLUMNS = ["date", "query", "geo", "value", "value_low", "value_high", "n_samples",
@@ -53,6 +54,10 @@ _TRUE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no":
 def load_trends(path: str | Path) -> pd.DataFrame:
     """Load a tidy series file, validating every row.
 
+    Dates in an unambiguous other form (a time zone, DD.MM.YYYY, slashes whose order the column
+    decides) are converted, and ``attrs['notes']`` says what was converted; anything else is refused
+    naming the accepted form (:mod:`trendlib.datasets._dates`).
+
     Raises :class:`DataError` for a missing column, an unparseable date, a value
     outside 0-100 or not numeric (``"<1"`` belongs in the raw cache, not here),
     an unknown resolution, or a duplicate ``(date, query, geo)``.
@@ -63,12 +68,7 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     if df.empty:
         raise DataError("has a header but no rows", file=f)
     out = pd.DataFrame(index=df.index)
-    dates = pd.to_datetime(df["date"], format="ISO8601", errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"date {df['date'].iloc[i]!r} is not an ISO date (YYYY-MM-DD)",
-                        file=f, row=line_of(i), column="date")
+    dates, notes = parse_date_column(df["date"], file=f)
     _check_google_era(dates, file=f)
     out["date"] = dates
     for col in ("query", "geo", "resolution", "source"):
@@ -135,6 +135,7 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     out = out[TRENDS_COLUMNS + known + extras]
     out = out.sort_values(["query", "geo", "date"], kind="stable").reset_index(drop=True)
     out.attrs["file"] = f
+    out.attrs["notes"] = notes
     return out
 
 
@@ -167,6 +168,8 @@ def load_trend_samples(path: str | Path, *, missing_ok: bool = False) -> pd.Data
     sp = samples_path(path)
     f = str(sp)
     if not sp.is_file() and missing_ok:
+        from trendlib.provenance import ABSENT, note_read
+        note_read(sp, sha256=ABSENT)  # its later appearance is a change the report must notice
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SAMPLES_COLUMNS})
         empty.attrs.update(file=f, missing=True)
         return empty

@@ -65,17 +65,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_sweep(args: argparse.Namespace) -> int:
     from trendlib.report.runner import ReportError, run_studies
-    from trendlib.report.sweep import load_sweep, write_sweep_index
+    from trendlib.report.sweep import check_sweep_data, load_sweep, write_sweep_index
 
     if args.studies or args.all:
         raise ReportError("--sweep renders the sweep's own studies; do not name study files or --all with it")
     sweep = load_sweep(args.sweep)
+    check_sweep_data(sweep)  # exit 2 naming the combination before any kernel starts
     folder = Path(args.out) / sweep.name
     print(f"sweep {sweep.name}: {len(sweep.studies)} studies -> {folder}")
     runs = run_studies(list(sweep.studies), out=folder, notebooks_dir=args.notebooks, jobs=args.jobs,
                        timeout=args.timeout, force=args.force, executor=args.executor,
                        scheduler=args.scheduler, kernel=args.kernel)
     index = write_sweep_index(folder, sweep)
+    from trendlib.report.index import write_root_index
+    write_root_index(Path(args.out))  # the top index lists the sweep beside the studies
     code = _summarise(runs)
     print(f"sweep index: {index}")
     return code

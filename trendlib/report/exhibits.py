@@ -27,7 +27,7 @@ __all__ = ["Exhibits", "to_jsonable", "PARTS_DIR", "RESERVED_KEYS"]
 PARTS_DIR = "results.d"
 #: keys of results.json that the runner owns; notebooks may not record these.
 RESERVED_KEYS = frozenset({"schema_version", "trendlib_version", "generated_at", "study", "illustrative",
-                           "provenance", "packages", "notebooks", "figures", "tables", "run"})
+                           "provenance", "packages", "notebooks", "figures", "tables", "run", "findings"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
 _NOTEBOOK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 
@@ -50,7 +50,8 @@ class Exhibits:
                                 "'01-explore-search-interest'); it becomes a file name in the output folder")
         self.notebook = notebook
         self.illustrative = bool(illustrative)
-        self._part = {"notebook": notebook, "figures": [], "tables": [], "results": {}, "reads": {}}
+        self._part = {"notebook": notebook, "figures": [], "tables": [], "results": {}, "reads": {},
+                      "findings": []}
         for sub in ("figures", "tables", PARTS_DIR):
             (self.output_dir / sub).mkdir(parents=True, exist_ok=True)
         # every data file this notebook reads (before or after this point) is recorded with its sha256,
@@ -118,6 +119,21 @@ class Exhibits:
         if not re.match(r"^[a-z][a-z0-9_]*$", key):
             raise TrendlibError(f"results.json key {key!r}: use lower-case letters, digits and '_'")
         self._part["results"][key] = to_jsonable(value)
+        self._flush()
+
+    # ------------------------------------------------------------- findings
+    def finding(self, text: str, *, headline: bool = False, anchor: str = "") -> None:
+        """A finding in one sentence, shown on the study's landing page with a link to this notebook's page.
+
+        Pass the very sentence the notebook shows (made by the same formatter from the same result), so the
+        landing page cannot disagree with the page that explains it. ``headline``: the one line that
+        stands for the study in ``outputs/index.html``. ``anchor``: an id on the page to link to.
+        """
+        if not isinstance(text, str) or not text.strip():
+            raise TrendlibError("a finding needs its sentence as non-empty text")
+        self._part["findings"] = [f for f in self._part["findings"] if f["text"] != text.strip()]
+        self._part["findings"].append({"text": text.strip(), "notebook": self.notebook, "headline": bool(headline),
+                                       "page": f"{self.notebook}.html" + (f"#{anchor}" if anchor else "")})
         self._flush()
 
     # ------------------------------------------------------------ internals

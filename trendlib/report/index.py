@@ -23,6 +23,7 @@ from trendlib import __version__
 from trendlib._io import atomic_write_text
 from trendlib.errors import TrendlibError
 from trendlib.report.exhibits import PARTS_DIR, RESERVED_KEYS
+from trendlib.study import display_path
 
 __all__ = ["write_study_outputs", "write_root_index", "package_versions", "SCHEMA_VERSION"]
 
@@ -50,14 +51,6 @@ def _all_distributions() -> str:
         if name:
             seen[name.lower()] = f"{name}=={dist.version}"
     return "\n".join(seen[k] for k in sorted(seen)) + "\n"
-
-
-def _display_path(path: str) -> str:
-    """A path relative to the working folder when inside it (reports travel between machines)."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path
 
 
 def _read_parts(folder: Path) -> list[dict[str, Any]]:
@@ -90,17 +83,16 @@ def write_study_outputs(folder: Path, *, study, provenance: list[dict[str, Any]]
                                     f"({owners[item['name']]} and {item['notebook']}); one file would "
                                     "overwrite the other - give each exhibit its own name")
             owners[item["name"]] = item["notebook"]
+    base = study.source_file.parent if study.source_file is not None else folder
     prov = []
-    for p in provenance:
+    for p in provenance:  # paths relative to the study file: no folder of this machine is published
         q = {k: v for k, v in p.items() if k != "details"}
-        q["file"] = _display_path(p["file"])
+        q["file"] = display_path(p["file"], base)
         if q.get("provenance_file"):
-            q["provenance_file"] = _display_path(q["provenance_file"])
+            q["provenance_file"] = display_path(q["provenance_file"], base)
         prov.append(q)
     study_rec = study.to_record()
-    for key in ("trends", "events", "crossings", "facts", "source_file"):
-        if study_rec.get(key):
-            study_rec[key] = _display_path(study_rec[key])
+    findings = [f for part in parts for f in part.get("findings", [])]
     results: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "trendlib_version": __version__,
@@ -112,7 +104,8 @@ def write_study_outputs(folder: Path, *, study, provenance: list[dict[str, Any]]
         "notebooks": notebooks,
         "figures": figures,
         "tables": tables,
-        "run": {"output_dir": str(folder), "wall_s": round(wall_s, 2),
+        "findings": findings,
+        "run": {"output_dir": folder.name, "wall_s": round(wall_s, 2),
                 "ok": all(n["status"] == "ok" for n in notebooks)},
     }
     for key, (_, value) in recorded.items():
@@ -132,12 +125,16 @@ def write_root_index(out_root: Path) -> Path:
             data = json.loads(res.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
+        headline = next((f for f in data.get("findings", []) if f.get("headline")), None)
         rows.append({"name": res.parent.name, "title": data.get("study", {}).get("title", ""),
+                     "headline": headline,
                      "illustrative": data.get("illustrative", False), "ok": data.get("run", {}).get("ok"),
                      "generated_at": data.get("generated_at", ""), "start": data["study"].get("start"),
                      "end": data["study"].get("end"), "geo": data["study"].get("geo")})
+    sweeps = [{"name": p.parent.name, "n": sum(1 for _ in p.parent.glob("*/results.json"))}
+              for p in sorted(Path(out_root).glob("*/comparison.csv"))]
     path = Path(out_root) / "index.html"
-    atomic_write_text(path, _render("root_index.html.j2", rows=rows))
+    atomic_write_text(path, _render("root_index.html.j2", rows=rows, sweeps=sweeps))
     return path
 
 

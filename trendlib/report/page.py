@@ -80,7 +80,7 @@ def soft_breaks(page: str) -> str:
     """Let long column names (``periods_to_band``) and long unbroken cell text (URLs) wrap at
     ``_ / - . ?`` instead of widening the table past the page."""
     def long_token(token: re.Match) -> str:
-        return re.sub(r"([_/\-.?&=])", r"\1<wbr>", token.group(0))
+        return re.sub(r"([_/\-.?=])", r"\1<wbr>", token.group(0))  # not "&": never inside an &entity;
 
     def cell(match: re.Match) -> str:
         head, tag, body = match.group(1), match.group(2), match.group(3)

@@ -76,6 +76,18 @@ def _sanitize_outputs(nb) -> None:
             cell.outputs = cleaner.sanitize_code_outputs(cell.outputs)
 
 
+def _without_stderr(nb):
+    """A copy of ``nb`` without the stderr streams of its cells: library warnings (a statsmodels
+    RuntimeWarning, with its file and line) are for the full page; a failing cell's error stays on both."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return out
+
+
 def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str | Path,
                          title: str, banners: list[str] | None = None) -> None:
     """Write the reader's and the full HTML page of an executed notebook.
@@ -111,5 +123,6 @@ def render_notebook_html(executed: str | Path, *, reader: str | Path, full: str 
                                 exclude_output_prompt=is_reader)
         exporter.mathjax_url = ""
         exporter.require_js_url = ""
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        page_nb = _without_stderr(nb) if is_reader else nb
+        body, _ = exporter.from_notebook_node(page_nb, resources={"metadata": {"name": title}})
         Path(path).write_text(formulas.restore(_finish_page(body)), encoding="utf-8")

@@ -31,6 +31,7 @@ from typing import Any
 from trendlib._io import replace_folder
 from trendlib.errors import TrendlibError
 from trendlib.report.exhibits import PARTS_DIR
+from trendlib.report.notebook import NOTEBOOK_PARAMETERS
 from trendlib.study import Study
 
 __all__ = ["ReportError", "NotebookRun", "StudyRun", "discover_notebooks", "check_notebook_parameters",
@@ -38,8 +39,8 @@ __all__ = ["ReportError", "NotebookRun", "StudyRun", "discover_notebooks", "chec
 
 log = logging.getLogger("trendlib.report")
 
-#: parameters the runner injects besides the study's own (Study.to_parameters()).
-RUNNER_PARAMETERS = ("output_dir",)
+#: the parameters every notebook declares, and the values the runner passes (see trendlib.report.notebook)
+RUNNER_PARAMETERS = tuple(NOTEBOOK_PARAMETERS)
 _PY_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list": list, "dict": dict}
 
 
@@ -88,9 +89,14 @@ class StudyRun:
 
 
 def default_notebooks_dir() -> Path:
-    """``notebooks/`` of the checkout trendlib is installed from, else ``./notebooks``."""
-    here = Path(__file__).resolve().parents[2] / "notebooks"
-    return here if here.is_dir() else Path.cwd() / "notebooks"
+    """The notebooks a report runs: the checkout's ``notebooks/`` when trendlib runs from a checkout
+    (an editable install), else the copy shipped inside the installed package (``trendlib/notebooks/``,
+    made from the checkout's ``notebooks/`` when the wheel is built)."""
+    package = Path(__file__).resolve().parents[1]
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir():
+        return checkout / "notebooks"
+    return package / "notebooks"
 
 
 def discover_notebooks(notebooks_dir: str | Path) -> list[Path]:
@@ -133,8 +139,12 @@ def check_notebook_parameters(notebook: Path, parameters: dict[str, Any]) -> Non
 
 # ---------------------------------------------------------------- worker side
 def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout: int,
-                 banners: list[str], title: str) -> dict[str, Any]:
-    """Run one notebook with papermill and render its HTML. Runs in a worker process."""
+                 banners: list[str], title: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one notebook with papermill and render its HTML. Runs in a worker process.
+
+    ``labels`` maps absolute folders of this machine to the short names pages show instead
+    (:func:`trendlib.report.paths.path_labels`): tracebacks and warnings keep no machine path.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -180,6 +190,11 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
         if km is not None:
             _shutdown(km)
     duration = time.perf_counter() - t0
+    if labels:
+        from trendlib.report.paths import shorten_notebook_paths, shorten_paths
+        error = shorten_paths(error, labels)
+        if executed.is_file():
+            shorten_notebook_paths(executed, labels)
     reader, full = f"{stem}.html", f"{stem}.full.html"
     page_banners = list(banners)
     if status != "ok":
@@ -375,6 +390,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     executed notebook, HTML, figures and tables are carried over and ``index.html`` says
     they were reused and when they were made.
     """
+    from trendlib.datasets.studydata import check_study_data
     from trendlib.provenance import study_provenance
     from trendlib.report.index import write_root_index
     from trendlib.report.render import banner_html
@@ -401,6 +417,9 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     if kernel == "fork" and not hasattr(os, "fork"):
         raise ReportError(f"kernel 'fork' needs os.fork, which {sys.platform} lacks; accepted here: 'fresh'")
     environment = _environment_fingerprint()
+    for study in studies:  # every data file read and checked before any kernel starts (exit 2 naming it)
+        for note in check_study_data(study).notes:
+            log.info("%s: %s", study.name, note)
 
     for study in studies:  # nothing runs, and nothing is replaced, unless every study's folder is safe to replace
         _check_replaceable(study, _study_dirs(study, out_root)[0], Path(notebooks[0]).parent)
@@ -408,7 +427,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     states: list[_StudyState] = []
     for study in studies:
         final, staging = _study_dirs(study, out_root)
-        params = dict(study.to_parameters(), output_dir=str(staging.resolve()))
+        params = dict(NOTEBOOK_PARAMETERS)
         provenance = study_provenance(study)
         banners = []
         illustrative = [p for p in provenance if p["illustrative"]]
@@ -420,10 +439,10 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         previous = {} if force else _previous_runs(final)
         fingerprints, pending, reused, refused = {}, [], [], []
         for nb in notebooks:
-            fp = _fingerprint(nb, params, banners, environment)
+            fp = _fingerprint(nb, study.to_mapping(), banners, environment)
             fingerprints[nb.stem] = fp
             prev = previous.get(nb.stem)
-            if prev is not None and _reusable(prev, fp, final):
+            if prev is not None and _reusable(prev, fp, final, _study_dir(study)):
                 reused.append(prev)
             else:
                 try:
@@ -453,12 +472,14 @@ def _render(states: list[_StudyState], notebooks: list[Path], *, jobs: int, time
     """Run every pending notebook of every study in its staging folder; swap each finished study in."""
     from trendlib._io import naming
     from trendlib.report.index import write_study_outputs
+    from trendlib.report.paths import path_labels
 
     for st in states:
         with naming("create the staging folder", st.staging):
             if st.staging.exists():
                 shutil.rmtree(st.staging)
             st.staging.mkdir(parents=True)
+        st.study.write_json(st.staging / "study.json")
         for prev in st.reused:
             st.runs.append(_carry_over(prev, st.final, st.staging))
         for nb, message in st.refused:
@@ -482,7 +503,7 @@ def _render(states: list[_StudyState], notebooks: list[Path], *, jobs: int, time
             running: dict[Future, tuple[_StudyState, Path]] = {}
             for st, nb in tasks:
                 fut = pool.submit(_execute_one, str(nb), str(st.staging), st.parameters, timeout,
-                                  st.banners, st.study.title)
+                                  st.banners, st.study.title, path_labels(st.study, st.staging))
                 running[fut] = (st, nb)
             while running:
                 done, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -495,7 +516,7 @@ def _render(states: list[_StudyState], notebooks: list[Path], *, jobs: int, time
                                "ipynb": "", "html_reader": "", "html_full": "",
                                "error": f"worker died: {exc}", "cell": ""}
                     rec["fingerprint"] = st.fingerprints[nb.stem]
-                    rec["reads"] = _reads_of(st.staging, nb.stem)
+                    rec["reads"] = _take_reads(st.staging, nb.stem, _study_dir(st.study))
                     rec["made_at"] = rec["started_at"]
                     st.runs.append(rec)
                     bar.step(f"{st.study.name}: {rec['notebook']} {rec['status']} ({rec['duration_s']:.1f} s)")
@@ -552,13 +573,13 @@ def _environment_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _fingerprint(notebook: Path, params: dict[str, Any], banners: list[str], environment: str) -> str:
+def _fingerprint(notebook: Path, study: dict[str, Any], banners: list[str], environment: str) -> str:
+    """sha256 of what a notebook's outputs depend on besides the data files it reads."""
     import hashlib
 
-    stable = {k: v for k, v in params.items() if k != "output_dir"}  # the staging path is not an input
     digest = hashlib.sha256()
     digest.update(notebook.read_bytes())
-    digest.update(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps(study, sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(banners).encode())
     digest.update(environment.encode())
     return digest.hexdigest()
@@ -572,13 +593,13 @@ def _previous_runs(final: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def _reusable(prev: dict[str, Any], fingerprint: str, final: Path) -> bool:
+def _reusable(prev: dict[str, Any], fingerprint: str, final: Path, base: Path) -> bool:
     from trendlib.provenance import ABSENT, sha256_file
 
     if prev.get("status") != "ok" or prev.get("fingerprint") != fingerprint or not prev.get("reads"):
         return False
     for path, sha in prev["reads"].items():
-        p = Path(path)
+        p = base / path  # recorded relative to the study file's folder (an absolute path stays absolute)
         now = sha256_file(p) if p.is_file() else ABSENT
         if now != sha:
             return False
@@ -614,11 +635,25 @@ def _carry_over(prev: dict[str, Any], final: Path, staging: Path) -> dict[str, A
     return rec
 
 
-def _reads_of(folder: Path, stem: str) -> dict[str, str]:
+def _study_dir(study: Study) -> Path:
+    """The folder paths in a report are written relative to: the study file's."""
+    return study.source_file.parent if study.source_file is not None else Path.cwd()
+
+
+def _take_reads(folder: Path, stem: str, base: Path) -> dict[str, str]:
+    """The files a notebook read (path -> sha256), written relative to ``base`` into its part and returned."""
+    from trendlib._io import atomic_write_text
+    from trendlib.study import display_path
+
+    part_path = folder / PARTS_DIR / f"{stem}.json"
     try:
-        return json.loads((folder / PARTS_DIR / f"{stem}.json").read_text(encoding="utf-8")).get("reads", {})
+        part = json.loads(part_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    reads = {display_path(p, base): sha for p, sha in part.get("reads", {}).items()}
+    part["reads"] = reads
+    atomic_write_text(part_path, json.dumps(part, ensure_ascii=False, indent=2, allow_nan=False))
+    return reads
 
 
 def _finish(st: _StudyState, write_study_outputs) -> StudyRun:
@@ -640,7 +675,7 @@ def _fix_paths(staging: Path, final: Path) -> None:
 
     path = staging / "results.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["run"]["output_dir"] = str(final)
+    data["run"]["output_dir"] = final.name
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 

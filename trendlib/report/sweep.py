@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, check_size, project_root
+from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, check_size
 
 __all__ = ["Sweep", "load_sweep", "comparison_table", "write_sweep_index"]
 
@@ -44,6 +44,7 @@ class Sweep:
     studies: tuple[Study, ...]
     values: tuple[dict[str, Any], ...]
     description: str = ""
+    unplaced: tuple[str, ...] = ()  # varied keys whose {key} placeholder appears nowhere in the template
 
     def to_frame(self):
         import pandas as pd
@@ -78,9 +79,6 @@ def load_sweep(path: str | Path) -> Sweep:
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", name):
         raise StudyError(f"{where}: name {name!r} is not usable as a folder name")
     template_path = (path.resolve().parent / str(raw["template"])).resolve()
-    root = project_root(path)
-    if not template_path.is_relative_to(root):
-        raise StudyError(f"{where}: template {raw['template']!r} points outside the project folder {str(root)!r}")
     if not template_path.is_file():
         raise StudyError(f"{where}: template {raw['template']!r} does not exist (looked at {template_path})")
     try:
@@ -119,11 +117,48 @@ def load_sweep(path: str | Path) -> Sweep:
         names.add(study_name)
         study = Study.from_mapping(mapping, name=study_name, base_dir=template_path.parent,
                                    source=f"{where}, combination {_describe(current)}",
-                                   source_file=template_path, root=root)
+                                   source_file=template_path)
         studies.append(study)
         values.append(current)
     return Sweep(name=name, source_file=path.resolve(), studies=tuple(studies), values=tuple(values),
-                 description=str(raw.get("description", "")))
+                 description=str(raw.get("description", "")),
+                 unplaced=tuple(k for k in keys if not _mentions(template, k)))
+
+
+def _mentions(template: dict, key: str) -> bool:
+    """Whether any string of the template carries the placeholder ``{key}``."""
+    def walk(value) -> bool:
+        if isinstance(value, str):
+            return "{" + key + "}" in value
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        if isinstance(value, dict):
+            return any(walk(v) for v in value.values())
+        return False
+    return walk(template)
+
+
+def check_sweep_data(sweep: "Sweep") -> None:
+    """Read every expanded study's data before anything runs (as ``trendlib report`` does for a study).
+
+    A study the data do not fit is refused naming the sweep file, the combination and the key; when the
+    varied key appears in no path of the template (every study reads the same files), the message says so.
+    """
+    from trendlib.datasets.errors import DataError
+    from trendlib.datasets.studydata import check_study_data
+
+    for study, current in zip(sweep.studies, sweep.values):
+        try:
+            check_study_data(study)
+        except DataError as exc:
+            hint = ""
+            if sweep.unplaced:
+                keys = ", ".join(repr(k) for k in sweep.unplaced)
+                holders = ", ".join("{" + k + "}" for k in sweep.unplaced)
+                hint = (f"; the sweep varies {keys} but no path or value of its template carries {holders}, so "
+                        "every study reads the same data files: put the placeholder in the template's data paths "
+                        "(e.g. trends: ../data/trends/series-{geo}.csv)")
+            raise StudyError(f"sweep file {str(sweep.source_file)!r}, combination {_describe(current)}: {exc}{hint}") from None
 
 
 def _substitute(mapping: dict, current: dict[str, Any]) -> dict:

@@ -449,7 +449,7 @@ class FakeGoogle:
                 v = int(np.floor(x + 0.5))
                 text = "<1" if 0 < x < 1 else ("" if x == 0 else str(v))
                 rows.append({"geoCode": code, "geoName": name, "value": [0 if 0 < x < 1 else v],
-                             "formattedValue": [text], "maxValueIndex": 0, "hasData": [x > 0]})
+                             "formattedValue": [text], "maxValueIndex": 0, "hasData": [bool(x > 0)]})
         else:
             for (code, name), row in zip(regions, vols):
                 tot = row.sum()
@@ -459,12 +459,20 @@ class FakeGoogle:
                              "formattedValue": ["<1%" if 0 < s < 1 else (f"{v}%" if tot > 0 else "")
                                                 for s, v in zip(share, vals)],
                              "maxValueIndex": int(np.argmax(share)), "hasData": [bool(tot > 0)] * len(terms)})
+        if req.get("resolution") == "CITY":  # Google's cities carry coordinates, not a geoCode
+            for row in rows:
+                h = simulate.derive_seed("city", row.pop("geoCode"))
+                row["coordinates"] = {"lat": round(35 + (h % 2000) / 100, 7), "lng": round(-120 + (h >> 11) % 5000 / 100, 7)}
+                rows_order = ("coordinates", "geoName", "value", "formattedValue", "maxValueIndex", "hasData")
+                row.update({k: row.pop(k) for k in rows_order if k in row})
         return {"default": {"geoMapData": rows}}
 
     def relatedsearches(self, req: dict[str, Any]) -> dict[str, Any]:
         restriction = req.get("restriction", {})
         term = restriction["complexKeywordsRestriction"]["keyword"][0]["value"]
         h = simulate.derive_seed("related", self.seed, term, str(self.today))
+        if req.get("keywordType") == "ENTITY":  # related topics: objects with mid, title, type (as Google)
+            return self._related_topics(term, h)
         top = []
         for i, suffix in enumerate(_RELATED_SUFFIXES):
             v = max(1, int(100 * 0.8 ** i * (1 + ((h >> i) & 3) / 20)) if i else 100)
@@ -475,6 +483,23 @@ class FakeGoogle:
                    "link": f"/trends/explore?q={term}+{s}"}
                   for i, s in enumerate(_RELATED_SUFFIXES[::2][:5])]
         return {"default": {"rankedList": [{"rankedKeyword": top}, {"rankedKeyword": rising}]}}
+
+    def _related_topics(self, term: str, h: int) -> dict[str, Any]:
+        top = []
+        for i, suffix in enumerate(_RELATED_SUFFIXES[:6]):
+            v = 100 if i == 0 else max(1, int(100 * 0.7 ** i))
+            top.append({"topic": _topic(term, suffix, h), "value": v, "formattedValue": str(v), "hasData": True,
+                        "link": f"/trends/explore?q={term}"})
+        rising = [{"topic": _topic(term, s, h), "value": 8550 if i == 0 else 40 * (5 - i),
+                   "formattedValue": "Breakout" if i == 0 else f"+{40 * (5 - i)}%", "link": f"/trends/explore?q={term}"}
+                  for i, s in enumerate(_RELATED_SUFFIXES[1::2][:4])]
+        return {"default": {"rankedList": [{"rankedKeyword": top}, {"rankedKeyword": rising}]}}
+
+
+def _topic(term: str, suffix: str, h: int) -> dict[str, str]:
+    """A stable made-up Knowledge Graph topic (real answers carry ``mid``, ``title``, ``type``)."""
+    mid = "/m/0" + format(simulate.derive_seed("mid", term, suffix, h) % 36 ** 5, "x")[:5]
+    return {"mid": mid, "title": f"{suffix.title()} ({term})", "type": "Topic"}
 
 
 def _fmt_time(when: Any, res: str) -> str:

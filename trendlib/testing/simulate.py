@@ -25,7 +25,10 @@ Two halves:
    * a term whose mean latent volume per day is below ``threshold`` has no data
      (``has_data`` false, value 0, text ``""``), as Google does for rare terms;
    * the period that contains the fetch day is the trailing *partial* point (only the part
-     up to the fetch day is counted); later periods are not returned.
+     up to the fetch day is counted); later periods are not returned. Weekly answers follow
+     Google's recorded ones (pytrends' cassettes, 2023-03-26): weeks start on the first Sunday on
+     or after the start, a week starting on the fetch day is not returned, and the last week is
+     the partial point at its normal level while it ends within 3 days of the fetch day.
 
 Everything is deterministic for a given seed, uses numpy only (plus pandas for frames),
 and never touches the network. The fake Google server (:mod:`trendlib.testing.fakegoogle`) is built
@@ -284,8 +287,12 @@ def google_pull(latent: Latent, *, terms: Sequence[str], geo: str, start: Any, e
     if res not in RESOLUTIONS:
         raise SimulationError(f"resolution {resolution!r}; accepted: auto, {', '.join(RESOLUTIONS)}")
 
-    # the fine grid the latent volume is read on, covering whole periods of the window
+    # the fine grid the latent volume is read on, covering whole periods of the window; Google's weekly
+    # answers start on the first Sunday on or after the start (pytrends' recording of 2023-03-26:
+    # 2018-03-26..2023-03-26 gives 260 weeks from Sunday 2018-04-01)
     first = period_starts(pd.DatetimeIndex([start_ts]), res)[0]
+    if res == "week" and first < start_ts.normalize():
+        first = first + pd.Timedelta(days=7)
     if res == "hour":
         last = end_ts.floor("h")
         grid = pd.date_range(first, last, freq="h")
@@ -296,8 +303,12 @@ def google_pull(latent: Latent, *, terms: Sequence[str], geo: str, start: Any, e
         elif res == "week":
             grid = pd.date_range(first, end_ts.normalize() + pd.Timedelta(days=(5 - end_ts.day_of_week) % 7),
                                  freq="D")
-    # fetch day: later points do not exist yet, the fetch day itself counts half
+    # fetch day: later points do not exist yet, the fetch day itself counts half; weekly, the week that
+    # starts on the fetch day is not there yet and the one before is the partial point at its full
+    # level (as in Google's recorded answer: the running week comes at a normal level)
     weight = np.where(grid < day, 1.0, np.where(grid.normalize() == day, 0.5, 0.0))
+    if res == "week":
+        weight = np.where(grid < day, 1.0, 0.0)
     periods = period_starts(grid, res)
     keep_period = pd.Series(weight > 0, index=periods).groupby(level=0).any()
     uniq = keep_period.index[keep_period.to_numpy()]
@@ -308,6 +319,9 @@ def google_pull(latent: Latent, *, terms: Sequence[str], geo: str, start: Any, e
     full = pd.Series(weight < 1.0, index=periods).groupby(level=0).any().reindex(uniq).to_numpy()
     # only the trailing period can be partial: the one containing the fetch day
     partial = np.where(uniq == uniq.max(), full, False)
+    if res == "week" and len(uniq):  # the last week is partial while Google's data lag (3 days) covers it
+        partial = np.where(uniq == uniq.max(), uniq.max() + pd.Timedelta(days=6) >= day - pd.Timedelta(days=3),
+                           False)
 
     rng = np.random.default_rng(derive_seed(seed, tuple(terms), geo, str(start_ts), str(end_ts), res,
                                             str(day.date())))

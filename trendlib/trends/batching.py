@@ -48,8 +48,8 @@ MIN_POINTS = 0.5
 class Repull:
     """One extra pull of a daily window whose batch is swamped by a spike.
 
-    ``window`` and ``batch`` index the plan's windows and batches; ``dropped`` is the spiking
-    term left out, ``added`` the closer anchor put in (or None), ``terms`` the pull's terms,
+    ``window`` and ``batch`` index the plan's windows and batches; ``dropped`` names the spiking
+    term(s) left out (comma-separated), ``added`` the closer anchor put in (or None), ``terms`` the pull's terms,
     ``reason`` one human sentence.
     """
 
@@ -133,50 +133,59 @@ def _peak(term: str, levels: Mapping[str, float], peaks: Mapping[str, float] | N
 def swamped_repulls(batches: Sequence[Sequence[str]], windows: Sequence[tuple[dt.date, dt.date]],
                     levels: Mapping[str, float], peaks: Mapping[str, float] | None,
                     peak_dates: Mapping[str, dt.date] | None) -> list[Repull]:
-    """Re-pulls of the (window, batch) pairs in which a spike squeezes a batch-mate below :data:`SWAMP_POINTS`.
+    """Re-pulls of the (window, batch) pairs in which spikes squeeze a batch-mate below :data:`SWAMP_POINTS`.
 
-    A term ``s`` spikes when its peak is more than twice its level; its daily peak is taken as
-    :data:`SPIKE_DAILY_FACTOR` times the (weekly) probe peak. A batch-mate ``t`` is swamped in
-    every window holding ``s``'s peak date when ``100 L_t / daily peak of s`` is below
-    :data:`SWAMP_POINTS` while it would be at least that without ``s``.
+    A term spikes when its peak is more than twice its level and its daily peak more than twice
+    the batch's largest level (it sets the scale of the pull); its daily peak is taken as
+    :data:`SPIKE_DAILY_FACTOR` times the (weekly) probe peak, in the windows that hold its peak
+    date (elsewhere it counts at its level). A batch-mate ``t`` is swamped in such a window when
+    ``100 L_t / daily peak`` is below :data:`SWAMP_POINTS` while it would be at least that
+    without the spiking terms; the re-pull leaves every spiking term of that window out.
     """
     if not peaks or not peak_dates or len(windows) < 2:
         return []
     out = []
-    for b, batch in enumerate(batches):
-        for s in batch:
-            if s not in peak_dates or _peak(s, levels, peaks) <= 2 * levels[s] or levels[s] <= 0:
+    for w, (ws, we) in enumerate(windows):
+        for b, batch in enumerate(batches):
+            top = max(levels[t] for t in batch)
+            spikers = [s for s in batch if s in peak_dates and levels[s] > 0 and ws <= peak_dates[s] <= we
+                       and _peak(s, levels, peaks) > 2 * levels[s]
+                       and SPIKE_DAILY_FACTOR * _peak(s, levels, peaks) > 2 * top]
+            if not spikers:
                 continue
-            daily_peak = SPIKE_DAILY_FACTOR * _peak(s, levels, peaks)
-            rest = [t for t in batch if t != s]
-            top_rest = max((_peak(t, levels, peaks) for t in rest), default=0.0)
+            daily_peak = max(SPIKE_DAILY_FACTOR * _peak(s, levels, peaks) for s in spikers)
+            rest = [t for t in batch if t not in spikers]
+            top_rest = max((levels[t] for t in rest), default=0.0)
             squeezed = [t for t in rest if levels[t] > 0 and 100 * levels[t] / daily_peak < SWAMP_POINTS
                         <= 100 * levels[t] / max(top_rest, 1e-300)]
             if not squeezed:
                 continue
             added = _closer_anchor(batches, b, batch)
             terms = tuple(rest + ([added] if added is not None else []))
-            for w, (ws, we) in enumerate(windows):
-                if ws <= peak_dates[s] <= we:
-                    reason = (f"{s!r} spikes about {daily_peak / levels[s]:.0f}x its level around "
-                              f"{peak_dates[s]:%Y-%m-%d}, squeezing {', '.join(map(repr, squeezed))} below "
-                              f"{SWAMP_POINTS:g} points in window {w}; re-pulled without it"
-                              + (f", with {added!r} as a closer anchor" if added else ""))
-                    out.append(Repull(window=w, batch=b, dropped=s, added=added, terms=terms, reason=reason))
+            names = ", ".join(map(repr, spikers))
+            reason = (f"{names} spike{'s' if len(spikers) == 1 else ''} about "
+                      f"{daily_peak / max(levels[s] for s in spikers):.0f}x "
+                      f"{'its' if len(spikers) == 1 else 'their'} level in window {w} "
+                      f"({', '.join(f'{peak_dates[s]:%Y-%m-%d}' for s in spikers)}), squeezing "
+                      f"{', '.join(map(repr, squeezed))} below {SWAMP_POINTS:g} points; re-pulled without "
+                      + ("it" if len(spikers) == 1 else "them")
+                      + (f", with {added!r} as a closer anchor" if added else ""))
+            out.append(Repull(window=w, batch=b, dropped=", ".join(spikers), added=added, terms=terms,
+                              reason=reason))
     return out
 
 
 def _closer_anchor(batches: Sequence[Sequence[str]], b: int, batch: Sequence[str]) -> str | None:
-    """The nearest term of the neighbouring rung not in ``batch``: the smallest of the rung above, else the
-    largest of the rung below."""
-    if b > 0:
-        above = [t for t in batches[b - 1] if t not in batch]
-        if above:
-            return above[-1]
+    """The nearest term of the neighbouring rung not in ``batch``: the largest of the rung below (it ties the
+    re-pull to the smaller terms the spike squeezed), else the smallest of the rung above."""
     if b + 1 < len(batches):
         below = [t for t in batches[b + 1] if t not in batch]
         if below:
             return below[0]
+    if b > 0:
+        above = [t for t in batches[b - 1] if t not in batch]
+        if above:
+            return above[-1]
     return None
 
 

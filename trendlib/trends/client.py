@@ -380,6 +380,14 @@ class TrendsClient:
                          lambda t: t.related_queries(),
                          lambda t: t.related_queries_widget_list[0] if t.related_queries_widget_list else {})
 
+    def related_topics(self, term: str, *, timeframe: str, geo: str = "", category: int = 0,
+                       gprop: str = "") -> RawResponse:
+        """Raw ``relatedsearches`` body (top and rising related topics: ``mid``, ``title``, ``type``) of one ``term``."""
+        what = f"related topics of {term!r} in {geo or 'worldwide'} for {timeframe}"
+        return self._run("relatedsearches", what, [term], timeframe, geo, category, gprop,
+                         lambda t: t.related_topics(),
+                         lambda t: t.related_topics_widget_list[0] if t.related_topics_widget_list else {})
+
 
 # ---------------------------------------------------------------------- parsers
 def strip_prefix(text: str) -> Any:
@@ -490,7 +498,12 @@ def parse_comparedgeo(text: str, *, terms: Sequence[str], geo: str = "", request
 
 def parse_related(text: str, *, term: str, geo: str = "", request: str = "") -> "pd.DataFrame":
     """Tidy frame from a raw ``relatedsearches`` body: ``query, geo, kind (top|rising), rank,
-    related, value, formatted, breakout`` (``breakout`` when Google says "Breakout")."""
+    related, value, formatted, breakout, related_type, topic_mid, topic_type``.
+
+    ``breakout`` when Google says "Breakout". Related queries carry ``query`` (``related_type``
+    ``query``); related topics are objects ``{"mid", "title", "type"}`` (``related_type`` ``topic``,
+    ``related`` the title, ``topic_mid`` Google's Knowledge Graph id, ``topic_type`` e.g. "Dish").
+    """
     import pandas as pd
 
     data = strip_prefix(text)
@@ -499,8 +512,13 @@ def parse_related(text: str, *, term: str, geo: str = "", request: str = "") -> 
     for kind, block in zip(("top", "rising"), ranked):
         for rank, item in enumerate(block.get("rankedKeyword") or [], start=1):
             formatted = str(item.get("formattedValue", ""))
+            topic = item.get("topic") if isinstance(item.get("topic"), dict) else None
             recs.append({"query": term, "geo": geo, "kind": kind, "rank": rank,
-                         "related": item.get("query") or (item.get("topic") or {}).get("title", ""),
+                         "related": topic.get("title", "") if topic else item.get("query", ""),
                          "value": float(item.get("value", 0)), "formatted": formatted,
-                         "breakout": formatted.lower() == "breakout"})
-    return pd.DataFrame(recs, columns=["query", "geo", "kind", "rank", "related", "value", "formatted", "breakout"])
+                         "breakout": formatted.lower() == "breakout",
+                         "related_type": "topic" if topic else "query",
+                         "topic_mid": topic.get("mid", "") if topic else "",
+                         "topic_type": topic.get("type", "") if topic else ""})
+    return pd.DataFrame(recs, columns=["query", "geo", "kind", "rank", "related", "value", "formatted", "breakout",
+                                       "related_type", "topic_mid", "topic_type"])

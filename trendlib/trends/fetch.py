@@ -116,7 +116,8 @@ def _series_check(request: "Request", entry: "CacheEntry") -> None:
     parse_series(entry, request.payload)
 
 
-def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tuple["pd.DataFrame", dict[str, Any]]:
+def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"], probe_pin: "pd.DataFrame | None" = None
+                    ) -> tuple["pd.DataFrame", dict[str, Any]]:
     """One sample's requests -> one series on one scale (max 100), with the factors used."""
     import pandas as pd
 
@@ -129,7 +130,7 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tup
         if len(parts) == 1:
             return parts[0]
         if plan.batching == "magnitude":  # the ladder: every shared anchor of every pair of batches, jointly
-            lad = calibrate_ladder(parts)
+            lad = calibrate_ladder(parts, drop_unlinked=True)
             info["calibration"].append({"part": label, "method": "ladder", "scale": lad.scale, "tau": lad.tau,
                                         "factors": _records(lad.factors), "links": _records(lad.links)})
             return lad.frame.drop(columns=[c for c in ("batch",) if c in lad.frame.columns])
@@ -145,7 +146,7 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"]) -> tup
         reqs = [(i, r) for i, r in indexed if r.purpose in ("window", "repull") and r.window == w]
         windows.append(calibrate(reqs, f"window {w}"))
     pins = [(i, r) for i, r in indexed if r.purpose == "pin"]
-    pin = calibrate(pins, "pin") if pins else None
+    pin = calibrate(pins, "pin") if pins else probe_pin
     if len(windows) == 1:
         out = windows[0].copy()
         top = out["value"].max()
@@ -176,8 +177,12 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
                min_interval: float | None = None, backoff: float | None = None,
                cache_dir: str | Path | None = None, offline: bool | None = None,
                fetch_day: dt.date | str | None = None, description: str = "",
-               max_wait: float | None = None) -> FetchResult:
-    """Execute a :class:`~trendlib.trends.plan.FetchPlan` (see :func:`fetch_trends` for the options)."""
+               max_wait: float | None = None, probe: "ProbeLevels | None" = None) -> FetchResult:
+    """Execute a :class:`~trendlib.trends.plan.FetchPlan` (see :func:`fetch_trends` for the options).
+
+    ``probe``: the probe the plan was made from; its calibrated whole-span pull is the pin when
+    the plan says ``pin_from_probe``.
+    """
     import pandas as pd
 
     from trendlib.trends.cache import TrendsCache, utc_today
@@ -197,7 +202,7 @@ def fetch_plan(plan: "FetchPlan", *, out: str | Path | None = None, client: "Tre
             e = entries[r.key()][-n_used:][s]
             frames[i] = parse_series(e, r)
             days.append(e.fetch_day)
-        combined, info = _combine_sample(plan, frames)
+        combined, info = _combine_sample(plan, frames, probe.frame if (probe and plan.pin_from_probe) else None)
         name = f"s{s + 1}"
         fetched_on = max(days)
         combined = combined.assign(sample=name, fetched_on=fetched_on)
@@ -410,11 +415,15 @@ def fetch_trends(terms: str | Sequence[str], *, geo: str, start: Any, end: Any, 
     cache = cache if cache is not None else TrendsCache(cache_dir, offline=offline)
     if client is None:  # one client (one rate limiter) for the probe and the fetch; sends nothing yet
         client = TrendsClient(base_url=base_url, min_interval=min_interval, backoff=backoff, max_wait=max_wait)
+    probe = None
     if len(plan.batches) > 1 and anchor is None:
         probe = probe_levels(plan, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
                              backoff=backoff, fetch_day=fetch_day, max_wait=max_wait)
         plan = plan_from_probe(plan, probe, terms, batching, kw)
+    if plan.pin_from_probe and probe is None:
+        raise AssertionError("a plan pinned to its probe needs the probe")  # pragma: no cover
     return fetch_plan(plan, out=out, client=client, cache=cache, base_url=base_url, min_interval=min_interval,
+                      probe=probe,
                       backoff=backoff, fetch_day=fetch_day, description=description, max_wait=max_wait)
 
 
@@ -432,7 +441,7 @@ def plan_from_probe(plan: "FetchPlan", probe: "ProbeLevels | None", terms: Any, 
             return make_plan(terms, anchor=chosen, batching="typed", **kw)
         return plan
     return make_plan(terms, batching="magnitude", levels=probe.levels, peaks=probe.peaks,
-                     peak_dates=probe.peak_dates, **kw)
+                     peak_dates=probe.peak_dates, pin_pulls=False, **kw)
 
 
 @dataclass(frozen=True)
@@ -442,6 +451,7 @@ class ProbeLevels:
     levels: dict[str, float]
     peaks: dict[str, float]
     peak_dates: dict[str, dt.date]
+    frame: Any = None  # the calibrated probe pull (tidy, one scale), the pin of a magnitude plan
 
 
 def probe_levels(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "TrendsCache",
@@ -482,7 +492,7 @@ def probe_levels(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "Tr
         log.warning("probe calibration failed (%s); keeping the plan's order", exc)
         return None
     point = cal["value"].where(~cal["below_one"], (cal["value_low"] + cal["value_high"]) / 2).fillna(0.0)
-    cal = cal.assign(point=point)
+    cal = _refine_faint(cal.assign(point=point), frames, probe, runner, common)
     g = cal.groupby("query")["point"]
     levels = {t: float(g.mean().get(t, 0.0)) for t in plan.terms}
     if not any(v > 0 for v in levels.values()):
@@ -491,4 +501,52 @@ def probe_levels(plan: "FetchPlan", *, client: "TrendsClient | None", cache: "Tr
     when = cal.loc[g.idxmax().dropna().astype(int)].set_index("query")["date"]
     peak_dates = {t: when[t].date() for t in plan.terms if t in when.index}
     log.info("probe levels (one rough scale): %s", ", ".join(f"{t}={levels[t]:.3g}" for t in plan.terms))
-    return ProbeLevels(levels=levels, peaks=peaks, peak_dates=peak_dates)
+    pin = cal.drop(columns=[c for c in ("point", "batch") if c in cal.columns]).reset_index(drop=True)
+    return ProbeLevels(levels=levels, peaks=peaks, peak_dates=peak_dates, frame=pin)
+
+
+#: a probe term reported below this many points on average is re-probed next to a smaller anchor
+FAINT_POINTS = 3.0
+
+
+def _refine_faint(cal: "pd.DataFrame", frames: list["pd.DataFrame"], probe: "FetchPlan", runner: Any,
+                  common: dict[str, Any]) -> "pd.DataFrame":
+    """Re-probe the terms the star probe rounds to 0-2 points next to the smallest well-measured term.
+
+    Next to the probe anchor (the largest term) terms 100x smaller read "<1" or 1-2 points and
+    cannot be told apart; one more coarse pull per 4 such terms, through the smallest term
+    measured at >= 5 points, orders them. Their probe values are rescaled through that anchor
+    (ratio of sums over the span). Costs ``ceil(faint / 4)`` coarse requests, none when no term is faint.
+    """
+    import pandas as pd
+
+    from trendlib.trends.errors import StitchError
+    from trendlib.trends.plan import make_plan
+    from trendlib.trends.stitch import calibrate_batches
+
+    pts = pd.concat(frames).groupby("query")["value"].mean()
+    faint = [t for t in probe.terms if t != probe.anchor and pts.get(t, 0.0) < FAINT_POINTS]
+    strong = [t for t in probe.terms if pts.get(t, 0.0) >= 5 and t not in faint]
+    if not faint or not strong:
+        return cal
+    means = cal.groupby("query")["point"].mean()
+    ref = min(strong, key=lambda t: means.get(t, 0.0))
+    plan = make_plan([ref, *faint], anchor=ref, batching="typed", **common) if len(faint) > 4 else \
+        make_plan([ref, *faint], **common)
+    entries = runner.resolve([series_request(r) for r in plan.requests], "probe (faint terms)", check=_series_check)
+    pulls = [parse_series(entries[r.key()][-1], r) for r in plan.requests]
+    try:
+        sub = calibrate_batches(pulls, anchor=ref).frame if len(pulls) > 1 else pulls[0]
+    except StitchError as exc:
+        log.warning("faint-term probe failed (%s); keeping the star probe's levels", exc)
+        return cal
+    sub_pt = sub["value"].where(~sub["below_one"], 0.5).fillna(0.0)
+    sub = sub.assign(point=sub_pt)
+    k = float(cal.loc[cal["query"] == ref, "point"].sum()) / max(float(sub.loc[sub["query"] == ref, "point"].sum()),
+                                                                1e-12)
+    rescaled = sub[sub["query"].isin(faint)].assign(point=lambda d: d["point"] * k, value=lambda d: d["value"] * k,
+                                                    value_low=lambda d: d["value_low"] * k,
+                                                    value_high=lambda d: d["value_high"] * k)
+    log.info("re-probed %d faint term(s) through %r", len(faint), ref)
+    return pd.concat([cal[~cal["query"].isin(faint)], rescaled[cal.columns.intersection(rescaled.columns)]],
+                     ignore_index=True)

@@ -334,6 +334,8 @@ class FetchPlan:
     repulls : the :class:`~trendlib.trends.batching.Repull` of each swamped (window, batch), with its reason
     below_range : terms the probe puts below the measurable range even next to their smallest
         anchor (Google reports them as 0 or "<1"; trendlib does not invent a level for them)
+    pin_from_probe : the pin is the probe pull (already a whole-span coarse series of every term on
+        one scale), so no pin requests are sent
     expected_errors : ``(term, one value, level)``: expected relative rounding error of one daily
         value and of the term's level on the common scale (:func:`~trendlib.trends.batching.expected_errors`)
     samples : how many pulls of each request, on different fetch days, to average
@@ -361,6 +363,7 @@ class FetchPlan:
     repulls: tuple[Repull, ...] = ()
     below_range: tuple[str, ...] = ()
     expected_errors: tuple[tuple[str, float, float], ...] = ()
+    pin_from_probe: bool = False
 
     @property
     def n_requests(self) -> int:
@@ -441,7 +444,9 @@ class FetchPlan:
             if i > 0:
                 ov = f", overlaps the previous by {(self.windows[i - 1][1] - ws).days + 1} days"
             lines.append(f"  window {i}: {ws:%Y-%m-%d} .. {we:%Y-%m-%d} ({(we - ws).days + 1} days{ov})")
-        if self.pin_resolution:
+        if self.pin_from_probe:
+            lines.append("pin          : the probe pull (whole span, all terms on one scale; no extra requests)")
+        elif self.pin_resolution:
             adverb = {"day": "daily", "week": "weekly", "month": "monthly"}.get(self.pin_resolution,
                                                                                   self.pin_resolution)
             lines.append(f"pin pulls    : {len(self.pin_requests)} ({adverb}, whole span, one per batch)")
@@ -530,7 +535,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
               samples: int = 1, overlap_days: int = DEFAULT_OVERLAP_DAYS,
               max_window_days: int = MAX_DAILY_DAYS, today: dt.date | str | None = None,
               levels: Mapping[str, float] | None = None, peaks: Mapping[str, float] | None = None,
-              peak_dates: Mapping[str, Any] | None = None, batching: str = "magnitude") -> FetchPlan:
+              peak_dates: Mapping[str, Any] | None = None, batching: str = "magnitude",
+              pin_pulls: bool = True) -> FetchPlan:
     """Plan the requests that fetch ``terms`` in ``geo`` from ``start`` to ``end``. Sends nothing.
 
     Parameters
@@ -569,6 +575,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
         choose the anchor (Google scales each request to its peak; see :func:`choose_anchor`).
     peak_dates : optional date of each term's peak (from the probe); with ``peaks`` it lets the
         plan re-pull daily windows that a spike swamps (:func:`~trendlib.trends.batching.swamped_repulls`).
+    pin_pulls : send one pin pull per batch when the series needs several daily windows (default);
+        False when the caller pins to a probe pull it already has (``pin_from_probe``).
     batching : ``'magnitude'`` (default): with more than 5 terms, a ladder of batches of
         neighbours in level sharing anchors (:func:`~trendlib.trends.batching.ladder_batches`;
         calibrated by :func:`trendlib.trends.stitch.calibrate_ladder`); ``'typed'``: one anchor
@@ -673,7 +681,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     if mode == "magnitude" and lv is not None and res == "day":
         dates = {t: _parse_bound(d, f"peak date of {t!r}")[0].date() for t, d in (peak_dates or {}).items()}
         repulls = swamped_repulls(batches, windows, lv, pk, dates)
-    requests = _requests(batches, windows, repulls, res=res, pin_res=pin_res, span=(span_start, span_end),
+    requests = _requests(batches, windows, repulls, res=res, pin_res=pin_res if pin_pulls else None,
+                         span=(span_start, span_end),
                          geo=geo, category=category, gprop=gprop)
     n_days = min((_n_days(_as_date(a), _as_date(b)) for a, b in windows), default=1)
     errors = expected_errors(batches, lv, pk, n_days=n_days, star_anchor=anchor) if lv is not None else {}
@@ -686,7 +695,8 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
                      peaks=tuple((t, pk[t]) for t in terms) if pk is not None else (),
                      repulls=tuple(repulls),
                      below_range=tuple(below_range(batches, lv, pk)) if lv is not None else (),
-                     expected_errors=tuple((t, *errors[t]) for t in terms if t in errors))
+                     expected_errors=tuple((t, *errors[t]) for t in terms if t in errors),
+                     pin_from_probe=pin_res is not None and not pin_pulls)
 
 
 def _levels_for(terms: tuple[str, ...], levels: Mapping[str, float] | None, what: str = "levels"

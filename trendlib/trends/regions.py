@@ -181,26 +181,29 @@ def fetch_related(terms: str | Sequence[str], *, geo: str, start: Any, end: Any,
 
     terms_t, geo, timeframe = _validate(terms, geo, start, end, category, gprop, max_terms=None)
     runner = _source(client, cache, cache_dir, offline, fetch_day, base_url, min_interval, backoff, max_wait)
-    items = []
+    items, kinds = [], []
     for term in terms_t:
-        canonical = {"endpoint": "related_queries", "terms": [term], "geo": geo, "timeframe": timeframe,
-                     "category": category, "gprop": gprop}
-        items.append(table_request(canonical, f"related queries of {term!r} in {geo or 'worldwide'}, {timeframe}"))
+        for what in ("queries", "topics"):  # topics: objects with Google's id (mid) and type
+            canonical = {"endpoint": f"related_{what}", "terms": [term], "geo": geo, "timeframe": timeframe,
+                         "category": category, "gprop": gprop}
+            items.append(table_request(canonical, f"related {what} of {term!r} in {geo or 'worldwide'}, {timeframe}"))
+            kinds.append((term, what))
 
     def check(r: Any, e: Any) -> None:
         parse_related(e.text, term=r.canonical["terms"][0], geo=geo, request=r.description)
     got = runner.resolve(items, "related", check=check)
     parts, records = [], []
     start_s, end_s = timeframe.split(" ")
-    for term, r in zip(terms_t, items):
+    for (term, what), r in zip(kinds, items):
         e = got[r.key][-1]
-        parts.append(parse_related(e.text, term=term, geo=geo, request=r.description).assign(fetched_on=e.fetch_day))
+        part = parse_related(e.text, term=term, geo=geo, request=r.description).assign(fetched_on=e.fetch_day)
+        parts.append(part.assign(related_type="topic" if what == "topics" else "query"))
         records.append(_record(r.key, r.description, got[r.key]))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RELATED_COLUMNS)
-    frame = frame.assign(start=start_s, end=end_s, related_type="query",
+    frame = frame.assign(start=start_s, end=end_s,
                          source=GOOGLE_SOURCE if runner.is_google else "non-google-server")[RELATED_COLUMNS]
-    prov = _prov("related queries", terms_t, geo, timeframe, runner, records,
-                 f"Google Trends top and rising related queries of {', '.join(map(repr, terms_t))} in "
+    prov = _prov("related queries and topics", terms_t, geo, timeframe, runner, records,
+                 f"Google Trends top and rising related queries and topics of {', '.join(map(repr, terms_t))} in "
                  f"{geo or 'worldwide'}, {start_s} to {end_s}.")
     path = _write(frame, RELATED_COLUMNS, prov, out)
     return RegionsResult(frame=frame, provenance=prov, requests_sent=runner.requests_sent, out=path)

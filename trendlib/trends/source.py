@@ -148,6 +148,8 @@ class TrendsSource:
                                                  include_low_volume=c["low_volume"], **common)
         elif c["endpoint"] == "related_queries":
             raw = self.client.related_queries(c["terms"][0], **common)
+        elif c["endpoint"] == "related_topics":
+            raw = self.client.related_topics(c["terms"][0], **common)
         else:  # pragma: no cover - requests are built in this package
             raise ValueError(f"unknown Trends endpoint {c['endpoint']!r}")
         return _response(raw)

@@ -100,7 +100,8 @@ def provenance(path: Path, head, source, info: dict[str, Any], frame) -> dict[st
         "notes": " ".join(dict.fromkeys(notes)), "kind": head.kind, "file_name": path.name,
         "sha256": sha256_file(path), "encoding": source.encoding, "separator": source.delimiter,
         "repairs": list(source.repairs), "category": head.category, "category_line": head.category_text,
-        "interface_languages": sorted(head.languages), "header": ",".join(head.header) if head.header else head.term_line,
+        "interface_languages": sorted(head.languages),
+        "header": ",".join(head.header) if head.header else head.term_line,
         **info, "rows": int(len(frame)), "below_one_convention": BELOW_ONE,
     }
 

@@ -85,7 +85,8 @@ def _subdivisions() -> dict[str, frozenset[tuple[str, str, bool]]]:
     for sub in subs:
         names = {sub.name, _strip_kind(sub.name)} | {c.gettext(sub.name) for c in catalogues}
         for name in names:
-            index.setdefault(fold(name), set()).add((sub.country_code, sub.code, bool(getattr(sub, "parent_code", None))))
+            nested = bool(getattr(sub, "parent_code", None))
+            index.setdefault(fold(name), set()).add((sub.country_code, sub.code, nested))
     return {k: frozenset(v) for k, v in index.items()}
 
 

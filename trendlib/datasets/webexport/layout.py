@@ -38,7 +38,6 @@ class Records:
         self.trailing_stripped = 0
         #: the header's width, once known: only cells beyond it count as a re-save's trailing separators
         self.width: int | None = None
-        self.blank_before: int | None = None
 
     def _pull(self) -> tuple[int, list[str]] | None:
         for line, cells in self._it:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from trendlib.datasets.webexport import geo as geo_names
 from trendlib.datasets.webexport.errors import WebExportError
 from trendlib.datasets.webexport.layout import SECTIONS, TERM, Head, Records
-from trendlib.datasets.webexport.values import both_readings, date_order, growth_cell, index_cell, read_range, split_range
+from trendlib.datasets.webexport.values import (both_readings, date_order, growth_cell, index_cell, read_range,
+                                                split_range)
 from trendlib.datasets.webexport.words import DATE_ORDER
 
 __all__ = ["Related", "read_related"]

@@ -57,7 +57,8 @@ class Source:
                                      f"be read as CSV ({exc}); {_ORIGINAL}", file=f, row=reader.line_num) from None
             except UnicodeDecodeError as exc:
                 raise WebExportError(f"not {self.encoding} text after the first {HEAD_BYTES // 1024} KB (byte "
-                                     f"{exc.start} of a block cannot be decoded): the file mixes encodings; {_ORIGINAL}",
+                                     f"{exc.start} of a block cannot be decoded): the file mixes encodings; "
+                                     f"{_ORIGINAL}",
                                      file=f) from None
 
 

@@ -24,12 +24,13 @@ a re-pull without that term when there is one.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from trendlib.trends.errors import BadRequest, StitchError
-from trendlib.trends.stitch.batches import _usable_anchor_dates, ratio_se
+from trendlib.trends.stitch.batches import ratio_se
 from trendlib.trends.stitch.solver import solve
 from trendlib.trends.stitch.validate import Z95, _keys, _prepare
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["LadderResult", "calibrate_ladder"]
+
+log = logging.getLogger("trendlib.trends.stitch")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -80,7 +83,8 @@ class LadderResult:
         return "\n".join(lines)
 
 
-def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 5.0) -> LadderResult:
+def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, drop_unlinked: bool = False
+                     ) -> LadderResult:
     """Put batches of one window on one scale through every term they share, jointly.
 
     Parameters
@@ -88,9 +92,12 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 5.0) 
     frames : one tidy frame per batch (see :mod:`trendlib.trends.stitch`), all over the same
         dates and geo; frame 0 is the reference scale. Batches are linked by the terms they
         share (any number, any pairs); every batch must be linked to batch 0 through them.
-    min_value : shared values are used where reported at least this high in both batches
-        (default 5: at most 10 % rounding), else every shared date (see
-        :func:`~trendlib.trends.stitch.batches.calibrate_batches`).
+    min_value : a shared term links two batches when its mean reported value is at least this
+        in both (default 2); then every complete shared date is used, whatever its value (selecting
+        dates by a noisy reported value would bias the ratio). Rounding and sampling error of
+        each link set its weight (:func:`~trendlib.trends.stitch.batches.ratio_se`).
+    drop_unlinked : leave out, with a warning, the batches no usable anchor ties to batch 0
+        (their terms are then missing from this window) instead of raising :class:`StitchError`.
 
     Returns
     -------
@@ -113,7 +120,15 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 5.0) 
     if any(_keys(f) != keys for f in prepared):
         raise BadRequest("some batches have a geo column and others not; accepted: the same columns in all")
     links = _link_equations(prepared, keys, min_value)
-    _check_connected(len(prepared), links, prepared)
+    reached = _check_connected(len(prepared), links, prepared, raise_=not drop_unlinked)
+    if len(reached) < len(prepared):
+        keep = sorted(reached)
+        log.warning("batches %s share no usable anchor with batch 0 in this window; left out",
+                    [b for b in range(len(prepared)) if b not in reached])
+        renum = {b: i for i, b in enumerate(keep)}
+        prepared = [prepared[b] for b in keep]
+        links = links[links["batch_a"].isin(keep) & links["batch_b"].isin(keep)]
+        links = links.assign(batch_a=links["batch_a"].map(renum), batch_b=links["batch_b"].map(renum))
     c, se, tau, resid = _solve_ladder(len(prepared), links)
     links = links.assign(residual=resid)
     return _assemble(prepared, keys, c, se, links, tau)
@@ -136,9 +151,8 @@ def _link_equations(prepared: list[pd.DataFrame], keys: list[str], min_value: fl
                 a = prepared[i][prepared[i]["query"] == term]
                 b = prepared[j][prepared[j]["query"] == term]
                 m = a.merge(b, on=on, suffixes=("_0", "_b"), how="inner")
-                try:
-                    u = m[_usable_anchor_dates(m, j, term, min_value)]
-                except StitchError:
+                u = m[_shared_dates(m, min_value)]
+                if not len(u):
                     continue  # the term is rounded away in one of the two pulls: no information
                 ai = np.where(u["below_one_0"], 0.5, u["value_0"].to_numpy(float))
                 aj = np.where(u["below_one_b"], 0.5, u["value_b"].to_numpy(float))
@@ -152,7 +166,24 @@ def _link_equations(prepared: list[pd.DataFrame], keys: list[str], min_value: fl
     return pd.DataFrame(rows, columns=["batch_a", "batch_b", "term", "log_ratio", "se", "n_points"])
 
 
-def _check_connected(n: int, links: pd.DataFrame, prepared: list[pd.DataFrame]) -> None:
+def _shared_dates(m: pd.DataFrame, min_value: float) -> pd.Series:
+    """Every complete shared date when the term is typically >= ``min_value`` in both pulls, else none.
+
+    The dates are not selected by their reported values: keeping only the dates a noisy pull
+    happened to report high would bias the ratio (Google samples each request on its own). A
+    term whose mean is below ``min_value`` in either pull is too rounded to link them.
+    """
+    present = m["value_0"].notna() & m["value_b"].notna() & ~m["is_partial_0"] & ~m["is_partial_b"]
+    if not present.any():
+        return present
+    p0 = m["value_0"].where(~m["below_one_0"], 0.5)[present].mean()
+    pb = m["value_b"].where(~m["below_one_b"], 0.5)[present].mean()
+    return present & bool(min(p0, pb) >= min_value)
+
+
+def _check_connected(n: int, links: pd.DataFrame, prepared: list[pd.DataFrame], *, raise_: bool = True
+                     ) -> set[int]:
+    """The batches tied to batch 0 through links; with ``raise_``, a StitchError naming the first that is not."""
     adj: dict[int, set[int]] = {b: set() for b in range(n)}
     for r in links.itertuples(index=False):
         adj[r.batch_a].add(r.batch_b)
@@ -163,12 +194,13 @@ def _check_connected(n: int, links: pd.DataFrame, prepared: list[pd.DataFrame]) 
             reached.add(u)
             stack.append(u)
     for b in range(n):
-        if b not in reached:
+        if b not in reached and raise_:
             raise StitchError(
                 f"batch {b} ({', '.join(map(repr, _terms(prepared[b])))}) shares no term reported >= 1 with the "
                 "batches tied to batch 0: every shared anchor is rounded away in one of the two pulls; "
                 "accepted: batches whose shared terms are within about 100x of each batch's largest term "
                 "(trendlib.trends.plan.make_plan with batching='magnitude' builds such a ladder from a probe)")
+    return reached
 
 
 def _solve_ladder(n: int, links: pd.DataFrame) -> tuple[Any, Any, float, Any]:
@@ -191,15 +223,34 @@ def _solve_ladder(n: int, links: pd.DataFrame) -> tuple[Any, Any, float, Any]:
     return c, se, math.sqrt(tau2.get(0, 0.0)), y - X @ beta
 
 
-def _best_batch(prepared: list[pd.DataFrame]) -> dict[str, int]:
-    """Per term, the batch where it is reported highest on average (least rounding relative to its value)."""
-    best: dict[str, tuple[float, int]] = {}
+def _sources(prepared: list[pd.DataFrame]) -> dict[str, list[int]]:
+    """Per term, the batches it is taken from: the one where it is reported highest on average (least
+    rounding), plus any other where its mean is at least half as high (an independent Google sample of
+    comparable precision, averaged in). The best batch comes first."""
+    means: dict[str, list[tuple[float, int]]] = {}
     for b, f in enumerate(prepared):
         for term, mean in f.groupby("query", sort=False)["value"].mean().items():
-            score = float(mean) if mean == mean else -1.0
-            if term not in best or score > best[term][0]:
-                best[term] = (score, b)
-    return {t: b for t, (_s, b) in best.items()}
+            means.setdefault(term, []).append((float(mean) if mean == mean else -1.0, b))
+    out = {}
+    for term, lst in means.items():
+        lst.sort(key=lambda x: -x[0])
+        best = lst[0][0]
+        out[term] = [b for m, b in lst if b == lst[0][1] or (best > 0 and m >= 0.5 * best)]
+    return out
+
+
+def _average_sources(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per (key, date): the mean of its batches' calibrated values and bounds; flags and other
+    columns from the best batch; "<1" only when every batch said so."""
+    on = [*keys, "date"]
+    best = rows[rows["_best"]].drop(columns="_best").set_index(on)
+    if len(best) == len(rows):
+        return best.reset_index()
+    num = rows.groupby(on, sort=False)[["value", "value_low", "value_high"]].mean()
+    b1 = rows.groupby(on, sort=False)["below_one"].all()
+    best[["value", "value_low", "value_high"]] = num.reindex(best.index)
+    best["below_one"] = b1.reindex(best.index).astype(bool)
+    return best.reset_index()
 
 
 def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, links: pd.DataFrame,
@@ -208,17 +259,18 @@ def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, li
     import numpy as np
     import pandas as pd
 
-    source = _best_batch(prepared)
+    sources = _sources(prepared)
     f, f_lo, f_hi = np.exp(c), np.exp(c - Z95 * se), np.exp(c + Z95 * se)
     parts = []
     for b, frame in enumerate(prepared):
-        part = frame[frame["query"].map(source) == b].copy()
+        part = frame[frame["query"].map(lambda q: b in sources.get(q, ()))].copy()
         part["value"] = part["value"] * f[b]
         part["value_low"] = part["value_low"] * f_lo[b]
         part["value_high"] = part["value_high"] * f_hi[b]
-        part["batch"] = b
+        part["batch"] = part["query"].map(lambda q: sources[q][0])
+        part["_best"] = part["query"].map(lambda q: sources[q][0]) == b
         parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
+    out = _average_sources(pd.concat(parts, ignore_index=True), keys)
     top = out["value"].max()
     scale = 100.0 / float(top) if pd.notna(top) and top > 0 else 1.0
     for col in ("value", "value_low", "value_high"):

@@ -94,10 +94,18 @@ def _prepare(df: Any, what: str) -> pd.DataFrame:
 
 
 def _point(df: pd.DataFrame) -> np.ndarray:
-    """Point value used when combining: the value, or 0.5 (midpoint of (0, 1)) for "<1"."""
+    """Point value used when combining: the value, or for "<1" the midpoint of its bounds.
+
+    The bounds are ``(0, 1)`` in Google's units (midpoint 0.5), or that interval rescaled
+    when the frame is already calibrated (a "<1" of a batch with factor ``f`` lies in
+    ``(0, f)`` on the common scale): using 0.5 there would put a rare term's "<1" days far
+    above its real level.
+    """
     import numpy as np
 
-    return np.where(df["below_one"].to_numpy(), 0.5, df["value"].to_numpy(dtype=float))
+    mid = (df["value_low"].to_numpy(dtype=float) + df["value_high"].to_numpy(dtype=float)) / 2
+    mid = np.where(np.isfinite(mid), mid, 0.5)
+    return np.where(df["below_one"].to_numpy(), mid, df["value"].to_numpy(dtype=float))
 
 
 def _rel_var(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
