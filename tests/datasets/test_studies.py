@@ -14,7 +14,8 @@ from trendlib.provenance import sidecar_path
 from .conftest import DATA, ROOT
 
 STUDIES = sorted((ROOT / "studies").glob("*.yaml"))
-LOADERS = {"trends": load_trends, "events": load_events, "crossings": load_crossings, "facts": load_facts}
+LOADERS = {"trends": load_trends, "events": load_events, "crossings": load_crossings, "facts": load_facts,
+           "pageviews": trendlib.datasets.load_pageviews}
 
 
 def test_both_studies_are_shipped():
@@ -68,7 +69,8 @@ def test_mobilization_study_matches_the_brief():
     assert study.labels["как уехать из России"] == "how to leave Russia"
     assert {r: p.name for r, p in study.data_files().items()} == {
         "trends": "mobilization-2022_daily_illustrative.csv", "events": "events_2022.csv",
-        "crossings": "crossings_2022.csv", "facts": "search_facts_2022.csv"}
+        "crossings": "crossings_2022.csv", "facts": "search_facts_2022.csv",
+        "pageviews": "mobilization-2022_daily_illustrative.csv"}
     prov = trendlib.read_provenance(study.trends)
     assert prov["illustrative"] is True and prov["source"] == "illustrative"
     trends = load_trends(study.trends)

@@ -72,8 +72,9 @@ def regions_frame(r):
 def related_frame(r, related_type: str):
     import pandas as pd
 
+    # a website export names topics but carries no Knowledge Graph id or type: topic_mid, topic_type empty
     recs = [(r.term, r.geo, r.start, r.end, related_type, kind, rank, related, value, formatted, breakout, "",
-             WEB_EXPORT_SOURCE) for kind, rank, related, value, formatted, breakout, _below in r.rows]
+             WEB_EXPORT_SOURCE, "", "") for kind, rank, related, value, formatted, breakout, _below in r.rows]
     frame = pd.DataFrame(recs, columns=RELATED_COLUMNS)
     notes = list(r.notes)
     if not related_type:
