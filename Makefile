@@ -36,7 +36,7 @@ $(STAMP): $(BIN)/uv requirements/dev.txt pyproject.toml
 
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/trendlib report --all $(if $(JOBS),--jobs $(JOBS),)
-	for sweep in sweeps/*.yaml; do case "$$sweep" in *.template.yaml) continue;; esac; \
+	for sweep in sweeps/*.yaml; do \
 	  MPLBACKEND=Agg $(BIN)/trendlib report --sweep "$$sweep" $(if $(JOBS),--jobs $(JOBS),) || exit 1; done
 
 trendlib: $(STAMP)
