@@ -315,15 +315,25 @@ def _unit(frequency: str | None, k: int) -> str:
 def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
     """Plain words for a searches-vs-crossings result (a LeadLagResult or a record).
 
-    Stated only when significant: "searches moved 3 days before crossings"; otherwise
-    "no lead or lag could be established" and why.
+    A lead or lag is stated only when the *lag itself* is established: ``lag`` is set (a
+    test at a single lag, the prewhitened cross-correlation or the lagged regression,
+    survives the correction): "searches moved 3 days before crossings". Otherwise "no lead
+    or lag could be established" and why: nothing survives the correction, or a relation
+    was detected (Granger, nowcast) but its timing could not be pinned down. ``peak_lag``
+    (the largest correlation, significant or not) is never put into words.
+
+    ``significant`` overrides the result's own flag (e.g. after a correction across several
+    pairs); the result's ``reason`` then no longer applies and a generic reason is given.
     """
     status = _get(result, "status", "ok")
     reason = str(_get(result, "reason", "") or "")
     if status != "ok":
         return "no lead or lag could be established: " + (reason or "the pair could not be tested")
+    own = bool(_get(result, "significant", False))
     if significant is None:
-        significant = bool(_get(result, "significant", False))
+        significant = own
+    elif bool(significant) != own:
+        reason = ""  # the reason was given for the result's own correction, not this one
     if not significant:
         n = _get(result, "n_tests")
         corr = _get(result, "correction", "")
@@ -331,10 +341,10 @@ def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
                          "no test survives the correction for the number of tests")
         return f"no lead or lag could be established: {why}"
     lag = _get(result, "lag")
-    if lag is None:
-        lag = _get(result, "peak_lag")
-    if lag is None:
-        return "a relation survives the correction, but no single lead or lag stands out"
+    if not _finite(lag):
+        return "no lead or lag could be established: " + (
+            reason or "a relation was detected but its timing could not be pinned down (no test at a single "
+                      "lag survives the correction)")
     k = int(lag)
     freq = _get(result, "frequency")
     if k > 0:
@@ -390,7 +400,10 @@ GLOSSARY: dict[str, str] = {
     "longest_run_days": "longest run of consecutive days with a figure",
     "longest_run_weeks": "longest run of consecutive weeks with a figure",
     "n_weeks": "number of weekly figures",
-    "peak_lag": "lag of the strongest correlation (positive: searches earlier)",
+    "peak_lag": "lag of the strongest correlation (positive: searches earlier); descriptive only, not a lead or "
+                "lag unless `lag` is set",
+    "lag": "the lead or lag the tests establish, in days or weeks (positive: searches earlier); empty when "
+           "none could be established",
     "peak_r": "strongest correlation of changes after prewhitening (-1 to 1)",
     "lead": "what the tests can say about who moved first",
     "n": "number of periods used",
