@@ -30,6 +30,7 @@ from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
            "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "family_count_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
@@ -306,6 +307,37 @@ def distinct_count_sentence(records: list) -> str:
             f"change{'s' if clear != 1 else ''} remain{'s' if clear == 1 else ''}.")
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def family_count_sentence(m: int, *, n_clear: int, n_distinct: int, n_overlapping: int,
+                          correction: str = "fdr_bh", alpha: float = 0.05, what: str = "query-event pairs") -> str:
+    """The headline count of an event-study family: distinct spikes first, each counted once.
+
+    ``m`` results were tested, ``n_clear`` are significant after ``correction``, of which
+    ``n_distinct`` are findings of their own (:meth:`EventStudySet.n_distinct_significant`) and
+    ``n_overlapping`` are clear only because their window holds a larger event's spike
+    (:meth:`EventStudySet.n_overlapping`). Example: "Of 50 query-event pairs tested, 14 show a
+    distinct clear change after correcting for the number of tests (false discovery rate, 5%); 12 more
+    are clear only because their window includes a larger event's spike, and are not counted as findings
+    of their own."
+    """
+    name = {"fdr_bh": "false discovery rate", "fdr_by": "false discovery rate (BY)",
+            "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
+    rest = n_clear - n_distinct - n_overlapping  # clear but neither: not expected; said rather than hidden
+    head = (f"Of {m} {what} tested, {n_distinct} {_plural(n_distinct, 'shows', 'show')} a distinct clear change "
+            f"after correcting for the number of tests ({name}, {100 * alpha:g}%)")
+    if n_overlapping:
+        head += (f"; {n_overlapping} more {_plural(n_overlapping, 'is', 'are')} clear only because "
+                 f"{_plural(n_overlapping, 'its', 'their')} window includes a larger event's spike, and "
+                 f"{_plural(n_overlapping, 'is', 'are')} not counted as {_plural(n_overlapping, 'a finding', 'findings')}"
+                 f" of {_plural(n_overlapping, 'its', 'their')} own")
+    if rest > 0:
+        head += f"; {rest} more {_plural(rest, 'is', 'are')} clear without a direction that can be stated"
+    return head + "."
+
+
 # ---------------------------------------------------------------------- lead / lag
 def _unit(frequency: str | None, k: int) -> str:
     f = frequency or "period"
@@ -315,15 +347,25 @@ def _unit(frequency: str | None, k: int) -> str:
 def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
     """Plain words for a searches-vs-crossings result (a LeadLagResult or a record).
 
-    Stated only when significant: "searches moved 3 days before crossings"; otherwise
-    "no lead or lag could be established" and why.
+    A lead or lag is stated only when the *lag itself* is established: ``lag`` is set (a
+    test at a single lag, the prewhitened cross-correlation or the lagged regression,
+    survives the correction): "searches moved 3 days before crossings". Otherwise "no lead
+    or lag could be established" and why: nothing survives the correction, or a relation
+    was detected (Granger, nowcast) but its timing could not be pinned down. ``peak_lag``
+    (the largest correlation, significant or not) is never put into words.
+
+    ``significant`` overrides the result's own flag (e.g. after a correction across several
+    pairs); the result's ``reason`` then no longer applies and a generic reason is given.
     """
     status = _get(result, "status", "ok")
     reason = str(_get(result, "reason", "") or "")
     if status != "ok":
         return "no lead or lag could be established: " + (reason or "the pair could not be tested")
+    own = bool(_get(result, "significant", False))
     if significant is None:
-        significant = bool(_get(result, "significant", False))
+        significant = own
+    elif bool(significant) != own:
+        reason = ""  # the reason was given for the result's own correction, not this one
     if not significant:
         n = _get(result, "n_tests")
         corr = _get(result, "correction", "")
@@ -331,10 +373,10 @@ def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
                          "no test survives the correction for the number of tests")
         return f"no lead or lag could be established: {why}"
     lag = _get(result, "lag")
-    if lag is None:
-        lag = _get(result, "peak_lag")
-    if lag is None:
-        return "a relation survives the correction, but no single lead or lag stands out"
+    if not _finite(lag):
+        return "no lead or lag could be established: " + (
+            reason or "a relation was detected but its timing could not be pinned down (no test at a single "
+                      "lag survives the correction)")
     k = int(lag)
     freq = _get(result, "frequency")
     if k > 0:
@@ -390,7 +432,10 @@ GLOSSARY: dict[str, str] = {
     "longest_run_days": "longest run of consecutive days with a figure",
     "longest_run_weeks": "longest run of consecutive weeks with a figure",
     "n_weeks": "number of weekly figures",
-    "peak_lag": "lag of the strongest correlation (positive: searches earlier)",
+    "peak_lag": "lag of the strongest correlation (positive: searches earlier); descriptive only, not a lead or "
+                "lag unless `lag` is set",
+    "lag": "the lead or lag the tests establish, in days or weeks (positive: searches earlier); empty when "
+           "none could be established",
     "peak_r": "strongest correlation of changes after prewhitening (-1 to 1)",
     "lead": "what the tests can say about who moved first",
     "n": "number of periods used",

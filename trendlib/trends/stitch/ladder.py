@@ -223,10 +223,15 @@ def _solve_ladder(n: int, links: pd.DataFrame) -> tuple[Any, Any, float, Any]:
     return c, se, math.sqrt(tau2.get(0, 0.0)), y - X @ beta
 
 
+#: a term is taken from every batch where its mean reported value is at least this (besides its best
+#: batch): there rounding is dithered by Google's sampling noise and adds a known variance, not a bias
+SOURCE_MIN_MEAN = 3.0
+
+
 def _sources(prepared: list[pd.DataFrame]) -> dict[str, list[int]]:
     """Per term, the batches it is taken from: the one where it is reported highest on average (least
-    rounding), plus any other where its mean is at least half as high (an independent Google sample of
-    comparable precision, averaged in). The best batch comes first."""
+    rounding), plus every other where its mean is at least :data:`SOURCE_MIN_MEAN` points (an
+    independent Google sample, weighted in by its variance). The best batch comes first."""
     means: dict[str, list[tuple[float, int]]] = {}
     for b, f in enumerate(prepared):
         for term, mean in f.groupby("query", sort=False)["value"].mean().items():
@@ -234,23 +239,73 @@ def _sources(prepared: list[pd.DataFrame]) -> dict[str, list[int]]:
     out = {}
     for term, lst in means.items():
         lst.sort(key=lambda x: -x[0])
-        best = lst[0][0]
-        out[term] = [b for m, b in lst if b == lst[0][1] or (best > 0 and m >= 0.5 * best)]
+        out[term] = [b for m, b in lst if b == lst[0][1] or m >= SOURCE_MIN_MEAN]
     return out
 
 
+def sampling_dispersion(x: Any, rvar: Any, group: Any) -> float:
+    """Google's sampling variance per unit of value, ``phi`` in ``var(x) = phi * x + rounding``, or NaN.
+
+    Estimated by moments from every group (one term and date) measured by two or more pulls,
+    which Google samples independently: the within-group sum of squares minus its expected
+    rounding share, over ``(n - 1) * mean``. ``x`` are the values on one scale, ``rvar`` their
+    rounding variances on that scale, ``group`` the group codes (NaN ``x`` are left out).
+    A Poisson sample of ``lambda * x`` searches has ``phi = 1 / lambda``.
+    """
+    import numpy as np
+
+    x, rvar, group = np.asarray(x, float), np.asarray(rvar, float), np.asarray(group)
+    ok = np.isfinite(x) & np.isfinite(rvar)
+    x, rvar, group = x[ok], rvar[ok], group[ok]
+    if not len(x):
+        return float("nan")
+    _, g = np.unique(group, return_inverse=True)
+    n = np.bincount(g)
+    mean = np.bincount(g, weights=x) / n
+    ss = np.bincount(g, weights=(x - mean[g]) ** 2)
+    rs = np.bincount(g, weights=rvar)
+    multi = n >= 2
+    den = float(np.sum((n[multi] - 1) * mean[multi]))
+    if not multi.any() or den <= 0:
+        return float("nan")
+    num = float(np.sum(ss[multi] - (n[multi] - 1) / n[multi] * rs[multi]))
+    return max(num, 0.0) / den
+
+
 def _average_sources(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per (key, date): the mean of its batches' calibrated values and bounds; flags and other
-    columns from the best batch; "<1" only when every batch said so."""
+    """One row per (key, date): the inverse-variance weighted mean of its batches' calibrated values and
+    bounds; flags and other columns from the best batch; "<1" only when every batch said so.
+
+    A batch's value has variance ``phi * x + r_b``: Google's sampling (``phi`` from
+    :func:`sampling_dispersion`, ``x`` the mean of the batches' values for that row, so weights do
+    not favour pulls that happened to come out low) plus the batch's rounding ``r_b = f_b^2 / 12``.
+    The combined value's variance ``var_sampling * value + var_rounding`` is returned in those two
+    columns (NaN when ``phi`` cannot be estimated in this window: every term in one batch).
+    """
+    import numpy as np
+
     on = [*keys, "date"]
-    best = rows[rows["_best"]].drop(columns="_best").set_index(on)
-    if len(best) == len(rows):
-        return best.reset_index()
-    num = rows.groupby(on, sort=False)[["value", "value_low", "value_high"]].mean()
+    gid = rows.groupby(on, sort=False).ngroup().to_numpy()
+    x = rows["value"].to_numpy(float)
+    clean = ~rows["below_one"].to_numpy(bool) & ~rows["is_partial"].to_numpy(bool)
+    rvar = rows["_rvar"].to_numpy(float)
+    phi = sampling_dispersion(np.where(clean, x, np.nan), rvar, gid)
+    known = phi == phi
+    xbar = np.clip(np.nan_to_num(rows.groupby(gid)["value"].transform("mean").to_numpy(float)), 0.0, None)
+    w = np.where(np.isfinite(x), 1.0 / np.maximum((phi if known else 0.0) * xbar + rvar, 1e-12), 0.0)
+    tot = np.bincount(gid, weights=w)
+    wn = np.where(tot[gid] > 0, w / np.where(tot[gid] > 0, tot[gid], 1.0), 1.0 / np.bincount(gid)[gid])
+    rows = rows.assign(_w=wn, _a=wn ** 2 * (phi if known else np.nan), _b=wn ** 2 * rvar)
+    for col in ("value", "value_low", "value_high"):
+        rows[col] = rows[col] * wn
+    num = rows.groupby(on, sort=False)[["value", "value_low", "value_high", "_a", "_b"]].sum(min_count=1)
     b1 = rows.groupby(on, sort=False)["below_one"].all()
-    best[["value", "value_low", "value_high"]] = num.reindex(best.index)
+    best = rows[rows["_best"]].drop(columns="_best").set_index(on)
+    best[["value", "value_low", "value_high"]] = num[["value", "value_low", "value_high"]].reindex(best.index)
     best["below_one"] = b1.reindex(best.index).astype(bool)
-    return best.reset_index()
+    best["var_sampling"] = num["_a"].reindex(best.index) if known else np.nan
+    best["var_rounding"] = num["_b"].reindex(best.index)
+    return best.drop(columns=["_w", "_a", "_b", "_rvar"]).reset_index()
 
 
 def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, links: pd.DataFrame,
@@ -264,6 +319,7 @@ def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, li
     parts = []
     for b, frame in enumerate(prepared):
         part = frame[frame["query"].map(lambda q: b in sources.get(q, ()))].copy()
+        part["_rvar"] = f[b] ** 2 / 12.0  # one reporting step of this batch, whatever the value
         part["value"] = part["value"] * f[b]
         part["value_low"] = part["value_low"] * f_lo[b]
         part["value_high"] = part["value_high"] * f_hi[b]
@@ -275,6 +331,8 @@ def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, li
     scale = 100.0 / float(top) if pd.notna(top) and top > 0 else 1.0
     for col in ("value", "value_low", "value_high"):
         out[col] = out[col] * scale
+    out["var_sampling"] = out["var_sampling"] * scale
+    out["var_rounding"] = out["var_rounding"] * scale ** 2
     order = {q: i for i, q in enumerate(dict.fromkeys(pd.concat([p["query"] for p in prepared])))}
     out = out.assign(_q=out["query"].map(order)).sort_values(
         ["_q", *[k for k in keys if k != "query"], "date"], kind="stable").drop(columns="_q")
