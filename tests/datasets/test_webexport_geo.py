@@ -124,6 +124,25 @@ def test_other_scripts_meet_the_countrys_iso_romanisation(parent, names):
     assert subdivision_codes(list(names), parent) == names
 
 
+# Russian-interface names of Belarusian and Kazakh regions (pycountry has no Russian catalogue names for most):
+# they meet the Ukrainian catalogue's spelling of the same name ('Брестська область') by their loose words
+RUSSIAN_BY = {"Брестская область": "BY-BR", "Витебская область": "BY-VI", "Гомельская область": "BY-HO",
+              "Гродненская область": "BY-HR", "Минская область": "BY-MI", "Минск": "BY-HM",
+              "Могилёвская область": ""}  # Ukrainian Могилівська: і for ё, not the same word - no code, no guess
+RUSSIAN_KZ = {"Абайская область": "KZ-10", "Акмолинская область": "KZ-11", "Актюбинская область": "KZ-15",
+              "Алматинская область": "KZ-19", "Атырауская область": "KZ-23", "Западно-Казахстанская область": "KZ-27",
+              "Жамбылская область": "KZ-31", "Жетысуская область": "KZ-33", "Карагандинская область": "KZ-35",
+              "Костанайская область": "KZ-39", "Кызылординская область": "KZ-43", "Мангистауская область": "KZ-47",
+              "Павлодарская область": "KZ-55", "Туркестанская область": "KZ-61", "Улытауская область": "KZ-62",
+              "Восточно-Казахстанская область": "KZ-63", "Астана": "KZ-71", "Алматы": "KZ-75", "Шымкент": "KZ-79",
+              "Северо-Казахстанская область": ""}  # Ukrainian Північно-: another word - no code
+
+
+@pytest.mark.parametrize("parent, names", [("BY", RUSSIAN_BY), ("KZ", RUSSIAN_KZ)])
+def test_russian_names_of_belarusian_and_kazakh_regions(parent, names):
+    assert subdivision_codes(list(names), parent) == names
+
+
 def test_romanisation_systems_are_the_ones_iso_3166_2_names_use():
     assert romanise("Ханты-Мансийский", "ru_bgn") == "khanty-mansiyskiy"
     assert romanise("Еврейская", "ru_bgn") == "yevreyskaya"          # е at a word's start: ye

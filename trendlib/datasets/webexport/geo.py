@@ -19,7 +19,10 @@ unit inside it of the same name); otherwise the code is '' and the name is kept 
 4. the same, kind words ignored ("город Москва" = "Moskva");
 5. one key's words contained in the other's ("Республика Северная Осетия-Алания" ⊃ "Severnaya
    Osetiya, Respublika");
-6. the name less a short generic suffix or its last word ('神奈川県' -> '神奈川').
+6. a Cyrillic name's loose words equal to those of a Cyrillic catalogue name: Russian and Ukrainian
+   spellings of one name ('Брестская область', Ukrainian 'Брестська область'), through which Russian
+   names of Belarusian and Kazakh regions meet pycountry's Ukrainian catalogue;
+7. the name less a short generic suffix or its last word ('神奈川県' -> '神奈川').
 
 A catalogue translation that names two subdivisions of one country (pycountry's Ukrainian catalogue
 gives RU-AL and RU-SA both "Республіка Алтай") names neither and is not used.
@@ -37,7 +40,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from trendlib.datasets.webexport.placenames import Key, data_rows, name_keys, romanised_countries, system_of
+from trendlib.datasets.webexport.placenames import (Key, data_rows, is_cyrillic, loose_words, name_keys,
+                                                     romanised_countries, system_of)
 from trendlib.datasets.webexport.words import INTERFACE_LANGUAGES, fold, is_worldwide
 
 __all__ = ["country_code", "subdivision_codes", "infer_parent", "metro_codes"]
@@ -196,6 +200,7 @@ class _Keyed:
     by_key: dict[Key, set[Hit]]
     by_words: dict[frozenset[str], set[Hit]]
     by_word: dict[str, set[tuple[frozenset[str], Hit]]]
+    by_loose: dict[frozenset[str], set[Hit]]  # Cyrillic names only (:func:`loose_words`)
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,7 +208,7 @@ def _keyed(parent: str) -> _Keyed:
     """Keys of every subdivision a region file of ``parent`` can list (its own and the disputed ones),
     every name romanised with ``parent``'s system."""
     system = system_of(parent)
-    keyed = _Keyed({}, {}, {})
+    keyed = _Keyed({}, {}, {}, {})
     for country, code, nested, names in _names().values():
         if not _belongs(country, code, parent):
             continue
@@ -212,6 +217,8 @@ def _keyed(parent: str) -> _Keyed:
             keyed.by_words.setdefault(key[1], set()).add((code, nested))
             for word in key[1]:
                 keyed.by_word.setdefault(word, set()).add((key[1], (code, nested)))
+        for words in {w for n in names if is_cyrillic(n) for w in loose_words(n)}:
+            keyed.by_loose.setdefault(words, set()).add((code, nested))
     return keyed
 
 
@@ -231,6 +238,7 @@ def _tiers(name: str, parent: str):
     words = {k[1] for k in keys}
     yield {h for w in words for h in keyed.by_words.get(w, ())}
     yield {h for w in words for word in w for ws, h in keyed.by_word.get(word, ()) if ws < w or w < ws}
+    yield {h for w in (loose_words(name) if is_cyrillic(name) else ()) for h in keyed.by_loose.get(w, ())}
     yield {(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)}
 
 
