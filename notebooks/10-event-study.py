@@ -32,7 +32,7 @@ from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
-from trendlib.text import (ColumnNotes, count_sentence, distinct_count_sentence, fold_cell, fold_figure, fold_reading,
+from trendlib.text import (ColumnNotes, family_count_sentence, fold_cell, fold_figure, fold_reading,
                            fold_sentence, number)
 from trendlib.datasets import select_series, study_events
 from trendlib.datasets.context import study_caveats
@@ -86,17 +86,21 @@ studies = run_event_studies(series, studied_events, queries=study.queries, corre
 records = studies.records()
 exhibits.record("event_study", records)
 k_clear = int(sum(studies.significant))
+n_distinct, n_overlapping = studies.n_distinct_significant(), studies.n_overlapping()  # each spike counted once
 kinds = [fold_reading(rec).kind for rec in records]
-n_changes = sum(k in ("rise", "at_least", "drop") for k in kinds)
 left = studied_events.attrs["left_out"]
 exhibits.record("event_study_family", {
-    "n_tests": len(records), "n_significant": k_clear, "correction": studies.correction, "alpha": studies.alpha,
+    "n_tests": len(records), "n_significant": k_clear, "n_distinct_significant": n_distinct,
+    "n_overlapping": n_overlapping, "correction": studies.correction, "alpha": studies.alpha,
     "frequency": frequency, "n_events_studied": int(studied_events["date"].nunique()),
     "n_events_not_studied_baseline_contains_primary": left["baseline_contains_primary"],
     "skipped": [{"query": q, "event": e, "reason": why} for q, e, why in studies.skipped],
 })
-display(Markdown(count_sentence(len(records), k_clear, correction=studies.correction)
-                 + (" " + distinct_count_sentence(records) if "overlap" in kinds else "")
+family_sentence = family_count_sentence(len(records), n_clear=k_clear, n_distinct=n_distinct,
+                                        n_overlapping=n_overlapping, correction=studies.correction,
+                                        alpha=studies.alpha)
+exhibits.finding(family_sentence)
+display(Markdown(family_sentence
                  + (f" {left['baseline_contains_primary']} later events in the period are not studied: their "
                     "baselines would contain the main spike." if left["baseline_contains_primary"] else "")))
 
@@ -172,8 +176,8 @@ display(reader_table.style.hide(axis="index").format({"q_value": "{:.2g}", "peri
                                                      na_rep="-"))
 
 # %%
-fig2_title = (f"{n_changes} of {len(records)} query-event pairs changed clearly"
-              + (f"; {kinds.count('overlap')} more only share a larger spike" if "overlap" in kinds else ""))
+fig2_title = (f"{n_distinct} distinct clear changes among {len(records)} query-event pairs"
+              + (f"; {n_overlapping} more only share a larger spike" if n_overlapping else ""))
 fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
                            illustrative=illustrative)
 png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",

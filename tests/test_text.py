@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from trendlib.text import (bound, count_sentence, date_phrase, fold_cell, fold_figure, fold_reading, fold_sentence,
-                           fold_summary, lead_lag_phrase, lead_lag_title, number)
+                           fold_summary, lead_lag_phrase, lead_lag_title, number,
+                           family_count_sentence)
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 
@@ -169,3 +170,14 @@ def test_a_relation_without_an_established_lag_states_no_lead_or_lag():
     own = {**base, "significant": False, "reason": "no test survived the holm correction at 5% (26 tests)"}
     assert "no test survived" not in lead_lag_phrase(own, significant=True)
     assert "before" not in lead_lag_phrase(own, significant=True)
+
+
+def test_family_count_counts_distinct_spikes_and_names_the_overlaps():
+    s = family_count_sentence(50, n_clear=26, n_distinct=14, n_overlapping=12)
+    assert s == ("Of 50 query-event pairs tested, 14 show a distinct clear change after correcting for the number "
+                 "of tests (false discovery rate, 5%); 12 more are clear only because their window includes a "
+                 "larger event's spike, and are not counted as findings of their own.")
+    one = family_count_sentence(8, n_clear=2, n_distinct=1, n_overlapping=1, correction="holm")
+    assert "1 shows a distinct" in one and "1 more is clear only because its window" in one
+    assert family_count_sentence(5, n_clear=0, n_distinct=0, n_overlapping=0).startswith("Of 5 query-event pairs "
+                                                                                         "tested, 0 show")

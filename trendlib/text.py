@@ -30,6 +30,7 @@ from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
            "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "family_count_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
@@ -304,6 +305,37 @@ def distinct_count_sentence(records: list) -> str:
             f"inside {'its' if overlapping == 1 else 'their'} window and {'is' if overlapping == 1 else 'are'} not "
             f"a finding of {'its' if overlapping == 1 else 'their'} own: {clear} distinct clear "
             f"change{'s' if clear != 1 else ''} remain{'s' if clear == 1 else ''}.")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def family_count_sentence(m: int, *, n_clear: int, n_distinct: int, n_overlapping: int,
+                          correction: str = "fdr_bh", alpha: float = 0.05, what: str = "query-event pairs") -> str:
+    """The headline count of an event-study family: distinct spikes first, each counted once.
+
+    ``m`` results were tested, ``n_clear`` are significant after ``correction``, of which
+    ``n_distinct`` are findings of their own (:meth:`EventStudySet.n_distinct_significant`) and
+    ``n_overlapping`` are clear only because their window holds a larger event's spike
+    (:meth:`EventStudySet.n_overlapping`). Example: "Of 50 query-event pairs tested, 14 show a
+    distinct clear change after correcting for the number of tests (false discovery rate, 5%); 12 more
+    are clear only because their window includes a larger event's spike, and are not counted as findings
+    of their own."
+    """
+    name = {"fdr_bh": "false discovery rate", "fdr_by": "false discovery rate (BY)",
+            "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
+    rest = n_clear - n_distinct - n_overlapping  # clear but neither: not expected; said rather than hidden
+    head = (f"Of {m} {what} tested, {n_distinct} {_plural(n_distinct, 'shows', 'show')} a distinct clear change "
+            f"after correcting for the number of tests ({name}, {100 * alpha:g}%)")
+    if n_overlapping:
+        head += (f"; {n_overlapping} more {_plural(n_overlapping, 'is', 'are')} clear only because "
+                 f"{_plural(n_overlapping, 'its', 'their')} window includes a larger event's spike, and "
+                 f"{_plural(n_overlapping, 'is', 'are')} not counted as {_plural(n_overlapping, 'a finding', 'findings')}"
+                 f" of {_plural(n_overlapping, 'its', 'their')} own")
+    if rest > 0:
+        head += f"; {rest} more {_plural(rest, 'is', 'are')} clear without a direction that can be stated"
+    return head + "."
 
 
 # ---------------------------------------------------------------------- lead / lag
