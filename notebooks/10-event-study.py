@@ -33,7 +33,7 @@ from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
 from trendlib.text import (ColumnNotes, family_count_sentence, fold_cell, fold_figure, fold_reading,
-                           fold_sentence, number)
+                           fold_sentence, p_text)
 from trendlib.datasets import select_series, study_events
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
@@ -340,32 +340,37 @@ for term in study.terms:
     try:
         seg = segmented_regression(s, primary, scan=False, query=term)
         row.update(segmented_level_fold=seg.level_fold, segmented_low=seg.level_fold_low,
-                   segmented_high=seg.level_fold_high, break_p=seg.break_p, break_p_hac=seg.break_p_hac)
+                   segmented_high=seg.level_fold_high, break_p=seg.break_p, break_p_hac=seg.break_p_hac,
+                   segmented_shown=fold_cell(seg.level_record()))
     except trendlib.TrendlibError as exc:
         row.update(segmented_note=str(exc))
     try:
         cf = state_space_counterfactual(s, primary, post=fold, param_draws=100, paths_per_draw=20, seed=0,
                                         query=term)
         row.update(counterfactual_fold=cf.avg_fold, counterfactual_low=cf.avg_fold_low,
-                   counterfactual_high=cf.avg_fold_high)
+                   counterfactual_high=cf.avg_fold_high, counterfactual_shown=fold_cell(cf.fold_record()))
     except trendlib.TrendlibError as exc:
         row.update(counterfactual_note=str(exc))
     alt_rows.append(row)
 alt = pd.DataFrame(alt_rows)
-exhibits.save_table(alt, "table4_other-models", caption="Main event: level change from the segmented regression "
+shown_cols = {"segmented_shown": "segmented regression", "counterfactual_shown": "state-space counterfactual"}
+alt_numbers = alt.drop(columns=[c for c in shown_cols if c in alt.columns])
+exhibits.save_table(alt_numbers, "table4_other-models", caption="Main event: level change from the segmented regression "
                     "and observed/expected from the state-space counterfactual (multiples, 95% ranges).")
-exhibits.record("event_study_other_models", alt)
-shown_alt = alt.drop(columns=["query"])
+exhibits.record("event_study_other_models", alt_numbers)
+# worded like summary() and the event-study table (trendlib.text.fold_cell); the raw numbers are in the CSV
+shown_alt = alt.drop(columns=["query"] + [c for c in alt.columns if c.startswith(("segmented_", "counterfactual_"))
+                                          and c not in shown_cols]).rename(columns=shown_cols)
 display(Markdown(columns(shown_alt.columns, extra={
-    "segmented_level_fold": "level change at the event in the segmented regression, as a multiple (1 = none)",
-    "segmented_low": "lower end of its 95% range", "segmented_high": "upper end of its 95% range",
-    "break_p": "p-value of the level change (AR(1) errors)", "break_p_hac": "the same with Newey-West errors",
-    "counterfactual_fold": "observed over expected from the state-space counterfactual (a multiple)",
-    "counterfactual_low": "lower end of its 95% range", "counterfactual_high": "upper end of its 95% range",
+    "segmented regression": "level change at the event in the segmented regression, as a multiple (1 = none), "
+                            "95% range in brackets; 'no clear change' when its p-value is 0.05 or more",
+    "break_p": "p-value of the level and slope change together (AR(1) errors)",
+    "break_p_hac": "the same with Newey-West errors",
+    "state-space counterfactual": "observed over expected from the state-space counterfactual (a multiple), 95% "
+                                  "range in brackets; 'no clear change' when the range includes 1",
     "segmented_note": "why the segmented regression could not run",
     "counterfactual_note": "why the counterfactual could not run"})))
-formats = {c: (number if c.endswith(("_fold", "_low", "_high")) else "{:.2g}")
-           for c in shown_alt.columns if c.endswith(("_fold", "_low", "_high", "_p", "_hac"))}
+formats = {c: p_text for c in shown_alt.columns if c.endswith(("_p", "_hac"))}
 display(shown_alt.style.hide(axis="index").format(formats, na_rep="-"))
 
 # %% [markdown]
