@@ -8,7 +8,9 @@
 # outputs never collide. One line per run goes to $SOAK_DIR/summary.txt (exit code, seconds, pytest's last
 # line); each run's log is beside it. With DEADLINE_EPOCH (seconds since 1970), whatever is still running
 # then is stopped and marked "stopped at the deadline". SOAK_CMD replaces `make test` (e.g. to try the
-# script on one test file). Used for the evidence in README's Tests section.
+# script on one test file). SOAK_FIRST_B replaces copy B's first command (e.g. `bash .ci/run`, so the
+# copy beside the soak is a whole CI run, then the suite again until A is done). Used for the evidence in
+# README's Tests section.
 set -u
 RUNS=${1:-3}
 CMD=${SOAK_CMD:-make test}
@@ -22,21 +24,24 @@ for c in A B; do
   git clone -q "$SRC" "$SOAK_DIR/$c"
   (cd "$SOAK_DIR/$c" && make .venv/.installed > "$SOAK_DIR/install_$c.log" 2>&1)
 done
-echo "commit $(git -C "$SOAK_DIR/A" rev-parse --short HEAD), start $(date -u +%FT%TZ), $(nproc) cores" \
+echo "commit $(git -C "$SOAK_DIR/A" rev-parse --short HEAD), start $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" \
   > "$SOAK_DIR/summary.txt"
 
-run() {  # copy, run number: one whole `make test` in a process group of its own, summarised
-  local t0 rc
+run() {  # copy, run number[, command]: one whole suite in a session of its own, summarised
+  local t0 rc cmd=${3:-$CMD}
   t0=$(date +%s)
-  setsid --wait bash -c "cd '$SOAK_DIR/$1' && exec $CMD" > "$SOAK_DIR/$1_$2.log" 2>&1 &
+  echo "$1 run $2 started $(date -u +%FT%TZ): $cmd" >> "$SOAK_DIR/summary.txt"
+  setsid --wait bash -c "cd '$SOAK_DIR/$1' && exec $cmd" > "$SOAK_DIR/$1_$2.log" 2>&1 &
   echo $! > "$SOAK_DIR/$1.pid"
   wait $!
   rc=$?
-  echo "$1 run $2: exit $rc, $(( $(date +%s) - t0 )) s, ended $(date -u +%FT%TZ): $(tail -1 "$SOAK_DIR/$1_$2.log")" \
+  echo "$1 run $2: exit $rc, $(( $(date +%s) - t0 )) s, ended $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg): $(tail -1 "$SOAK_DIR/$1_$2.log")" \
     >> "$SOAK_DIR/summary.txt"
 }
 
-( i=0; while [ ! -e "$SOAK_DIR/A.done" ]; do i=$((i + 1)); run B "$i"; done ) &
+( i=0; while [ ! -e "$SOAK_DIR/A.done" ]; do
+    i=$((i + 1)); if [ "$i" = 1 ] && [ -n "${SOAK_FIRST_B:-}" ]; then run B 1 "$SOAK_FIRST_B"; else run B "$i"; fi
+  done ) &
 beside=$!
 ( for i in $(seq 1 "$RUNS"); do run A "$i"; done; touch "$SOAK_DIR/A.done" ) &
 main=$!
@@ -55,5 +60,10 @@ if [ "$DEADLINE" -gt 0 ]; then
 fi
 wait "$main"
 touch "$SOAK_DIR/A.done"
+# B's run in progress when A is done is no longer beside anything: stop it rather than wait for it
+if kill -0 "$beside" 2>/dev/null && [ -e "$SOAK_DIR/B.pid" ]; then
+  echo "B's last run stopped $(date -u +%FT%TZ): copy A had finished" >> "$SOAK_DIR/summary.txt"
+  kill -TERM -- "-$(cat "$SOAK_DIR/B.pid")" 2>/dev/null
+fi
 wait "$beside"
 echo "done $(date -u +%FT%TZ)" >> "$SOAK_DIR/summary.txt"
