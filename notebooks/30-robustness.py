@@ -30,6 +30,8 @@ from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
 from trendlib.datasets import load_trend_samples, select_series
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
+from trendlib.plots.style import mark_for
+from trendlib.signals import SEARCH
 from trendlib.text import ColumnNotes, fold_figure, number, p_text, percent, spread_sentence
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
@@ -194,7 +196,7 @@ display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every 
 # %%
 fig = plot_robustness(sens_frame, samples_frame=samples_frame, labels=study.labels, source=source,
                       title=f"The rise around {primary.day} {primary:%b %Y} holds under every check for {n_hold} of "
-                            f"{len(verdict)} queries", illustrative=illustrative)
+                            f"{len(verdict)} queries", illustrative=mark_for(provenance, SEARCH))
 png_fig = exhibits.save_figure(fig, "fig1_robustness", data="table1_variants",
                      caption="Fold increase per query under each window/offset variant (blue) and per Google "
                              "sample (orange ticks); the large dot is the main specification.")

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
-           "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
            "family_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
@@ -272,6 +272,15 @@ def fold_cell(result: Any, *, significant: bool | None = None) -> str:
     if rd.kind in ("at_least", "barely"):
         return f"\u2265{rd.value}{TIMES} (low baseline{'' if rd.kind == 'at_least' else '; not clear'})"
     return f"{fold_figure(result, significant=significant)} [{rd.low}-{rd.high}]"
+
+
+def clear_cell(result: Any, *, significant: bool | None = None) -> str:
+    """The table's "clear" cell: "yes", "yes (a drop)", "no: overlaps a larger spike", "no: barely searched
+    before" ("barely read before" for pageviews) or "no"."""
+    kind = fold_reading(result, significant=significant).kind
+    before = "barely read before" if _get(result, "source", "") == "wikipedia-pageviews" else "barely searched before"
+    return {"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
+            "barely": f"no: {before}", "unclear": "no"}[kind]
 
 
 def fold_summary(result: Any, *, significant: bool | None = None) -> str:
