@@ -196,7 +196,7 @@ def _belongs(country: str, code: str, parent: str) -> bool:
 
 @dataclass(frozen=True)
 class _Keyed:
-    """The keys of one country's subdivision names, indexed three ways (see :func:`_tiers`)."""
+    """The keys of one country's subdivision names, indexed four ways (see :func:`_tiers`)."""
 
     by_key: dict[Key, set[Hit]]
     by_words: dict[frozenset[str], set[Hit]]
