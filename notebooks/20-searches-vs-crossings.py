@@ -32,6 +32,8 @@ from trendlib.datasets import derive_crossing_series, load_crossings, select_ser
 from trendlib.datasets.derive import period_overview
 from trendlib.plots.events import number_events
 from trendlib.plots.leadlag import plot_crossings_vs_searches, plot_lead_lag, plot_searches_and_crossings
+from trendlib.plots.style import mark_for
+from trendlib.signals import SEARCH
 from trendlib.text import ColumnNotes, lead_lag_phrase, lead_lag_title
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="20-searches-vs-crossings")
@@ -90,13 +92,14 @@ if has_crossings:
     best_run = overview.sort_values("longest_run_days", ascending=False).iloc[0] if len(overview) else None
     result_record = {"status": "tested" if len(tested) else "too_few", "n_pairs": len(pairs),
                      "n_tested": len(tested), "n_significant": int(pairs["significant"].sum()),
+                     "n_lead_lag": int(pairs["lag"].notna().sum()),
                      "correction": lead_lag.correction, "min_points": 30,
                      "longest_run_days": int(best_run["longest_run_days"]) if best_run is not None else 0,
                      "longest_run_series": best_run["series"] if best_run is not None else "",
                      "crossings_rows": derived.n_rows, "derived_values": len(derived.periods),
                      "single_days_in_period": len(daily), "n_series": len(overview),
                      "rows_not_period_totals": len(derived.left_out),
-                     "pairs": pairs.drop(columns=["reason"]).to_dict("records")}
+                     "pairs": pairs.to_dict("records")}
     exhibits.record("searches_vs_crossings", result_record)
     if tested.empty:
         exhibits.finding("No lead or lag between searches and border crossings could be established: the crossing "
@@ -109,14 +112,18 @@ if has_crossings:
             "points a correlation, a Granger test or a regression would mostly measure the shared jump of "
             "21 September, so we report no number rather than a fragile one."))
     else:
-        exhibits.finding(f"{result_record['n_significant']} of {len(tested)} tested pairs of a query and a crossings "
-                         f"series show a lead or lag that survives the {lead_lag.correction} correction.")
+        n_sig, n_lag = result_record["n_significant"], result_record["n_lead_lag"]
+        untimed = (f"; {n_sig - n_lag} more show a relation whose timing could not be pinned down" if n_sig > n_lag
+                   else "")
+        exhibits.finding(f"{n_lag} of {len(tested)} tested pairs of a query and a crossings series show a lead or lag "
+                         f"that survives the {lead_lag.correction} correction{untimed}.")
         display(Markdown(f"{len(tested)} of {len(pairs)} pairs could be tested ({len(lead_lag.all_tests)} tests in all); "
-                         f"{result_record['n_significant']} show a relation that survives the {lead_lag.correction} "
-                         "correction across all of them."))
-        shown_pairs = tested[["label", "series", "n", "peak_lag", "peak_r", "significant", "lead"]]
+                         f"{n_sig} show a relation that survives the {lead_lag.correction} correction across all of "
+                         f"them, {n_lag} with a lead or lag that could be established (a lead or lag is stated only "
+                         "when a test at a single lag survives)."))
+        shown_pairs = tested[["label", "series", "n", "significant", "lag", "lead"]]
         display(Markdown(columns(shown_pairs.columns, extra={"label": "the query"})))
-        display(shown_pairs.style.hide(axis="index").format({"peak_r": "{:.2f}"}))
+        display(shown_pairs.style.hide(axis="index").format({"lag": "{:.0f}"}, na_rep="-"))
 
 # %%
 if has_crossings:
@@ -130,7 +137,7 @@ if has_crossings:
     exhibits.record("searches_vs_crossings_weekly", {
         "status": "tested" if n_weekly_tested else "too_few", "min_points": 30, "n_series": len(weeks),
         "n_tested": n_weekly_tested, "series": weeks,
-        "pairs": weekly_pairs.drop(columns=["reason"]).to_dict("records") if len(weekly_pairs) else []})
+        "pairs": weekly_pairs.to_dict("records") if len(weekly_pairs) else []})
     exhibits.save_table(weeks, "table4_weekly-crossings",
                         caption="Per crossings series reported week by week: weeks in the study period, first and "
                                 "last week, longest run of consecutive weeks.")
@@ -153,7 +160,8 @@ if has_crossings:
             display(Markdown(f"**{sentence}**"))
         else:
             ok = weekly_pairs[weekly_pairs["status"] == "ok"]
-            display(ok[["query", "series", "n", "significant", "lead"]].style.hide(axis="index"))
+            display(ok[["query", "series", "n", "significant", "lag", "lead"]].style.hide(axis="index")
+                    .format({"lag": "{:.0f}"}, na_rep="-"))
     else:
         display(Markdown("**No border was reported week by week inside the study period**, so no weekly test is "
                          "possible."))
@@ -179,7 +187,7 @@ if has_crossings and len(daily):
         title=f"Searches for '{first.label}' and reported entries, {lo.day} {lo:%b} to {hi.day} {hi:%b %Y}",
         search_label=f"'{first.label}' ({first.term}), index 0-100", crossings_label="people per day",
         source=f"Google Trends, geo {study.geo or 'worldwide'}; crossings: {study.crossings.name} (official "
-               "statements, see data/README.md)", illustrative=illustrative,
+               "statements, see data/README.md)", illustrative=mark_for(provenance, SEARCH, "crossings"),
         note="Only entry series with at least 3 reported days are drawn; exits and net figures are in table1.")
     png_fig = exhibits.save_figure(fig, "fig1_searches-and-crossings", data="fig1_searches-and-crossings",
                          caption="Search interest (top) and reported single-day crossings (bottom) on one time axis.")
@@ -192,26 +200,33 @@ if has_crossings and not tested.empty:
     best = lead_lag.all_tests.sort_values("p_adjusted_all").iloc[0]
     r = lead_lag.results[(best["query"], best["series"])]
     lab = study.labels[best["query"]]
-    pair_sig = bool(pairs[(pairs["query"] == best["query"]) & (pairs["series"] == best["series"])]["significant"].iloc[0])
-    fig2 = plot_lead_lag(r, title=lead_lag_title(r, what=f"'{lab}' vs {best['series'].split('|')[0]}",
-                                                 significant=pair_sig),
-                         source="Google Trends; " + study.crossings.name, illustrative=illustrative)
+    pair = pairs[(pairs["query"] == best["query"]) & (pairs["series"] == best["series"])].iloc[0].to_dict()
+    family = lead_lag.all_tests
+    dark = family[(family["query"] == best["query"]) & (family["series"] == best["series"])
+                  & (family["test"] == "ccf_prewhitened") & (family["p_adjusted_all"] < lead_lag.alpha)]["lag"]
+    fig2 = plot_lead_lag(r, title=lead_lag_title(pair, what=f"'{lab}' vs {best['series'].split('|')[0]}"),
+                         source="Google Trends; " + study.crossings.name,
+                         illustrative=mark_for(provenance, SEARCH, "crossings"),
+                         significant_lags=dark, n_family=len(family))  # bars, title and table: one correction
     png_fig2 = exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
                          caption="Correlation of changes at each lead and lag, after prewhitening, with the band "
                                  "expected if the series were unrelated.")
-    fig3_title = (f"Crossings against '{lab}' searches {r.peak_lag} {r.frequency}(s) earlier" if pair_sig else
-                  f"Crossings against '{lab}' searches at the strongest lag ({r.peak_lag}); no lead or lag could "
-                  "be established")
-    fig3 = plot_crossings_vs_searches(r, lag=r.peak_lag, title=fig3_title, crossings_unit="people per period",
-                                      source="Google Trends; " + study.crossings.name, illustrative=illustrative)
+    # drawn at the established lag only; without one, at the same period (never at the largest correlation's lag)
+    shown_lag = int(pair["lag"]) if pd.notna(pair["lag"]) else 0
+    fig3_title = (f"Crossings against '{lab}' searches: {lead_lag_phrase(pair)}" if pd.notna(pair["lag"]) else
+                  f"Crossings against '{lab}' searches in the same {r.frequency}; no lead or lag could be established")
+    fig3 = plot_crossings_vs_searches(r, lag=shown_lag, title=fig3_title, crossings_unit="people per period",
+                                      source="Google Trends; " + study.crossings.name,
+                                      illustrative=mark_for(provenance, SEARCH, "crossings"))
     png_fig3 = exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
-                         caption="Crossings against searches at the strongest lag.")
+                         caption="Crossings against searches at the established lag (the same period when none "
+                                 "could be established).")
     exhibits.save_table(lead_lag.tests(), "table3_lead-lag-tests",
                         caption="Every test run (prewhitened cross-correlations, Granger both ways, lagged HAC "
                                 "regressions, nowcast), with p-values adjusted across all of them.")
     show(png_fig2)
     show(png_fig3)
-    display(Markdown(f"**'{lab}' vs {best['series'].split('|')[0]}:** {lead_lag_phrase(r, significant=pair_sig)}."))
+    display(Markdown(f"**'{lab}' vs {best['series'].split('|')[0]}:** {lead_lag_phrase(pair)}."))
     display(Markdown(r.summary().replace("\n", "  \n")))
 
 # %% [markdown]

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from trendlib.text import (bound, count_sentence, date_phrase, fold_cell, fold_figure, fold_reading, fold_sentence,
-                           fold_summary, lead_lag_phrase, lead_lag_title, number)
+                           fold_summary, lead_lag_phrase, lead_lag_title, number,
+                           family_count_sentence)
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 
@@ -67,8 +68,9 @@ def test_count_sentence():
 
 def test_lead_lag_words_only_when_significant():
     base = {"status": "ok", "frequency": "day", "peak_lag": 3, "n_tests": 20, "correction": "holm"}
-    assert lead_lag_phrase({**base, "significant": True}) == "searches moved 3 days before crossings"
+    assert lead_lag_phrase({**base, "significant": True, "lag": 3}) == "searches moved 3 days before crossings"
     assert lead_lag_phrase({**base, "significant": True, "lag": -1}) == "crossings moved 1 day before searches"
+    assert lead_lag_phrase({**base, "significant": True, "lag": 0}) == "searches and crossings moved in the same day"
     phrase = lead_lag_phrase({**base, "significant": False})
     assert phrase.startswith("no lead or lag could be established") and "3" not in phrase.split(":")[0]
     assert "before" not in lead_lag_title({**base, "significant": False}, what="'visa' vs Finland")
@@ -149,3 +151,33 @@ def test_a_rise_over_an_empty_baseline_that_is_not_clear_says_only_at_least():
     assert "at least 44 times" in text and "barely searched before" in text and "67" not in text
     assert fold_figure(rec) == "\u226544\u00d7 (barely searched before; not clear)"
     assert fold_reading(rec).kind == "barely"
+
+
+def test_a_relation_without_an_established_lag_states_no_lead_or_lag():
+    # Granger (or the nowcast) fired, but no test at a single lag did: the largest correlation's lag
+    # (peak_lag) must not be put into words, in the phrase or in a title
+    base = {"status": "ok", "frequency": "day", "peak_lag": 3, "n_tests": 26, "correction": "holm",
+            "significant": True}
+    reason = ("a relation was detected (Granger searches -> crossings) but its timing could not be pinned down: "
+              "no test at a single lag survived the holm correction")
+    for rec in ({**base, "lag": None, "reason": reason}, {**base, "lag": float("nan"), "reason": reason}):
+        assert lead_lag_phrase(rec) == f"no lead or lag could be established: {reason}"
+        assert "before" not in lead_lag_title(rec, what="'visa' vs Finland")
+    generic = lead_lag_phrase({**base, "lag": None})
+    assert generic.startswith("no lead or lag could be established: a relation was detected")
+    assert "3" not in generic and "before" not in generic
+    # an override of the flag drops the reason written for the result's own correction
+    own = {**base, "significant": False, "reason": "no test survived the holm correction at 5% (26 tests)"}
+    assert "no test survived" not in lead_lag_phrase(own, significant=True)
+    assert "before" not in lead_lag_phrase(own, significant=True)
+
+
+def test_family_count_counts_distinct_spikes_and_names_the_overlaps():
+    s = family_count_sentence(50, n_clear=26, n_distinct=14, n_overlapping=12)
+    assert s == ("Of 50 query-event pairs tested, 14 show a distinct clear change after correcting for the number "
+                 "of tests (false discovery rate, 5%); 12 more are clear only because their window includes a "
+                 "larger event's spike, and are not counted as findings of their own.")
+    one = family_count_sentence(8, n_clear=2, n_distinct=1, n_overlapping=1, correction="holm")
+    assert "1 shows a distinct" in one and "1 more is clear only because its window" in one
+    assert family_count_sentence(5, n_clear=0, n_distinct=0, n_overlapping=0).startswith("Of 5 query-event pairs "
+                                                                                         "tested, 0 show")

@@ -5,20 +5,26 @@
 
 Raw files are never edited; every derived file gets a provenance sidecar that
 names the raw file and its sha256, so each number traces back to a source row.
-Deterministic: the same raw files give byte-identical outputs.
+Deterministic: the same raw files give byte-identical outputs. Every CSV is written by
+trendlib's one CSV writer (:func:`trendlib._io.csv_text`), so a text cell starting with ``=``,
+``+``, ``-`` or ``@`` gets a leading ``'`` and cannot run as a spreadsheet formula; trendlib's
+loaders drop that quote again.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import hashlib
-import io
 import json
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from trendlib._io import csv_text  # noqa: E402 - after the checkout is on the path
+
 RAW = ROOT / "data" / "raw" / "shared-2022"
 
 TRENDS_EXPORT = RAW / "google_trends_weekly_2021-03_2022-03_emigration_terms.csv"
@@ -38,11 +44,9 @@ def _rel(path: Path) -> str:
 
 
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
+    """Rows of text cells under ``header`` as spreadsheet-safe CSV text."""
+    import pandas as pd
+    return csv_text(pd.DataFrame(rows, columns=header, dtype=object), index=False)
 
 
 def build_invasion_trends() -> dict[Path, str]:
@@ -381,9 +385,7 @@ def _frame_csv(frame) -> str:
             out[col] = out[col].dt.strftime("%Y-%m-%d")
         elif str(out[col].dtype) == "bool":
             out[col] = out[col].map({True: "true", False: "false"})
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
-    return buf.getvalue()
+    return csv_text(out, index=False, float_format="%.10g")
 
 
 def build_illustrative() -> dict[Path, str]:
@@ -392,7 +394,6 @@ def build_illustrative() -> dict[Path, str]:
     Made by trendlib.datasets.illustrative.make_illustrative; its assumptions are tied to the
     facts file by id and written into the provenance sidecar.
     """
-    sys.path.insert(0, str(ROOT))
     from trendlib.datasets.illustrative import make_illustrative
     from trendlib.datasets.trends import samples_path
 
@@ -423,7 +424,6 @@ def build_sweep_illustrative() -> dict[Path, str]:
     The mobilization-2022 latent curves with another seed per country and the country's geo code: a
     stand-in so the sweep renders offline. They describe no country; their provenance says so.
     """
-    sys.path.insert(0, str(ROOT))
     from trendlib.datasets.illustrative import DEFAULT_SEED, make_illustrative
 
     out: dict[Path, str] = {}

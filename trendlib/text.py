@@ -29,7 +29,8 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
-           "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "family_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
@@ -273,6 +274,15 @@ def fold_cell(result: Any, *, significant: bool | None = None) -> str:
     return f"{fold_figure(result, significant=significant)} [{rd.low}-{rd.high}]"
 
 
+def clear_cell(result: Any, *, significant: bool | None = None) -> str:
+    """The table's "clear" cell: "yes", "yes (a drop)", "no: overlaps a larger spike", "no: barely searched
+    before" ("barely read before" for pageviews) or "no"."""
+    kind = fold_reading(result, significant=significant).kind
+    before = "barely read before" if _get(result, "source", "") == "wikipedia-pageviews" else "barely searched before"
+    return {"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
+            "barely": f"no: {before}", "unclear": "no"}[kind]
+
+
 def fold_summary(result: Any, *, significant: bool | None = None) -> str:
     """The ``summary()`` form: the reader's number, then the raw estimate and interval."""
     rd = fold_reading(result, significant=significant)
@@ -282,6 +292,51 @@ def fold_summary(result: Any, *, significant: bool | None = None) -> str:
         return (f"{shown}  (the lower end of the 95% range, {lo:.2f}, rounded down; over so low a baseline "
                 f"the point estimate {fold:.2f} is not a reliable ratio)")
     return f"{shown}  (estimate {fold:.2f} [{lo:.2f}, {hi:.2f}])"
+
+
+def p_text(p) -> str:
+    """A p-value as shown everywhere: three decimals ("0.008"), "<0.001" below that, "n/a" when missing."""
+    if not _finite(p):
+        return "n/a"
+    return "<0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+
+
+def p_equals(p, name: str = "p") -> str:
+    """"p = 0.141" or "p < 0.001" (the form used in summary() lines)."""
+    shown = p_text(p)
+    return f"{name} < 0.001" if shown == "<0.001" else f"{name} = {shown}"
+
+
+def percent(x) -> str:
+    """A share as a whole percentage ("35%"), "n/a" when missing."""
+    return f"{100 * float(x):.0f}%" if _finite(x) else "n/a"
+
+
+def interval_record(fold, low, high, *, significant: bool | None = None, p_value=None, alpha: float = 0.05,
+                    label: str = "", baseline_note: str | None = None, fold_is_lower_bound: bool = False) -> dict:
+    """A record that :func:`fold_figure`/:func:`fold_cell` can read, for any multiple with a 95% range
+    (segmented regression's level change, the state-space counterfactual, ...). Without ``significant`` it
+    is ``p_value < alpha``, or without a p-value whether the range excludes 1."""
+    if significant is None:
+        significant = (float(p_value) < alpha if _finite(p_value) else
+                       bool(_finite(low) and _finite(high) and (float(low) > 1 or float(high) < 1)))
+    rec = {"fold_increase": fold, "fold_low": low, "fold_high": high, "significant": bool(significant),
+           "fold_is_lower_bound": bool(fold_is_lower_bound), "label": label, "alpha": alpha}
+    if baseline_note is not None:
+        rec["baseline_note"] = baseline_note
+    return rec
+
+
+def spread_sentence(n_samples: int, fold_min, fold_median, fold_max, *, unreliable: bool = False,
+                    baseline_cv=None, baseline_zero_share=None) -> str:
+    """"across 5 Google samples the estimate ranged from 4.1 to 4.9 times the usual level (median 4.5)", with
+    the reason when the samples are flagged unreliable."""
+    text = (f"across {n_samples} Google samples the estimate ranged from {number(fold_min)} to {number(fold_max)} "
+            f"times the usual level (median {number(fold_median)})")
+    if unreliable:
+        text += (f"; flagged unreliable: before the event the samples disagreed by {percent(baseline_cv)} on "
+                 f"average and {percent(baseline_zero_share)} of values were 0")
+    return text
 
 
 def count_sentence(m: int, k: int, *, correction: str = "fdr_bh", alpha: float = 0.05) -> str:
@@ -306,6 +361,37 @@ def distinct_count_sentence(records: list) -> str:
             f"change{'s' if clear != 1 else ''} remain{'s' if clear == 1 else ''}.")
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def family_count_sentence(m: int, *, n_clear: int, n_distinct: int, n_overlapping: int,
+                          correction: str = "fdr_bh", alpha: float = 0.05, what: str = "query-event pairs") -> str:
+    """The headline count of an event-study family: distinct spikes first, each counted once.
+
+    ``m`` results were tested, ``n_clear`` are significant after ``correction``, of which
+    ``n_distinct`` are findings of their own (:meth:`EventStudySet.n_distinct_significant`) and
+    ``n_overlapping`` are clear only because their window holds a larger event's spike
+    (:meth:`EventStudySet.n_overlapping`). Example: "Of 50 query-event pairs tested, 14 show a
+    distinct clear change after correcting for the number of tests (false discovery rate, 5%); 12 more
+    are clear only because their window includes a larger event's spike, and are not counted as findings
+    of their own."
+    """
+    name = {"fdr_bh": "false discovery rate", "fdr_by": "false discovery rate (BY)",
+            "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
+    rest = n_clear - n_distinct - n_overlapping  # clear but neither: not expected; said rather than hidden
+    head = (f"Of {m} {what} tested, {n_distinct} {_plural(n_distinct, 'shows', 'show')} a distinct clear change "
+            f"after correcting for the number of tests ({name}, {100 * alpha:g}%)")
+    if n_overlapping:
+        head += (f"; {n_overlapping} more {_plural(n_overlapping, 'is', 'are')} clear only because "
+                 f"{_plural(n_overlapping, 'its', 'their')} window includes a larger event's spike, and "
+                 f"{_plural(n_overlapping, 'is', 'are')} not counted as {_plural(n_overlapping, 'a finding', 'findings')}"
+                 f" of {_plural(n_overlapping, 'its', 'their')} own")
+    if rest > 0:
+        head += f"; {rest} more {_plural(rest, 'is', 'are')} clear without a direction that can be stated"
+    return head + "."
+
+
 # ---------------------------------------------------------------------- lead / lag
 def _unit(frequency: str | None, k: int) -> str:
     f = frequency or "period"
@@ -315,15 +401,25 @@ def _unit(frequency: str | None, k: int) -> str:
 def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
     """Plain words for a searches-vs-crossings result (a LeadLagResult or a record).
 
-    Stated only when significant: "searches moved 3 days before crossings"; otherwise
-    "no lead or lag could be established" and why.
+    A lead or lag is stated only when the *lag itself* is established: ``lag`` is set (a
+    test at a single lag, the prewhitened cross-correlation or the lagged regression,
+    survives the correction): "searches moved 3 days before crossings". Otherwise "no lead
+    or lag could be established" and why: nothing survives the correction, or a relation
+    was detected (Granger, nowcast) but its timing could not be pinned down. ``peak_lag``
+    (the largest correlation, significant or not) is never put into words.
+
+    ``significant`` overrides the result's own flag (e.g. after a correction across several
+    pairs); the result's ``reason`` then no longer applies and a generic reason is given.
     """
     status = _get(result, "status", "ok")
     reason = str(_get(result, "reason", "") or "")
     if status != "ok":
         return "no lead or lag could be established: " + (reason or "the pair could not be tested")
+    own = bool(_get(result, "significant", False))
     if significant is None:
-        significant = bool(_get(result, "significant", False))
+        significant = own
+    elif bool(significant) != own:
+        reason = ""  # the reason was given for the result's own correction, not this one
     if not significant:
         n = _get(result, "n_tests")
         corr = _get(result, "correction", "")
@@ -331,10 +427,10 @@ def lead_lag_phrase(result: Any, *, significant: bool | None = None) -> str:
                          "no test survives the correction for the number of tests")
         return f"no lead or lag could be established: {why}"
     lag = _get(result, "lag")
-    if lag is None:
-        lag = _get(result, "peak_lag")
-    if lag is None:
-        return "a relation survives the correction, but no single lead or lag stands out"
+    if not _finite(lag):
+        return "no lead or lag could be established: " + (
+            reason or "a relation was detected but its timing could not be pinned down (no test at a single "
+                      "lag survives the correction)")
     k = int(lag)
     freq = _get(result, "frequency")
     if k > 0:
@@ -390,7 +486,10 @@ GLOSSARY: dict[str, str] = {
     "longest_run_days": "longest run of consecutive days with a figure",
     "longest_run_weeks": "longest run of consecutive weeks with a figure",
     "n_weeks": "number of weekly figures",
-    "peak_lag": "lag of the strongest correlation (positive: searches earlier)",
+    "peak_lag": "lag of the strongest correlation (positive: searches earlier); descriptive only, not a lead or "
+                "lag unless `lag` is set",
+    "lag": "the lead or lag the tests establish, in days or weeks (positive: searches earlier); empty when "
+           "none could be established",
     "peak_r": "strongest correlation of changes after prewhitening (-1 to 1)",
     "lead": "what the tests can say about who moved first",
     "n": "number of periods used",

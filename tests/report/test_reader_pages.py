@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.report.browser import INSTALL_HINT, Browser, find_chromium, serve
-from trendlib.text import fold_cell, fold_reading, fold_sentence, lead_lag_phrase
+from trendlib.text import family_count_sentence, fold_cell, fold_reading, fold_sentence, lead_lag_phrase
 
 pytestmark = pytest.mark.slow
 STUDIES = ("invasion-2022", "mobilization-2022")
@@ -120,6 +120,37 @@ def test_the_landing_page_shows_the_same_sentences(shipped, study):
     for rec in _search_records(res):  # the landing page lists the search findings
         if rec["event_date"][:10] == primary:
             assert fold_sentence(rec) in landing, f"landing page disagrees: {fold_sentence(rec)}"
+
+
+@pytest.mark.parametrize("study", STUDIES)
+def test_the_headline_count_counts_each_spike_once(shipped, study):
+    res = _results(shipped, study)
+    fam, records = res["event_study_family"], _search_records(res)
+    distinct = sum(bool(r["distinct_spike"]) for r in records)
+    overlapping = sum(bool(r["significant"] and r["overlaps"]) for r in records)
+    assert (fam["n_distinct_significant"], fam["n_overlapping"]) == (distinct, overlapping)
+    assert fam["n_significant"] == sum(bool(r["significant"]) for r in records)
+    sentence = family_count_sentence(len(records), n_clear=fam["n_significant"], n_distinct=distinct,
+                                     n_overlapping=overlapping, correction=fam["correction"], alpha=fam["alpha"])
+    assert sentence in _page(shipped / study / "10-event-study.html").text
+    assert sentence in _page(shipped / study / "index.html").text
+
+
+@pytest.mark.parametrize("study", STUDIES)
+def test_pageviews_results_reach_the_reader_table_and_the_landing_page(shipped, study):
+    res = _results(shipped, study)
+    views = [r for r in res["event_study"] if r.get("source") == "wikipedia-pageviews"]
+    if res["study"].get("pageviews") is None:
+        assert not views
+        return
+    assert views, "the study has pageviews: but no pageviews result reached results.json"
+    cells = {c for row in _page(shipped / study / "10-event-study.html").rows for c in row}
+    landing = _page(shipped / study / "index.html").text
+    primary = res["study"]["event_date"][:10]
+    for rec in views:
+        assert fold_cell(rec) in cells, f"pageviews cell for {rec['label']} / {rec['event']} is not {fold_cell(rec)!r}"
+        if rec["event_date"][:10] == primary:
+            assert fold_sentence(rec) in landing, f"landing page lacks: {fold_sentence(rec)}"
 
 
 def _search_records(res: dict) -> list[dict]:

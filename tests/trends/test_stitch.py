@@ -594,6 +594,62 @@ def test_a_term_below_the_measurable_range_is_bounded_not_invented():
     assert (ghost["value_high"] > 0).all() and ghost["value_high"].max() < 0.1 * w15  # bounded: half a point
 
 
+def lost_rung(seed: int = 0):
+    """One 182-day window, two batches: 'big' spikes 60x inside it, so the anchor 'A' it shares with the
+    rare batch ('A', 'r1', 'r2') rounds to 0 there: the ladder loses its rung in this window."""
+    dates = pd.date_range("2022-01-02", periods=182, freq="D")   # a Sunday: 26 whole weeks
+    truth = {"big": S.latent(182, level=3000, seed=seed, spikes=((90, 60.0, 4.0),), noise=0.03),
+             "A": S.latent(182, level=100, seed=seed + 1, noise=0.03),
+             "r1": S.latent(182, level=60, seed=seed + 2, noise=0.03),
+             "r2": S.latent(182, level=40, seed=seed + 3, noise=0.03)}
+    frames, _ = pull_batches(truth, dates, [("big", "A"), ("A", "r1", "r2")])
+    return dates, truth, frames
+
+
+def calibrated_weekly(truth, dates, *, sd: float = 0.02, seed: int = 0) -> pd.DataFrame:
+    """A coarse whole-span pull already on one scale (as the probe's calibrated ladder is): weekly means
+    with 2 % sampling noise and +/-3 % bounds, not re-rounded."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for q, x in truth.items():
+        m = x.reshape(-1, 7).mean(axis=1) * np.exp(rng.normal(0, sd, len(x) // 7))
+        rows.append(pd.DataFrame({"date": dates[::7], "query": q, "geo": "RU", "value": m,
+                                  "value_low": m * 0.97, "value_high": m * 1.03}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_a_window_that_loses_its_rung_is_rechained_through_the_pin():
+    dates, truth, frames = lost_rung()
+    a_in_big = frames[0].loc[frames[0]["query"] == "A", "value"]
+    assert a_in_big.mean() < 2                       # the rung: 'A' is rounded away next to the spike
+    with pytest.raises(StitchError, match="batch 1 .*shares no term"):
+        calibrate_ladder(frames)
+    res = calibrate_ladder(frames, pin=calibrated_weekly(truth, dates))
+    assert not res.unlinked and res.links["term"].str.startswith("pin:").any()
+    err = level_errors(res.frame, truth)
+    assert max(err.values()) < 0.05, err             # every level back within 5 % through the pin
+    assert not res.frame["below_one"].any()
+
+
+def test_a_window_that_loses_its_rung_without_a_pin_is_bounded_and_says_why():
+    dates, truth, frames = lost_rung(seed=4)
+    res = calibrate_ladder(frames, drop_unlinked=True)
+    assert len(res.unlinked) == 1
+    note = res.unlinked[0]
+    assert note["batch"] == 1 and note["terms"] == ["r1", "r2"] and note["bound_via"] == "A"
+    assert "lost its rung" in note["reason"]
+    f = res.frame
+    rare = f[f["query"].isin(["r1", "r2"])]
+    assert len(rare) == 2 * len(dates)               # not dropped: every day is there, marked
+    assert rare["below_one"].all() and (rare["value_low"] == 0).all() and (rare["batch"] == -1).all()
+    # the bound holds: on the common scale (fixed by 'big'), every true value is below value_high
+    k = truth["big"].mean() / f.loc[f["query"] == "big", "value"].mean()
+    for q in ("r1", "r2"):
+        hi = rare.loc[rare["query"] == q, "value_high"].to_numpy() * k
+        assert (hi >= truth[q]).all()
+        assert np.median(hi / truth[q]) < 30        # and a useful bound, not a blank
+
+
 def test_the_ladder_is_exact_without_rounding_and_errors_are_typed():
     dates = pd.date_range("2022-01-01", periods=60, freq="D")
     rng = np.random.default_rng(3)

@@ -18,7 +18,9 @@ what the event study estimates: the geometric mean over the fold window of
 Lead/lag design: two independent series (random walks, or AR(1) with coefficient ``phi``)
 of ``n`` periods, as search index and crossings; a run is a false positive when
 :func:`~trendlib.analysis.leadlag.searches_vs_crossings` calls any relation significant,
-and its words claim a direction when its ``lag`` (set only when significant) is not 0.
+and its words claim a direction when :func:`~trendlib.text.lead_lag_phrase` says one signal
+moved before the other (it does only when ``lag``, set only when a test at a single lag
+survives the correction, is not 0).
 ``peak_lag_words_pct`` is how often the earlier phrase, built from the largest correlation
 whether significant or not, named a lead or lag.
 """
@@ -226,8 +228,9 @@ def leadlag_run(args) -> dict:
         warnings.simplefilter("ignore")
         r = searches_vs_crossings(s, c)
     fired = sorted(set(r.tests.loc[r.tests["significant"], "test"])) if r.status == "ok" else []
+    words = r.lead_phrase()  # what a reader is told: measured on the words, not on the flag behind them
     return {"status": r.status, "significant": bool(r.significant), "lag": r.lag, "peak_lag": r.peak_lag,
-            "claims_direction": r.lag is not None and r.lag != 0,
+            "claims_direction": " before " in words, "words": words,
             "peak_names_direction": r.peak_lag is not None and r.peak_lag != 0, "fired": ",".join(fired)}
 
 

@@ -421,8 +421,10 @@ class LeadLagResult:
             + (f" ({self.note})" if self.note else "") + "; "
             + ("differenced logs" if self.differenced else "logs in levels") + f"; lags -{self.max_lag}..{self.max_lag}",
             f"  {self.lead_phrase()}",
-            f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag} (lag > 0: searches "
-            "earlier)",
+            (f"  strongest prewhitened correlation r = {self.peak_r:.2f} at lag {self.peak_lag} (lag > 0: searches "
+             "earlier)" if self.lag is not None else
+             f"  strongest prewhitened correlation r = {self.peak_r:.2f}, at no established lag (where it falls is "
+             "not a lead or lag)"),
             f"  {self.n_tests} tests were run; {self.n_significant} survive {self.correction} at "
             f"{100 * self.alpha:g}%",
         ]
@@ -439,19 +441,27 @@ class LeadLagResult:
         return "\n".join(lines)
 
 
-def _established(tests: pd.DataFrame, *, correction: str, alpha: float, max_lag: int) -> tuple[int | None, str]:
+_LAGGED_TESTS = ("ccf_prewhitened", "ols_hac")
+_TEST_NAMES = {"granger": "Granger", "nowcast_clark_west": "nowcast", "ccf_prewhitened": "cross-correlation",
+               "ols_hac": "lagged regression"}
+
+
+def _established(tests: pd.DataFrame, *, correction: str, alpha: float, max_lag: int,
+                 column: str = "p_adjusted", scope: str = "") -> tuple[int | None, str]:
     """(lag, reason): the lag of the most significant lag-specific test (cross-correlation or lagged
-    regression) after the correction, or ``None`` with the reason nothing could be established."""
-    sig = tests[tests["significant"]]
+    regression) whose ``column`` (adjusted p) is below ``alpha``, or ``None`` with the reason nothing
+    could be established. ``scope`` names the family when it is wider than this pair's tests."""
+    sig = tests[tests[column] < alpha]
     if sig.empty:
         kinds = ", ".join(sorted(set(tests["test"])))
-        return None, (f"no test survived the {correction} correction at {100 * alpha:g}% ({len(tests)} tests: "
-                      f"{kinds}; lags -{max_lag}..{max_lag})")
-    lagged = sig[sig["test"].isin(["ccf_prewhitened", "ols_hac"])]
+        return None, (f"no test survived the {correction} correction at {100 * alpha:g}% ({len(tests)} tests"
+                      f"{scope}: {kinds}; lags -{max_lag}..{max_lag})")
+    lagged = sig[sig["test"].isin(_LAGGED_TESTS)]
     if lagged.empty:
-        return None, ("only a test without a single lag survived the correction ("
-                      + ", ".join(f"{t} {d}" for t, d in zip(sig["test"], sig["direction"])) + ")")
-    return int(lagged.sort_values(["p_adjusted", "p_value"]).iloc[0]["lag"]), ""
+        which = "; ".join(dict.fromkeys(f"{_TEST_NAMES.get(t, t)} {d}" for t, d in zip(sig["test"], sig["direction"])))
+        return None, (f"a relation was detected ({which}) but its timing could not be pinned down: no test at a "
+                      f"single lag survived the {correction} correction{scope}")
+    return int(lagged.sort_values([column, "p_value"]).iloc[0]["lag"]), ""
 
 
 def _not_run(status, reason, *, frequency=None, n=0, max_lag=0, alpha=0.05, correction="holm",
@@ -573,17 +583,24 @@ class LeadLagSet:
         return sum(r.status == "ok" for r in self.results.values())
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per pair: status, reason, n, peak lag and r, significant after the overall correction."""
+        """One row per pair: status, reason, n, peak lag and r, and after the correction across every test of
+        every pair: ``significant`` (any test), ``lag`` (set only when a test at a single lag survives it) and
+        ``lead``, the words for it (:func:`trendlib.text.lead_lag_phrase`)."""
+        from trendlib.text import lead_lag_phrase
+
         rows = []
         for (q, s), r in self.results.items():
-            sig = False
+            row = {"query": q, "series": s, "status": r.status, "reason": r.reason, "n": r.n,
+                   "frequency": r.frequency, "peak_lag": r.peak_lag, "peak_r": r.peak_r, "n_tests": r.n_tests,
+                   "correction": self.correction, "significant": False, "lag": None}
             if r.status == "ok" and not self.all_tests.empty:
                 part = self.all_tests[(self.all_tests["query"] == q) & (self.all_tests["series"] == s)]
-                sig = bool((part["p_adjusted_all"] < self.alpha).any())
-            rows.append({"query": q, "series": s, "status": r.status, "reason": r.reason, "n": r.n,
-                         "frequency": r.frequency, "peak_lag": r.peak_lag, "peak_r": r.peak_r,
-                         "n_tests": r.n_tests, "significant": sig, "lag": r.lag if sig else None,
-                         "lead": r.lead_phrase(significant=sig)})
+                row["significant"] = bool((part["p_adjusted_all"] < self.alpha).any())
+                row["lag"], row["reason"] = _established(
+                    part, correction=self.correction, alpha=self.alpha, max_lag=r.max_lag, column="p_adjusted_all",
+                    scope=f" across all {len(self.all_tests)} tests of the {self.n_tested} pairs tested")
+            row["lead"] = lead_lag_phrase(row)
+            rows.append(row)
         return pd.DataFrame(rows)
 
     def tests(self) -> pd.DataFrame:
@@ -594,9 +611,11 @@ class LeadLagSet:
         if self.n_tested == 0:
             return (f"{m} search x crossings pairs; none could be tested: "
                     + "; ".join(sorted({r.reason for r in self.results.values()}))[:600])
-        k = int(self.to_frame()["significant"].sum())
+        frame = self.to_frame()
+        k, timed = int(frame["significant"].sum()), int(frame["lag"].notna().sum())
         return (f"{m} pairs, {self.n_tested} tested with {len(self.all_tests)} tests in all; {k} pair(s) show a "
-                f"relation that survives {self.correction} at {100 * self.alpha:g}% across all tests")
+                f"relation that survives {self.correction} at {100 * self.alpha:g}% across all tests, {timed} of "
+                "them with a lead or lag that could be established")
 
 
 def run_lead_lag(trends: pd.DataFrame, crossings: pd.DataFrame, *, queries, series: list[str] | None = None,

@@ -15,25 +15,33 @@ from trendlib.plots.style import COLUMN_WIDTH_IN, PALETTE, apply_style, finish
 __all__ = ["plot_lead_lag", "plot_crossings_vs_searches", "plot_counterfactual", "plot_searches_and_crossings"]
 
 
-def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False, note: str = ""):
+def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False, note: str = "",
+                  significant_lags=None, n_family: int | None = None):
     """Bars of the prewhitened cross-correlation at lags ``-K..K`` with the +/-1.96/sqrt(n) band.
 
     Positive lags (right) = searches earlier than crossings; negative (left) = crossings
     earlier. Grey dots are the raw (not prewhitened) correlations, shown to make visible how
     much of them is shared trend. Bars whose test survives the multiple-testing
-    correction are dark.
+    correction are dark: by default the result's own correction; ``significant_lags`` (the lags
+    whose cross-correlation survives a wider correction, e.g. across several pairs) and
+    ``n_family`` (how many tests that correction spans) make the bars agree with a title
+    written from that wider correction.
     """
     from matplotlib.figure import Figure
 
     if result.status != "ok":
         raise ValueError(f"lead/lag result has status {result.status!r}: {result.reason}")
     ccf = result.ccf.dropna(subset=["r"])
-    sig = result.tests[result.tests["test"] == "ccf_prewhitened"].set_index("lag")["significant"]
+    if significant_lags is None:
+        ccf_tests = result.tests[result.tests["test"] == "ccf_prewhitened"]
+        significant_lags = ccf_tests.loc[ccf_tests["significant"], "lag"]
+    dark = {int(k) for k in significant_lags}
+    n_family = result.n_tests if n_family is None else int(n_family)
     unit = result.frequency
     with apply_style():
         fig = Figure(figsize=(COLUMN_WIDTH_IN, 3.2), layout="constrained")
         ax = fig.subplots()
-        colors = [PALETTE[0] if sig.get(k, False) else "#9ecae1" for k in ccf["lag"]]
+        colors = [PALETTE[0] if int(k) in dark else "#9ecae1" for k in ccf["lag"]]
         ax.fill_between(ccf["lag"], -ccf["band"], ccf["band"], color="#dddddd", linewidth=0,
                         step="mid", label="95% band if unrelated", zorder=0)
         ax.bar(ccf["lag"], ccf["r"], color=colors, width=0.7, label="after prewhitening", zorder=2)
@@ -48,7 +56,7 @@ def plot_lead_lag(result, *, title: str, source: str, illustrative: bool = False
         ax.legend(loc="lower left", fontsize=7.5)
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (f"n = {result.n} {unit}s; dark bars survive the {result.correction} "
-                                          f"correction across {result.n_tests} tests.", note) if x))
+                                          f"correction across {n_family} tests.", note) if x))
     return fig
 
 

@@ -34,21 +34,21 @@ answering). Each applies to an ``endpoint`` (``cookie``, ``explore``, ``multilin
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
 import logging
 import re
+import signal
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from trendlib.testing import simulate
+from trendlib.testing._server import (LoopbackFake, LoopbackHandler, as_day, fault_until, server_parser,
+                                      serve_until_stopped)
 from trendlib.trends.rules import EARLIEST_DATE, GPROPS, MAX_TERMS
 
 __all__ = ["FakeGoogle", "LoggedRequest", "demo_latent", "FAULTS", "main"]
@@ -140,13 +140,7 @@ class _Fault:
     resolution: str = "week"
 
 
-@dataclass
-class _State:
-    faults: list[_Fault] = field(default_factory=list)
-    log: list[LoggedRequest] = field(default_factory=list)
-
-
-class FakeGoogle:
+class FakeGoogle(LoopbackFake):
     """The fake server. Start it with ``start()`` or as a context manager; stop with ``stop()``.
 
     Parameters (keyword-only)
@@ -161,6 +155,10 @@ class FakeGoogle:
     host, port : where to listen (default 127.0.0.1 and a free port).
     """
 
+    _name = "fakegoogle"
+    #: the base URL to give trendlib (``TRENDLIB_TRENDS_URL``) is ``http://127.0.0.1:PORT/trends``
+    _url_path = "/trends"
+
     def __init__(self, latent: Any = None, *, today: Any = None, seed: int = 0, sample_rate: float = 0.05,
                  threshold: float = 5.0, host: str = "127.0.0.1", port: int = 0):
         self.latent = latent if latent is not None else (lambda q, g, i: demo_latent(q, g, i, seed=seed))
@@ -168,60 +166,10 @@ class FakeGoogle:
         self.seed = seed
         self.sample_rate = sample_rate
         self.threshold = threshold
-        self.host, self.port = host, port
-        self._lock = threading.Lock()
-        self._state = _State()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "FakeGoogle":
-        if self._server is not None:
-            return self
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        server = ThreadingHTTPServer((self.host, self.port), Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"fakegoogle:{self.port}", daemon=True)
-        self._thread.start()
-        log.debug("fake Google Trends listening on %s", self.url)
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server, self._thread = None, None
-
-    def __enter__(self) -> "FakeGoogle":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The base URL to give trendlib (``TRENDLIB_TRENDS_URL``): ``http://127.0.0.1:PORT/trends``."""
-        return f"http://{self.host}:{self.port}/trends"
+        super().__init__(host=host, port=port)
 
     # ------------------------------------------------------------------ the day
-    @staticmethod
-    def _day(value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(str(value)[:10])
+    _day = staticmethod(as_day)
 
     @property
     def today(self) -> dt.date:
@@ -247,51 +195,16 @@ class FakeGoogle:
             raise ValueError(f"fault {kind!r}; accepted: {', '.join(FAULTS)}")
         if endpoint not in ENDPOINTS:
             raise ValueError(f"endpoint {endpoint!r}; accepted: {', '.join(ENDPOINTS)}")
-        until = time.monotonic() + duration if duration is not None else None
-        with self._lock:
-            self._state.faults.append(_Fault(kind, endpoint, None if duration is not None else count, until,
-                                             retry_after, seconds, resolution))
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._state.faults.clear()
+        self._add_fault(_Fault(kind, endpoint, None if duration is not None else count, fault_until(duration),
+                               retry_after, seconds, resolution))
 
     def _take_fault(self, endpoint: str) -> _Fault | None:
-        now = time.monotonic()
-        with self._lock:
-            alive = []
-            chosen = None
-            for f in self._state.faults:
-                if f.until is not None and now > f.until:
-                    continue
-                if f.count is not None and f.count <= 0:
-                    continue
-                if chosen is None and f.endpoint in ("any", endpoint):
-                    chosen = f
-                    if f.count is not None:
-                        f.count -= 1
-                alive.append(f)
-            self._state.faults = [f for f in alive if f.count is None or f.count > 0]
-            return chosen
-
-    @property
-    def log(self) -> list[LoggedRequest]:
-        """A copy of every request received so far, in order."""
-        with self._lock:
-            return list(self._state.log)
+        return self._take_fault_where(lambda f: f.endpoint in ("any", endpoint))
 
     def count(self, endpoint: str | None = None, *, status: int | None = None) -> int:
         """How many requests were received (for one endpoint and/or status)."""
         return sum(1 for r in self.log if (endpoint is None or r.endpoint == endpoint)
                    and (status is None or r.status == status))
-
-    def reset_log(self) -> None:
-        with self._lock:
-            self._state.log.clear()
-
-    def _record(self, entry: LoggedRequest) -> None:
-        with self._lock:
-            self._state.log.append(entry)
 
     # ------------------------------------------------------------------ answers
     def explore(self, req: dict[str, Any], hl: str, fault: _Fault | None) -> dict[str, Any]:
@@ -517,12 +430,9 @@ class _BadRequest(Exception):
     pass
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server_fake: FakeGoogle
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
-        log.debug("%s %s", self.address_string(), format % args)
+    logger = log
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -607,13 +517,7 @@ class _Handler(BaseHTTPRequestHandler):
                 body = body[: max(len(prefix) + 1, len(body) // 2)]
             if fault is not None and fault.kind == "cut":
                 self._log_now(200)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
-                self.close_connection = True
+                self._write_cut(body)
                 return
             ctype = None if fault is not None and fault.kind == "no_content_type" else \
                 "application/json; charset=utf-8"
@@ -635,38 +539,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
         self._log_now(status)
-        self.send_response(status)
-        if ctype is not None:
-            self.send_header("Content-Type", ctype)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self._write(status, body, ctype, headers)
+
+
+FakeGoogle._handler = _Handler
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m trendlib.testing.fakegoogle``: serve the fake until Ctrl-C."""
-    p = argparse.ArgumentParser(prog="python -m trendlib.testing.fakegoogle",
-                                description="Serve a fake Google Trends (simulated numbers, never real data) "
-                                            "on loopback, for trying trendlib offline.")
-    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p = server_parser("python -m trendlib.testing.fakegoogle",
+                      "Serve a fake Google Trends (simulated numbers, never real data) on loopback, for trying "
+                      "trendlib offline.")
     p.add_argument("--today", default=None, metavar="YYYY-MM-DD",
                    help="the fake's current day (the fetch day; default: the real UTC date)")
     p.add_argument("--seed", type=int, default=0, help="seed of the invented latent curves and samples")
     args = p.parse_args(argv)
-    fake = FakeGoogle(today=args.today, seed=args.seed, host=args.host, port=args.port).start()
-    print(f"fake Google Trends (simulated data) at {fake.url}  (today = {fake.today}); Ctrl-C to stop")
-    print(f"  export TRENDLIB_TRENDS_URL={fake.url}", flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
-    return 0
+    fake = FakeGoogle(today=args.today, seed=args.seed, host=args.host, port=args.port)
+    # Ctrl-C only, as it always has (SIGTERM keeps its default action)
+    return serve_until_stopped(fake, _banner(fake), signals=(signal.SIGINT,))
+
+
+def _banner(fake: FakeGoogle):
+    # a generator: read after start(), when the port is known
+    yield f"fake Google Trends (simulated data) at {fake.url}  (today = {fake.today}); Ctrl-C to stop"
+    yield f"  export TRENDLIB_TRENDS_URL={fake.url}"
 
 
 if __name__ == "__main__":  # pragma: no cover

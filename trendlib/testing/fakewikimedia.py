@@ -44,21 +44,20 @@ with an HTML page), ``cut`` (a body cut in the middle), ``hang`` (answer after `
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
 import logging
 import math
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from trendlib.testing._server import (LoopbackFake, LoopbackHandler, as_day, fault_until, server_parser,
+                                      serve_until_stopped)
 
 __all__ = ["FakeWikimedia", "LoggedRequest", "demo_views", "FAULTS", "ACCESS_SHARE", "AGENT_SHARE", "main"]
 
@@ -130,13 +129,7 @@ def _parse_stamp(text: str, name: str) -> dt.date:
         raise _Problem(400, "Bad Request", f"Invalid {name} timestamp {text!r}") from None
 
 
-@dataclass
-class _State:
-    faults: list[_Fault] = field(default_factory=list)
-    log: list[LoggedRequest] = field(default_factory=list)
-
-
-class FakeWikimedia:
+class FakeWikimedia(LoopbackFake):
     """The fake server. Start it with ``start()`` or as a context manager; stop with ``stop()``.
 
     Parameters (keyword-only after ``views``)
@@ -148,6 +141,11 @@ class FakeWikimedia:
     seed : seed of :func:`demo_views`.
     host, port : where to listen (default 127.0.0.1 and a free port).
     """
+
+    _day = staticmethod(as_day)
+    _name = "fakewikimedia"
+    #: the base URL to give trendlib (``TRENDLIB_WIKIMEDIA_URL``) is ``http://127.0.0.1:PORT/api/rest_v1``
+    _url_path = "/api/rest_v1"
 
     def __init__(self, views: Mapping[Any, Mapping[Any, int]] | Callable[[str, str, dt.date], int] | None = None,
                  *, created: Mapping[str, Any] | None = None, seed: int = 0, host: str = "127.0.0.1", port: int = 0):
@@ -163,58 +161,7 @@ class FakeWikimedia:
         else:
             self._fn = lambda p, t, d: demo_views(p, t, d, seed=seed)
         self.created = {str(t): self._day(d) for t, d in (created or {}).items()}
-        self.host, self.port = host, port
-        self._lock = threading.Lock()
-        self._state = _State()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    @staticmethod
-    def _day(value: Any) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        return dt.date.fromisoformat(str(value)[:10])
-
-    # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "FakeWikimedia":
-        if self._server is not None:
-            return self
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        server = ThreadingHTTPServer((self.host, self.port), Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        self._server = server
-        self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"fakewikimedia:{self.port}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server, self._thread = None, None
-
-    def __enter__(self) -> "FakeWikimedia":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The base URL to give trendlib (``TRENDLIB_WIKIMEDIA_URL``): ``http://127.0.0.1:PORT/api/rest_v1``."""
-        return f"http://{self.host}:{self.port}/api/rest_v1"
+        super().__init__(host=host, port=port)
 
     # ------------------------------------------------------------------ truth
     def user_views(self, project: str, title: str, day: dt.date) -> int | None:
@@ -246,47 +193,15 @@ class FakeWikimedia:
         ``hang`` waits."""
         if kind not in FAULTS:
             raise ValueError(f"fault {kind!r}; accepted: {', '.join(FAULTS)}")
-        until = time.monotonic() + duration if duration is not None else None
-        with self._lock:
-            self._state.faults.append(_Fault(kind, None if duration is not None else count, until, retry_after,
-                                             seconds, article))
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._state.faults.clear()
+        self._add_fault(_Fault(kind, None if duration is not None else count, fault_until(duration), retry_after,
+                               seconds, article))
 
     def _take_fault(self, article: str) -> _Fault | None:
-        now = time.monotonic()
-        with self._lock:
-            chosen = None
-            alive = []
-            for f in self._state.faults:
-                if (f.until is not None and now > f.until) or (f.count is not None and f.count <= 0):
-                    continue
-                if chosen is None and f.article in (None, article):
-                    chosen = f
-                    if f.count is not None:
-                        f.count -= 1
-                alive.append(f)
-            self._state.faults = [f for f in alive if f.count is None or f.count > 0]
-            return chosen
-
-    @property
-    def log(self) -> list[LoggedRequest]:
-        with self._lock:
-            return list(self._state.log)
+        return self._take_fault_where(lambda f: f.article in (None, article))
 
     def count(self, *, status: int | None = None, article: str | None = None) -> int:
         return sum(1 for r in self.log if (status is None or r.status == status)
                    and (article is None or r.article == article))
-
-    def reset_log(self) -> None:
-        with self._lock:
-            self._state.log.clear()
-
-    def _record(self, entry: LoggedRequest) -> None:
-        with self._lock:
-            self._state.log.append(entry)
 
     # ------------------------------------------------------------------ answers
     def answer(self, project: str, access: str, agent: str, title: str, granularity: str, start: str,
@@ -314,12 +229,9 @@ class FakeWikimedia:
         return {"items": items}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server_fake: FakeWikimedia
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        log.debug("%s - %s", self.address_string(), format % args)
+    logger = log
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         fake = self.server_fake
@@ -346,21 +258,15 @@ class _Handler(BaseHTTPRequestHandler):
                               "simulated fault", raw_path, headers)
                 return
             if fault is not None and fault.kind == "html":
-                self._send(200, b"<!doctype html><html><head><title>Wikimedia Error</title></head><body>"
-                                b"Our servers are currently under maintenance</body></html>", "text/html; charset=utf-8")
+                self._write(200, b"<!doctype html><html><head><title>Wikimedia Error</title></head><body>"
+                                 b"Our servers are currently under maintenance</body></html>", "text/html; charset=utf-8")
                 return
             body = json.dumps(fake.answer(project, access, agent, title, granularity, start, end),
                               ensure_ascii=False).encode("utf-8")
             if fault is not None and fault.kind == "cut":
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2])
-                self.wfile.flush()
-                self.close_connection = True
+                self._write_cut(body)
                 return
-            self._send(200, body, "application/json; charset=utf-8")
+            self._write(200, body, "application/json; charset=utf-8")
         except _Problem as exc:
             status = exc.status
             self._problem(exc.status, exc.title, exc.detail, raw_path)
@@ -374,39 +280,27 @@ class _Handler(BaseHTTPRequestHandler):
         uri = path[len("/api/rest_v1"):] if path.startswith("/api/rest_v1") else path
         body = {"detail": detail, "method": "get", "status": status, "title": title, "type": "about:blank",
                 "uri": uri}
-        self._send(status, json.dumps(body).encode("utf-8"), "application/problem+json", headers)
+        self._write(status, json.dumps(body).encode("utf-8"), "application/problem+json", headers)
 
-    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+
+FakeWikimedia._handler = _Handler
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m trendlib.testing.fakewikimedia``: serve the fake until Ctrl-C or SIGTERM."""
-    p = argparse.ArgumentParser(prog="python -m trendlib.testing.fakewikimedia",
-                                description="Serve a fake Wikimedia pageviews API (simulated numbers, never real "
-                                            "data) on loopback, for trying trendlib pageviews offline.")
-    p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p = server_parser("python -m trendlib.testing.fakewikimedia",
+                      "Serve a fake Wikimedia pageviews API (simulated numbers, never real data) on loopback, "
+                      "for trying trendlib pageviews offline.")
     p.add_argument("--seed", type=int, default=0, help="seed of the invented daily views")
     args = p.parse_args(argv)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    fake = FakeWikimedia(seed=args.seed, host=args.host, port=args.port).start()
-    try:
-        print(f"fake Wikimedia pageviews API (simulated data) at {fake.url}; Ctrl-C to stop")
-        print(f"  export TRENDLIB_WIKIMEDIA_URL={fake.url}", flush=True)
-        while not stop.wait(0.5):
-            pass
-    finally:
-        fake.stop()
-    return 0
+    fake = FakeWikimedia(seed=args.seed, host=args.host, port=args.port)
+    return serve_until_stopped(fake, _banner(fake))
+
+
+def _banner(fake: FakeWikimedia):
+    # a generator: read after start(), when the port is known
+    yield f"fake Wikimedia pageviews API (simulated data) at {fake.url}; Ctrl-C to stop"
+    yield f"  export TRENDLIB_WIKIMEDIA_URL={fake.url}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -125,14 +125,18 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"], probe_
 
     info: dict[str, Any] = {"calibration": [], "stitching": None}
 
-    def calibrate(reqs: list[tuple[int, "TrendsRequest"]], label: str) -> pd.DataFrame:
+    def calibrate(reqs: list[tuple[int, "TrendsRequest"]], label: str, pin: "pd.DataFrame | None" = None
+                  ) -> pd.DataFrame:
         parts = [frames[i] for i, _ in sorted(reqs, key=lambda x: x[1].batch)]
         if len(parts) == 1:
             return parts[0]
         if plan.batching == "magnitude":  # the ladder: every shared anchor of every pair of batches, jointly
-            lad = calibrate_ladder(parts, drop_unlinked=True)
+            # a window whose rung is rounded away re-chains through the pin; failing that its terms are
+            # marked below the measurable range there, with the reason (never silently dropped)
+            lad = calibrate_ladder(parts, drop_unlinked=True, pin=pin, pin_resolution=plan.pin_resolution or "week")
             info["calibration"].append({"part": label, "method": "ladder", "scale": lad.scale, "tau": lad.tau,
-                                        "factors": _records(lad.factors), "links": _records(lad.links)})
+                                        "factors": _records(lad.factors), "links": _records(lad.links),
+                                        "unlinked": list(lad.unlinked)})
             return lad.frame.drop(columns=[c for c in ("batch",) if c in lad.frame.columns])
         res = calibrate_batches(parts, anchor=plan.anchor)
         fac = res.factors.copy()
@@ -141,12 +145,12 @@ def _combine_sample(plan: "FetchPlan", frames: dict[int, "pd.DataFrame"], probe_
         return res.frame.drop(columns=[c for c in ("batch",) if c in res.frame.columns])
 
     indexed = list(enumerate(plan.requests))
+    pins = [(i, r) for i, r in indexed if r.purpose == "pin"]
+    pin = calibrate(pins, "pin") if pins else probe_pin
     windows = []
     for w in range(len(plan.windows)):  # a window's batches and its re-pulls (swamped by a spike)
         reqs = [(i, r) for i, r in indexed if r.purpose in ("window", "repull") and r.window == w]
-        windows.append(calibrate(reqs, f"window {w}"))
-    pins = [(i, r) for i, r in indexed if r.purpose == "pin"]
-    pin = calibrate(pins, "pin") if pins else probe_pin
+        windows.append(calibrate(reqs, f"window {w}", pin=pin if len(plan.windows) > 1 else None))
     if len(windows) == 1:
         out = windows[0].copy()
         top = out["value"].max()

@@ -597,79 +597,12 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
     """
     terms = validate_terms(terms)
     geo = validate_geo(geo)
-    if isinstance(category, bool) or not isinstance(category, int) or category < 0:
-        raise BadRequest(f"category {category!r} is not a Google category id; accepted: an integer >= 0 "
-                         "(0 = all categories)")
-    if gprop_problem(gprop) is not None:
-        raise BadRequest(gprop_problem(gprop))
-    if resolution != "auto" and resolution not in RESOLUTIONS:
-        raise BadRequest(f"resolution {resolution!r} is not known; accepted: 'auto', "
-                         + ", ".join(repr(r) for r in RESOLUTIONS))
-    samples = _validate_int(samples, "samples", minimum=1)
-    max_window_days = _validate_int(max_window_days, "max_window_days", minimum=8, maximum=MAX_DAILY_DAYS)
-    overlap_days = _validate_int(overlap_days, "overlap_days", minimum=1, maximum=max_window_days - 1)
-
-    s, s_time = _parse_bound(start, "start")
-    e, e_time = _parse_bound(end, "end")
-    if e < s:
-        raise BadRequest(f"end {e.isoformat()} is before start {s.isoformat()}; accepted: start <= end")
-    earliest = earliest_date(gprop)
-    if s.date() < earliest:
-        raise BadRequest(f"start {s.date().isoformat()} is before Google Trends data begin for "
-                         f"{gprop or 'web search'}; accepted: {earliest.isoformat()} or later")
-    if today is not None:
-        today_d = _parse_bound(today, "today")[0].date()
-        if e.date() > today_d:
-            raise BadRequest(f"end {e.date().isoformat()} is after today ({today_d.isoformat()}); "
-                             "accepted: dates up to today (Google has no future data)")
-
-    hourly = resolution == "hour" or s_time or e_time
-    if hourly:
-        if resolution not in ("auto", "hour"):
-            raise BadRequest(f"start/end carry times of day ({s.isoformat()}, {e.isoformat()}) but resolution "
-                             f"is {resolution!r}; accepted: hours with resolution 'hour' or 'auto', dates otherwise")
-        if not (s_time or e_time):  # date bounds: 00:00 of start to 23:00 of end
-            e = e.replace(hour=23)
-        span = e - s
-        if span < dt.timedelta(hours=MIN_HOURLY_HOURS) or span > dt.timedelta(days=MAX_HOURLY_DAYS):
-            raise BadRequest(f"hourly span {s:%Y-%m-%dT%H}..{e:%Y-%m-%dT%H} is "
-                             f"{span.total_seconds() / 3600:g} hours; accepted: {MIN_HOURLY_HOURS} hours to "
-                             f"{MAX_HOURLY_DAYS} days ({MAX_HOURLY_DAYS * 24} hours); Google answers shorter "
-                             "spans in minutes and longer ones daily")
-        res: Resolution = "hour"
-        span_start, span_end = s, e
-    else:
-        span_start, span_end = s.date(), e.date()
-        google = expected_resolution(span_start, span_end)
-        if resolution == "auto":
-            res = google
-        elif resolution == "day":
-            res = "day"
-        elif resolution != google:
-            n = _n_days(span_start, span_end)
-            raise BadRequest(f"resolution {resolution!r} is not available for {span_start}..{span_end} "
-                             f"(end - start = {n - 1} days): Google answers {google!r} for that span (day "
-                             f"<= {MAX_DAILY_DAYS}, week {MAX_DAILY_DAYS + 1}-{MAX_WEEKLY_DAYS}, month >= "
-                             f"{MAX_WEEKLY_DAYS + 1}); accepted: 'auto', 'day' or {google!r}")
-        else:
-            res = resolution  # type: ignore[assignment]
-
-    if batching not in BATCHINGS:
-        raise BadRequest(f"batching {batching!r} is not known; accepted: " + ", ".join(map(repr, BATCHINGS)))
-    lv = _levels_for(terms, levels)
-    pk = _levels_for(terms, peaks, "peaks") if (peaks is not None and lv is not None) else None
-    if anchor is not None and anchor not in terms:
-        raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
-                         + ", ".join(repr(t) for t in terms))
-    mode = "typed" if (batching == "typed" or anchor is not None or len(terms) <= MAX_TERMS) else "magnitude"
-    if len(terms) <= MAX_TERMS:
-        anchor = None
-    elif mode == "typed" and anchor is None:
-        anchor = choose_anchor({t: lv[t] for t in terms}, peaks=pk) if lv is not None else terms[0]
-    batches = star_batches(terms, anchor, lv) if mode == "typed" else ladder_batches(terms, lv)
-    if len(batches) == 1:
-        mode = "typed"
-
+    samples, max_window_days, overlap_days = _check_options(
+        category=category, gprop=gprop, resolution=resolution, samples=samples,
+        max_window_days=max_window_days, overlap_days=overlap_days)
+    span_start, span_end, res = _span(start, end, resolution=resolution, gprop=gprop, today=today)
+    mode, anchor, batches, lv, pk = _batching(terms, batching=batching, anchor=anchor, levels=levels,
+                                              peaks=peaks)
     if res == "day":
         windows = _windows(span_start, span_end, max_days=max_window_days, overlap=overlap_days)
     else:
@@ -697,6 +630,95 @@ def make_plan(terms: str | Sequence[str], *, geo: str, start: Bound | str, end: 
                      below_range=tuple(below_range(batches, lv, pk)) if lv is not None else (),
                      expected_errors=tuple((t, *errors[t]) for t in terms if t in errors),
                      pin_from_probe=pin_res is not None and not pin_pulls)
+
+
+def _check_options(*, category: Any, gprop: str, resolution: str, samples: Any, max_window_days: Any,
+                   overlap_days: Any) -> tuple[int, int, int]:
+    """The plain options, checked: ``(samples, max_window_days, overlap_days)``; BadRequest otherwise."""
+    if isinstance(category, bool) or not isinstance(category, int) or category < 0:
+        raise BadRequest(f"category {category!r} is not a Google category id; accepted: an integer >= 0 "
+                         "(0 = all categories)")
+    if gprop_problem(gprop) is not None:
+        raise BadRequest(gprop_problem(gprop))
+    if resolution != "auto" and resolution not in RESOLUTIONS:
+        raise BadRequest(f"resolution {resolution!r} is not known; accepted: 'auto', "
+                         + ", ".join(repr(r) for r in RESOLUTIONS))
+    samples = _validate_int(samples, "samples", minimum=1)
+    max_window_days = _validate_int(max_window_days, "max_window_days", minimum=8, maximum=MAX_DAILY_DAYS)
+    overlap_days = _validate_int(overlap_days, "overlap_days", minimum=1, maximum=max_window_days - 1)
+    return samples, max_window_days, overlap_days
+
+
+def _span(start: Bound | str, end: Bound | str, *, resolution: str, gprop: str, today: dt.date | str | None
+          ) -> tuple[Any, Any, Resolution]:
+    """The checked span (dates, or hours for hourly data) and the resolution the plan asks for."""
+    s, s_time = _parse_bound(start, "start")
+    e, e_time = _parse_bound(end, "end")
+    if e < s:
+        raise BadRequest(f"end {e.isoformat()} is before start {s.isoformat()}; accepted: start <= end")
+    earliest = earliest_date(gprop)
+    if s.date() < earliest:
+        raise BadRequest(f"start {s.date().isoformat()} is before Google Trends data begin for "
+                         f"{gprop or 'web search'}; accepted: {earliest.isoformat()} or later")
+    if today is not None:
+        today_d = _parse_bound(today, "today")[0].date()
+        if e.date() > today_d:
+            raise BadRequest(f"end {e.date().isoformat()} is after today ({today_d.isoformat()}); "
+                             "accepted: dates up to today (Google has no future data)")
+    if resolution == "hour" or s_time or e_time:
+        return _hourly_span(s, e, resolution=resolution, has_times=s_time or e_time)
+    span_start, span_end = s.date(), e.date()
+    google = expected_resolution(span_start, span_end)
+    if resolution == "auto":
+        return span_start, span_end, google
+    if resolution == "day":
+        return span_start, span_end, "day"
+    if resolution != google:
+        n = _n_days(span_start, span_end)
+        raise BadRequest(f"resolution {resolution!r} is not available for {span_start}..{span_end} "
+                         f"(end - start = {n - 1} days): Google answers {google!r} for that span (day "
+                         f"<= {MAX_DAILY_DAYS}, week {MAX_DAILY_DAYS + 1}-{MAX_WEEKLY_DAYS}, month >= "
+                         f"{MAX_WEEKLY_DAYS + 1}); accepted: 'auto', 'day' or {google!r}")
+    return span_start, span_end, resolution  # type: ignore[return-value]
+
+
+def _hourly_span(s: dt.datetime, e: dt.datetime, *, resolution: str, has_times: bool
+                 ) -> tuple[dt.datetime, dt.datetime, Resolution]:
+    """An hourly span: 72 hours to 7 days (date bounds mean 00:00 of start to 23:00 of end)."""
+    if resolution not in ("auto", "hour"):
+        raise BadRequest(f"start/end carry times of day ({s.isoformat()}, {e.isoformat()}) but resolution "
+                         f"is {resolution!r}; accepted: hours with resolution 'hour' or 'auto', dates otherwise")
+    if not has_times:
+        e = e.replace(hour=23)
+    span = e - s
+    if span < dt.timedelta(hours=MIN_HOURLY_HOURS) or span > dt.timedelta(days=MAX_HOURLY_DAYS):
+        raise BadRequest(f"hourly span {s:%Y-%m-%dT%H}..{e:%Y-%m-%dT%H} is "
+                         f"{span.total_seconds() / 3600:g} hours; accepted: {MIN_HOURLY_HOURS} hours to "
+                         f"{MAX_HOURLY_DAYS} days ({MAX_HOURLY_DAYS * 24} hours); Google answers shorter "
+                         "spans in minutes and longer ones daily")
+    return s, e, "hour"
+
+
+def _batching(terms: tuple[str, ...], *, batching: str, anchor: str | None,
+              levels: Mapping[str, float] | None, peaks: Mapping[str, float] | None
+              ) -> tuple[str, str | None, list[tuple[str, ...]], dict[str, float] | None, dict[str, float] | None]:
+    """``(mode, anchor, batches, levels, peaks)``: the typed star or the magnitude ladder of batches."""
+    if batching not in BATCHINGS:
+        raise BadRequest(f"batching {batching!r} is not known; accepted: " + ", ".join(map(repr, BATCHINGS)))
+    lv = _levels_for(terms, levels)
+    pk = _levels_for(terms, peaks, "peaks") if (peaks is not None and lv is not None) else None
+    if anchor is not None and anchor not in terms:
+        raise BadRequest(f"anchor {anchor!r} is not one of the terms; accepted: one of "
+                         + ", ".join(repr(t) for t in terms))
+    mode = "typed" if (batching == "typed" or anchor is not None or len(terms) <= MAX_TERMS) else "magnitude"
+    if len(terms) <= MAX_TERMS:
+        anchor = None
+    elif mode == "typed" and anchor is None:
+        anchor = choose_anchor({t: lv[t] for t in terms}, peaks=pk) if lv is not None else terms[0]
+    batches = star_batches(terms, anchor, lv) if mode == "typed" else ladder_batches(terms, lv)
+    if len(batches) == 1:
+        mode = "typed"
+    return mode, anchor, batches, lv, pk
 
 
 def _levels_for(terms: tuple[str, ...], levels: Mapping[str, float] | None, what: str = "levels"

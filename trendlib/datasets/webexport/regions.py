@@ -2,7 +2,8 @@
 
 Country names (any language) get ISO 3166-1 codes from CLDR; subregion names get ISO 3166-2 codes
 within the parent country (given with ``geo=``, or inferred when most names are subdivisions of one
-country); the name is kept beside the code. The header's date range is read day-first or
+country); US metro (DMA) names get Google's numeric DMA code; cities get no code (Google gives
+coordinates, not codes). The name is always kept beside the code; :mod:`.geo` has the rules. The header's date range is read day-first or
 month-first as the file decides (:func:`trendlib.datasets.webexport.values.date_order`).
 """
 from __future__ import annotations
@@ -116,26 +117,48 @@ def _codes(names: list[str], head: Head, geo: str | None, notes: list[str]) -> t
     if countries and matched * 2 >= len(names) and (not words or "country" in words):
         unmatched = [n for n, c in countries.items() if not c]
         if unmatched:
-            notes.append(f"{len(unmatched)} country name(s) matched no CLDR name or two countries; their "
-                         f"region_code is empty: {unmatched[:5]}")
+            notes.append(f"{len(unmatched)} country name(s) matched no CLDR name (nor trendlib's table of Google's "
+                         f"own spellings) or two countries; their region_code is empty: {unmatched[:5]}")
         return {n: c or "" for n, c in countries.items()}, "country", ""
-    parent = geo or ""
-    if not parent:
-        parent, n = geo_names.infer_parent(names)
-        if parent:
-            notes.append(f"the file does not name its country; {parent} inferred ({n} of {len(names)} region names "
-                         "are its ISO 3166-2 subdivisions; pass --geo CODE to set it)")
-        else:
-            notes.append("the file does not name the geo its regions belong to; geo '' recorded (pass --geo CODE)")
     level = _level(words, head)
-    if level in ("metro", "city") or not parent:
-        return {n: "" for n in names}, level or "region", parent
+    if level == "metro":
+        return _metro_codes(names, geo, notes), level, geo or "US"
+    parent = geo or _infer_parent(names, notes)
+    if level == "city":
+        notes.append("city rows have no code (Google identifies cities by coordinates, not a code); region_code is "
+                     "empty and the name is kept")
+        return {n: "" for n in names}, level, parent
+    if not parent:
+        return {n: "" for n in names}, "region", parent
     codes = geo_names.subdivision_codes(names, parent)
     missing = [n for n, c in codes.items() if not c]
     if missing:
         notes.append(f"{len(missing)} of {len(names)} region names have no unambiguous ISO 3166-2 match in {parent}; "
                      f"their region_code is empty and the name is kept (e.g. {missing[:3]})")
     return codes, "region", parent
+
+
+def _infer_parent(names: list[str], notes: list[str]) -> str:
+    parent, n = geo_names.infer_parent(names)
+    if parent:
+        notes.append(f"the file does not name its country; {parent} inferred ({n} of {len(names)} region names "
+                     "are its ISO 3166-2 subdivisions; pass --geo CODE to set it)")
+    else:
+        notes.append("the file does not name the geo its regions belong to; geo '' recorded (pass --geo CODE)")
+    return parent
+
+
+def _metro_codes(names: list[str], geo: str | None, notes: list[str]) -> dict[str, str]:
+    """Google's DMA codes of US metro names (trendlib/data/us_dma.csv), '' where no one entry matches.
+    Metros (Nielsen DMAs) exist only in the US: the geo is US unless the caller says otherwise."""
+    if not geo:
+        notes.append("metro (DMA) regions exist only in the United States; geo US recorded")
+    codes = geo_names.metro_codes(names)
+    missing = [n for n, c in codes.items() if not c]
+    if missing:
+        notes.append(f"{len(missing)} of {len(names)} metro names match no one Nielsen DMA name; their region_code "
+                     f"is empty and the name is kept (e.g. {missing[:3]})")
+    return codes
 
 
 def _level(words: set[str], head: Head) -> str:

@@ -59,6 +59,11 @@ class LadderResult:
         (``c_b - c_a`` it says), ``se``, ``n_points`` (dates used), ``residual`` (after the fit).
     scale : the final multiplier that made the overall max 100 (included in ``factors``).
     tau : extra noise (log sd) between anchor equations beyond their stated variance.
+    unlinked : one dict per batch that neither an anchor nor the pin ties to batch 0 (only with
+        ``drop_unlinked``): ``batch``, ``terms`` (those measured only there, whose rows are then
+        marked below the measurable range: ``below_one`` true, ``value_low`` 0, ``value_high`` an
+        upper bound, ``value`` its midpoint, ``batch`` -1), ``bound_via`` (the shared term that
+        bounds them, or None: their rows are then NaN) and ``reason``.
     """
 
     frame: pd.DataFrame
@@ -66,6 +71,7 @@ class LadderResult:
     links: pd.DataFrame
     scale: float
     tau: float
+    unlinked: tuple = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The calibrated tidy frame (a copy)."""
@@ -83,8 +89,8 @@ class LadderResult:
         return "\n".join(lines)
 
 
-def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, drop_unlinked: bool = False
-                     ) -> LadderResult:
+def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, drop_unlinked: bool = False,
+                     pin: pd.DataFrame | None = None, pin_resolution: str = "week") -> LadderResult:
     """Put batches of one window on one scale through every term they share, jointly.
 
     Parameters
@@ -96,8 +102,15 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, 
         in both (default 2); then every complete shared date is used, whatever its value (selecting
         dates by a noisy reported value would bias the ratio). Rounding and sampling error of
         each link set its weight (:func:`~trendlib.trends.stitch.batches.ratio_se`).
-    drop_unlinked : leave out, with a warning, the batches no usable anchor ties to batch 0
-        (their terms are then missing from this window) instead of raising :class:`StitchError`.
+    drop_unlinked : instead of raising :class:`StitchError` for a batch that nothing ties to
+        batch 0, leave it out of the fit with a warning and mark the terms measured only there as
+        below the measurable range in this window, bounded above through the shared anchor that
+        was rounded away (see ``LadderResult.unlinked``); never dropped silently.
+    pin : optional coarse pull of the whole span with the same terms on one scale (e.g. the
+        probe's weekly pull), at ``pin_resolution``. Used only when a batch loses its rung (every
+        shared anchor rounded to 0 or missing in one of the two pulls): each batch's terms, as
+        means over the pin's periods that the window covers completely, are then linked to the
+        pin, which re-chains the batch to batch 0 through the pin's scale.
 
     Returns
     -------
@@ -120,18 +133,114 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, 
     if any(_keys(f) != keys for f in prepared):
         raise BadRequest("some batches have a geo column and others not; accepted: the same columns in all")
     links = _link_equations(prepared, keys, min_value)
-    reached = _check_connected(len(prepared), links, prepared, raise_=not drop_unlinked)
-    if len(reached) < len(prepared):
-        keep = sorted(reached)
-        log.warning("batches %s share no usable anchor with batch 0 in this window; left out",
-                    [b for b in range(len(prepared)) if b not in reached])
-        renum = {b: i for i, b in enumerate(keep)}
-        prepared = [prepared[b] for b in keep]
-        links = links[links["batch_a"].isin(keep) & links["batch_b"].isin(keep)]
-        links = links.assign(batch_a=links["batch_a"].map(renum), batch_b=links["batch_b"].map(renum))
-    c, se, tau, resid = _solve_ladder(len(prepared), links)
+    n = len(prepared)
+    reached = _check_connected(n, links, prepared, raise_=False)
+    if len(reached) < n and pin is not None:  # a lost rung: re-chain through the pin (pseudo-batch n)
+        with_pin = pd.concat([links, _pin_links(prepared, keys, pin, pin_resolution, min_value)],
+                             ignore_index=True)
+        via_pin = _check_connected(n + 1, with_pin, prepared, raise_=False) - {n}
+        if len(via_pin) > len(reached):
+            log.info("batches %s re-chained to batch 0 through the pin", sorted(via_pin - reached))
+            links, reached = with_pin, via_pin
+    if len(reached) < n and not drop_unlinked:
+        _check_connected(n, links, prepared, raise_=True)
+    keep = sorted(reached) + ([n] if (links["batch_b"] == n).any() else [])
+    lost = [b for b in range(n) if b not in reached]
+    if lost:
+        log.warning("batches %s share no usable anchor with batch 0 in this window (nor through the pin); "
+                    "their own terms are marked below the measurable range here", lost)
+    renum = {b: i for i, b in enumerate(keep)}
+    kept = [prepared[b] for b in keep if b < n]
+    links = links[links["batch_a"].isin(keep) & links["batch_b"].isin(keep)]
+    links = links.assign(batch_a=links["batch_a"].map(renum), batch_b=links["batch_b"].map(renum))
+    c, se, tau, resid = _solve_ladder(len(keep), links)
     links = links.assign(residual=resid)
-    return _assemble(prepared, keys, c, se, links, tau)
+    res = _assemble(kept, keys, c[:len(kept)], se[:len(kept)], links, tau)
+    if not lost:
+        return res
+    factor = {b: float(res.factors["factor"].iloc[renum[b]]) for b in reached}
+    bounded, notes = _bounded_rows(prepared, lost, factor, set(res.frame["query"]), min_value)
+    frame = pd.concat([res.frame, bounded], ignore_index=True) if len(bounded) else res.frame
+    return dataclasses.replace(res, frame=frame, unlinked=tuple(notes))
+
+
+def _pin_links(prepared: list[pd.DataFrame], keys: list[str], pin: pd.DataFrame, pin_resolution: str,
+               min_value: float) -> pd.DataFrame:
+    """One equation per (batch, term) against the pin (pseudo-batch ``len(prepared)``): the ratio of
+    the term's period means in the batch (complete periods of clean days) to the pin's values."""
+    import numpy as np
+    import pandas as pd
+
+    from trendlib.trends.stitch.periods import aggregate_periods
+
+    pin_df = _prepare(pin, "pin")
+    if _keys(pin_df) != keys:
+        raise BadRequest("the pin and the batches differ in having a geo column; accepted: the same columns")
+    pin_df = pin_df[pin_df["value"].gt(0) & ~pin_df["below_one"] & ~pin_df["is_partial"]]
+    on = ["date", *keys]
+    rows = []
+    for b, f in enumerate(prepared):
+        clean = f.assign(value=f["value"].where(~f["below_one"] & ~f["is_partial"]))
+        agg = aggregate_periods(clean[[*on, "value"]], resolution=pin_resolution)
+        m = agg.merge(pin_df[[*on, "value", "value_low", "value_high"]], on=on, suffixes=("_0", "_b"))
+        for term, u in m.groupby("query", sort=False):
+            ai, aj = u["value_0"].to_numpy(float), u["value_b"].to_numpy(float)
+            if not len(u) or ai.mean() < min_value or ai.sum() <= 0:
+                continue
+            half = 0.5 / np.sqrt(u["n_days"].to_numpy(float))  # rounding of a mean of daily integers
+            se = ratio_se(ai, aj, ai - half, ai + half, u["value_low"].to_numpy(float),
+                          u["value_high"].to_numpy(float))
+            rows.append({"batch_a": b, "batch_b": len(prepared), "term": f"pin:{term}",
+                         "log_ratio": math.log(ai.sum() / aj.sum()), "se": max(se, 1e-6), "n_points": int(len(u))})
+    return pd.DataFrame(rows, columns=["batch_a", "batch_b", "term", "log_ratio", "se", "n_points"])
+
+
+def _bounded_rows(prepared: list[pd.DataFrame], lost: list[int], factor: dict[int, float], have: set[str],
+                  min_value: float) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Rows of the terms measured only in unlinked batches, bounded above through a shared anchor.
+
+    The anchor ``A`` shared with a linked batch ``r`` was rounded away there (mean reported below
+    ``min_value``), so on the common scale its mean is below the mean of its upper rounding bounds
+    there times ``f_r`` (``min_value * f_r`` where ``A`` has no data in ``r``); the unlinked batch
+    measured ``A`` too, so its factor is at most that over ``A``'s mean in it, and each of its values
+    at most its own upper bound times that factor.
+    """
+    import numpy as np
+    import pandas as pd
+
+    parts, notes = [], []
+    for u in lost:
+        f = prepared[u]
+        own = [t for t in _terms(f) if t not in have]
+        best = None
+        for r, fr in factor.items():
+            for term in set(_terms(f)) & set(_terms(prepared[r])):
+                mean_u = _point_mean(f, term)
+                hi_r = prepared[r].loc[prepared[r]["query"] == term, "value_high"].mean()
+                if mean_u > 0:
+                    cap = (float(hi_r) if hi_r == hi_r else min_value) * fr / mean_u
+                    if best is None or cap < best[0]:
+                        best = (cap, term)
+        rows = f[f["query"].isin(own)].copy()
+        cap, via = best if best else (np.nan, None)
+        rows["value_high"] = rows["value_high"] * cap
+        rows["value"] = rows["value_high"] / 2
+        rows["value_low"] = np.where(rows["value"].notna(), 0.0, np.nan)
+        rows["below_one"] = rows["value"].notna()
+        rows["batch"] = -1
+        parts.append(rows)
+        reason = (f"batch {u} lost its rung in this window: every anchor it shares with the batches on the "
+                  "scale is rounded to 0 or missing there (and the pin does not re-chain it)"
+                  + (f"; bounded above through {via!r}" if via else "; no shared term bounds it: no value"))
+        notes.append({"batch": u, "terms": own, "bound_via": via, "reason": reason})
+    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), notes
+
+
+def _point_mean(f: pd.DataFrame, term: str) -> float:
+    """Mean of a term's point values in one batch ("<1" at 0.5 of its bounds), NaN if it has none."""
+    v = f.loc[f["query"] == term]
+    v = v["value"].where(~v["below_one"], (v["value_low"] + v["value_high"]) / 2)
+    return float(v.mean()) if v.notna().any() else float("nan")
 
 
 def _terms(f: pd.DataFrame) -> list[str]:
@@ -223,10 +332,15 @@ def _solve_ladder(n: int, links: pd.DataFrame) -> tuple[Any, Any, float, Any]:
     return c, se, math.sqrt(tau2.get(0, 0.0)), y - X @ beta
 
 
+#: a term is taken from every batch where its mean reported value is at least this (besides its best
+#: batch): there rounding is dithered by Google's sampling noise and adds a known variance, not a bias
+SOURCE_MIN_MEAN = 3.0
+
+
 def _sources(prepared: list[pd.DataFrame]) -> dict[str, list[int]]:
     """Per term, the batches it is taken from: the one where it is reported highest on average (least
-    rounding), plus any other where its mean is at least half as high (an independent Google sample of
-    comparable precision, averaged in). The best batch comes first."""
+    rounding), plus every other where its mean is at least :data:`SOURCE_MIN_MEAN` points (an
+    independent Google sample, weighted in by its variance). The best batch comes first."""
     means: dict[str, list[tuple[float, int]]] = {}
     for b, f in enumerate(prepared):
         for term, mean in f.groupby("query", sort=False)["value"].mean().items():
@@ -234,23 +348,73 @@ def _sources(prepared: list[pd.DataFrame]) -> dict[str, list[int]]:
     out = {}
     for term, lst in means.items():
         lst.sort(key=lambda x: -x[0])
-        best = lst[0][0]
-        out[term] = [b for m, b in lst if b == lst[0][1] or (best > 0 and m >= 0.5 * best)]
+        out[term] = [b for m, b in lst if b == lst[0][1] or m >= SOURCE_MIN_MEAN]
     return out
 
 
+def sampling_dispersion(x: Any, rvar: Any, group: Any) -> float:
+    """Google's sampling variance per unit of value, ``phi`` in ``var(x) = phi * x + rounding``, or NaN.
+
+    Estimated by moments from every group (one term and date) measured by two or more pulls,
+    which Google samples independently: the within-group sum of squares minus its expected
+    rounding share, over ``(n - 1) * mean``. ``x`` are the values on one scale, ``rvar`` their
+    rounding variances on that scale, ``group`` the group codes (NaN ``x`` are left out).
+    A Poisson sample of ``lambda * x`` searches has ``phi = 1 / lambda``.
+    """
+    import numpy as np
+
+    x, rvar, group = np.asarray(x, float), np.asarray(rvar, float), np.asarray(group)
+    ok = np.isfinite(x) & np.isfinite(rvar)
+    x, rvar, group = x[ok], rvar[ok], group[ok]
+    if not len(x):
+        return float("nan")
+    _, g = np.unique(group, return_inverse=True)
+    n = np.bincount(g)
+    mean = np.bincount(g, weights=x) / n
+    ss = np.bincount(g, weights=(x - mean[g]) ** 2)
+    rs = np.bincount(g, weights=rvar)
+    multi = n >= 2
+    den = float(np.sum((n[multi] - 1) * mean[multi]))
+    if not multi.any() or den <= 0:
+        return float("nan")
+    num = float(np.sum(ss[multi] - (n[multi] - 1) / n[multi] * rs[multi]))
+    return max(num, 0.0) / den
+
+
 def _average_sources(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per (key, date): the mean of its batches' calibrated values and bounds; flags and other
-    columns from the best batch; "<1" only when every batch said so."""
+    """One row per (key, date): the inverse-variance weighted mean of its batches' calibrated values and
+    bounds; flags and other columns from the best batch; "<1" only when every batch said so.
+
+    A batch's value has variance ``phi * x + r_b``: Google's sampling (``phi`` from
+    :func:`sampling_dispersion`, ``x`` the mean of the batches' values for that row, so weights do
+    not favour pulls that happened to come out low) plus the batch's rounding ``r_b = f_b^2 / 12``.
+    The combined value's variance ``var_sampling * value + var_rounding`` is returned in those two
+    columns (NaN when ``phi`` cannot be estimated in this window: every term in one batch).
+    """
+    import numpy as np
+
     on = [*keys, "date"]
-    best = rows[rows["_best"]].drop(columns="_best").set_index(on)
-    if len(best) == len(rows):
-        return best.reset_index()
-    num = rows.groupby(on, sort=False)[["value", "value_low", "value_high"]].mean()
+    gid = rows.groupby(on, sort=False).ngroup().to_numpy()
+    x = rows["value"].to_numpy(float)
+    clean = ~rows["below_one"].to_numpy(bool) & ~rows["is_partial"].to_numpy(bool)
+    rvar = rows["_rvar"].to_numpy(float)
+    phi = sampling_dispersion(np.where(clean, x, np.nan), rvar, gid)
+    known = phi == phi
+    xbar = np.clip(np.nan_to_num(rows.groupby(gid)["value"].transform("mean").to_numpy(float)), 0.0, None)
+    w = np.where(np.isfinite(x), 1.0 / np.maximum((phi if known else 0.0) * xbar + rvar, 1e-12), 0.0)
+    tot = np.bincount(gid, weights=w)
+    wn = np.where(tot[gid] > 0, w / np.where(tot[gid] > 0, tot[gid], 1.0), 1.0 / np.bincount(gid)[gid])
+    rows = rows.assign(_w=wn, _a=wn ** 2 * (phi if known else np.nan), _b=wn ** 2 * rvar)
+    for col in ("value", "value_low", "value_high"):
+        rows[col] = rows[col] * wn
+    num = rows.groupby(on, sort=False)[["value", "value_low", "value_high", "_a", "_b"]].sum(min_count=1)
     b1 = rows.groupby(on, sort=False)["below_one"].all()
-    best[["value", "value_low", "value_high"]] = num.reindex(best.index)
+    best = rows[rows["_best"]].drop(columns="_best").set_index(on)
+    best[["value", "value_low", "value_high"]] = num[["value", "value_low", "value_high"]].reindex(best.index)
     best["below_one"] = b1.reindex(best.index).astype(bool)
-    return best.reset_index()
+    best["var_sampling"] = num["_a"].reindex(best.index) if known else np.nan
+    best["var_rounding"] = num["_b"].reindex(best.index)
+    return best.drop(columns=["_w", "_a", "_b", "_rvar"]).reset_index()
 
 
 def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, links: pd.DataFrame,
@@ -264,6 +428,7 @@ def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, li
     parts = []
     for b, frame in enumerate(prepared):
         part = frame[frame["query"].map(lambda q: b in sources.get(q, ()))].copy()
+        part["_rvar"] = f[b] ** 2 / 12.0  # one reporting step of this batch, whatever the value
         part["value"] = part["value"] * f[b]
         part["value_low"] = part["value_low"] * f_lo[b]
         part["value_high"] = part["value_high"] * f_hi[b]
@@ -275,6 +440,8 @@ def _assemble(prepared: list[pd.DataFrame], keys: list[str], c: Any, se: Any, li
     scale = 100.0 / float(top) if pd.notna(top) and top > 0 else 1.0
     for col in ("value", "value_low", "value_high"):
         out[col] = out[col] * scale
+    out["var_sampling"] = out["var_sampling"] * scale
+    out["var_rounding"] = out["var_rounding"] * scale ** 2
     order = {q: i for i, q in enumerate(dict.fromkeys(pd.concat([p["query"] for p in prepared])))}
     out = out.assign(_q=out["query"].map(order)).sort_values(
         ["_q", *[k for k in keys if k != "query"], "date"], kind="stable").drop(columns="_q")

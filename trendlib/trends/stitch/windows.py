@@ -90,7 +90,10 @@ class Grid:
     """The windows' values on one grid: rows = (key, date) of ``allrows``, columns = windows.
 
     ``V`` reported values, ``P`` point values ("<1" at 0.5), ``LO``/``HI`` rounding bounds,
-    ``B1`` "<1", ``PART`` partial; NaN where a window does not cover a row.
+    ``B1`` "<1", ``PART`` partial; NaN where a window does not cover a row. ``VA``/``VB`` the
+    values' variance model ``VA * value + VB`` in the window's units (sampling and rounding, from
+    the input columns ``var_sampling``/``var_rounding``, e.g. :func:`calibrate_ladder`'s); NaN where
+    not given.
     """
 
     allrows: Any
@@ -103,6 +106,8 @@ class Grid:
     HI: Any
     B1: Any
     PART: Any
+    VA: Any = None
+    VB: Any = None
 
     @property
     def n_win(self) -> int:
@@ -249,7 +254,8 @@ def _grid(prepared: list[pd.DataFrame], keys: list[str]) -> Grid:
     shape = (len(allrows), n_win)
     g = Grid(allrows=allrows, keys=keys, bounds=bounds, order=order, V=np.full(shape, np.nan),
              P=np.full(shape, np.nan), LO=np.full(shape, np.nan), HI=np.full(shape, np.nan),
-             B1=np.zeros(shape, dtype=bool), PART=np.zeros(shape, dtype=bool))
+             B1=np.zeros(shape, dtype=bool), PART=np.zeros(shape, dtype=bool), VA=np.full(shape, np.nan),
+             VB=np.full(shape, np.nan))
     for w, f in enumerate(prepared):
         if not len(f):
             continue
@@ -260,6 +266,9 @@ def _grid(prepared: list[pd.DataFrame], keys: list[str]) -> Grid:
         g.HI[pos, w] = f["value_high"].to_numpy(float)
         g.B1[pos, w] = f["below_one"].to_numpy(bool)
         g.PART[pos, w] = f["is_partial"].to_numpy(bool)
+        if "var_sampling" in f.columns and "var_rounding" in f.columns:
+            g.VA[pos, w] = pd.to_numeric(f["var_sampling"], errors="coerce").to_numpy(float)
+            g.VB[pos, w] = pd.to_numeric(f["var_rounding"], errors="coerce").to_numpy(float)
     return g
 
 
@@ -408,7 +417,12 @@ def _borrow_factors(grid: Grid, a: Any, se: Any) -> None:
 
 
 def _combine(grid: Grid, prepared: list[pd.DataFrame], a: Any, se: Any) -> pd.DataFrame:
-    """Mean of the rescaled windows covering each row (partial rows only where no complete one covers it)."""
+    """Weighted mean of the rescaled windows covering each row (partial rows only where no complete one
+    covers it). Each window is an independent Google sample: when every covering window states its
+    variance model (``var_sampling``, ``var_rounding``), a window with factor ``f`` has variance
+    ``f * var_sampling * x + f^2 * var_rounding`` at the rows' common value ``x`` (the plain mean of
+    the rescaled windows, so that a window is not favoured for coming out low), and the weights are
+    its inverse; otherwise equal weights."""
     import numpy as np
     import pandas as pd
 
@@ -417,10 +431,18 @@ def _combine(grid: Grid, prepared: list[pd.DataFrame], a: Any, se: Any) -> pd.Da
     complete = have & ~grid.PART
     use_rows = np.where(complete.any(axis=1)[:, None], complete, have)
     cnt = use_rows.sum(axis=1)
+    w = np.where(use_rows, 1.0, 0.0)
+    if grid.VA is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            xbar = np.clip((np.where(use_rows, grid.P * f, 0.0)).sum(axis=1) / cnt, 0.0, None)
+            var = f[None, :] * grid.VA * xbar[:, None] + f[None, :] ** 2 * grid.VB
+        weighted = np.all(np.where(use_rows, np.isfinite(var) & (var > 0), True), axis=1) & (cnt > 0)
+        w = np.where(use_rows & weighted[:, None], 1.0 / np.where(var > 0, var, 1.0), w)
+    tot = w.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        val = np.where(use_rows, grid.P * f, 0.0).sum(axis=1) / cnt
-        lo = np.where(use_rows, grid.LO * f_lo, 0.0).sum(axis=1) / cnt
-        hi = np.where(use_rows, grid.HI * f_hi, 0.0).sum(axis=1) / cnt
+        val = (np.where(use_rows, grid.P * f, 0.0) * w).sum(axis=1) / tot
+        lo = (np.where(use_rows, grid.LO * f_lo, 0.0) * w).sum(axis=1) / tot
+        hi = (np.where(use_rows, grid.HI * f_hi, 0.0) * w).sum(axis=1) / tot
     out = grid.allrows.copy()
     out["value"] = np.where(cnt > 0, val, np.nan)
     out["value_low"] = np.where(cnt > 0, lo, np.nan)
@@ -429,7 +451,7 @@ def _combine(grid: Grid, prepared: list[pd.DataFrame], a: Any, se: Any) -> pd.Da
     out["is_partial"] = (cnt > 0) & ~complete.any(axis=1) & have.any(axis=1)
     out["n_windows"] = cnt.astype(int)
     keys = grid.keys
-    extra = _passthrough(prepared, list(KNOWN_COLUMNS) + ["n_windows"])
+    extra = _passthrough(prepared, list(KNOWN_COLUMNS) + ["n_windows", "var_sampling", "var_rounding"])
     if extra:
         firsts = (pd.concat([f[[*keys, "date", *[c for c in extra if c in f.columns]]] for f in prepared],
                             ignore_index=True)
