@@ -213,3 +213,13 @@ def test_imported_city_rows_keep_the_name_and_no_code(tmp_path):
     f = export.frame
     assert set(f["level"]) == {"city"} and set(f["region_code"]) == {""}
     assert list(f["region"]) == ["New York", "Brooklyn"]
+
+
+def test_a_unit_and_one_inside_it_of_the_same_name_are_told_apart_by_the_files_level():
+    # Indonesia's provinces lie inside island groups that ISO 3166-2 also lists: "Maluku" is both ID-ML (the
+    # group) and ID-MA (the province in it); a file of provinces means the province
+    provinces = subdivision_codes(["Maluku", "Maluku Utara", "Papua", "Jawa Barat", "Bali"], "ID")
+    assert provinces == {"Maluku": "ID-MA", "Maluku Utara": "ID-MU", "Papua": "ID-PA", "Jawa Barat": "ID-JB",
+                         "Bali": "ID-BA"}
+    # with no unambiguous name to tell the level, the top level is kept
+    assert subdivision_codes(["Maluku", "Papua"], "ID") == {"Maluku": "ID-ML", "Papua": "ID-PP"}

@@ -8,8 +8,9 @@ different languages is left without a code. Only when CLDR has no such name is t
 "Южная Корея", each with where it was seen).
 
 Subdivisions (within the parent country): the first of these tiers that matches anything decides,
-and a code is given only when exactly one subdivision matches (a top-level unit is preferred over a
-unit inside it of the same name); otherwise the code is '' and the name is kept - never a guess:
+and a code is given only when exactly one subdivision matches (where a unit and one nested inside it
+share the name, the level most of the file's names have decides); otherwise the code is '' and the
+name is kept - never a guess:
 
 1. the alias table ``trendlib/data/subdivision_aliases.csv`` (a Google spelling no rule reaches);
 2. the exact name among pycountry's ISO 3166-2 names and their translations in pycountry's
@@ -195,7 +196,7 @@ def _belongs(country: str, code: str, parent: str) -> bool:
 
 @dataclass(frozen=True)
 class _Keyed:
-    """The keys of one country's subdivision names, indexed three ways (see :func:`_tiers`)."""
+    """The keys of one country's subdivision names, indexed four ways (see :func:`_tiers`)."""
 
     by_key: dict[Key, set[Hit]]
     by_words: dict[frozenset[str], set[Hit]]
@@ -242,20 +243,34 @@ def _tiers(name: str, parent: str):
     yield {(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)}
 
 
+def _hits(name: str, parent: str) -> set[Hit]:
+    """What the first tier that matches anything says ``name`` can mean within ``parent``."""
+    return next((hits for hits in _tiers(name, parent) if hits), set())
+
+
+def _pick(hits: set[Hit], nested: bool) -> str:
+    """The one code of ``hits`` ('' for none or several); a region and a unit inside it of the same name
+    ('Maluku' the island group and the province in it) are told apart by the level the file lists."""
+    if len(hits) > 1:
+        hits = {h for h in hits if h[1] == nested}
+    return next(iter(hits))[0] if len(hits) == 1 else ""
+
+
 def _code(name: str, parent: str) -> str:
     """The one ISO 3166-2 code ``name`` means within ``parent``, or '' (none, or more than one)."""
-    for hits in _tiers(name, parent):
-        if not hits:
-            continue
-        if len(hits) > 1:  # a region and a unit inside it share the name: the top-level unit is Google's region
-            hits = {h for h in hits if not h[1]}
-        return next(iter(hits))[0] if len(hits) == 1 else ""
-    return ""
+    return _pick(_hits(name, parent), False)
 
 
 def subdivision_codes(names: list[str], parent: str) -> dict[str, str]:
-    """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous)."""
-    return {name: _code(name, parent) for name in names}
+    """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous).
+
+    Where a name means both a subdivision and a unit nested inside it, the level most of the file's
+    unambiguous names have decides (Indonesia's provinces sit inside island groups; France's regions
+    above its departments); a tie keeps the top level."""
+    hits = {name: _hits(name, parent) for name in names}
+    levels = [next(iter(h))[1] for h in hits.values() if len(h) == 1]
+    nested = sum(levels) * 2 > len(levels)
+    return {name: _pick(h, nested) for name, h in hits.items()}
 
 
 def infer_parent(names: list[str]) -> tuple[str, int]:
