@@ -221,7 +221,6 @@ else:
     fig3 = plot_event_study(
         pv_main, records=pv_main_records, events=pv_events, source=pv_source,
         illustrative=mark_for(provenance, PAGEVIEWS),
-        note="The series here are daily Wikipedia pageviews (numbers of views), not Google's index.",
         title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
                f"{primary.day} {primary:%b %Y}" if k_pv else
                f"No article's pageviews rose clearly above normal around {primary.day} {primary:%b %Y}"))
