@@ -12,9 +12,10 @@ Known-answer simulations (trendlib.analysis.calibration; simulated data only):
   independent) and a statsmodels SARIMAX(1,0,0) forecast with plug-in intervals.
 * Lead/lag: two independent series (random walks, AR(1) with phi 0.5 and 0.9) of 60,
   120 and 365 days: share of runs with any relation significant after the Holm
-  correction, share whose words claim a direction (the result's ``lag``, stated only when
-  significant), and how often the earlier phrase (built from the peak correlation) named
-  one; plus a planted 3-day lead to show the lag is recovered with the right sign.
+  correction, share whose words claim a direction (the sentence a reader sees,
+  trendlib.text.lead_lag_phrase: it names one only when a test at that lag survives), and
+  how often the earlier phrase (built from the peak correlation) named one; plus a planted
+  3-day lead to show the lag is recovered with the right sign.
 
 Targets (issue 12): false positives <= 6 % and coverage >= 92 % in every event-study
 cell, power within a few points of the earlier method; lead/lag false positives <= 6 %.

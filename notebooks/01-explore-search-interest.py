@@ -27,6 +27,8 @@ from trendlib.datasets import describe_series, facts_in_window, load_facts, sele
 from trendlib.plots import show
 from trendlib.plots.events import number_events
 from trendlib.plots.series import plot_search_interest
+from trendlib.plots.style import mark_for
+from trendlib.signals import PAGEVIEWS, SEARCH
 from trendlib.text import ColumnNotes
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="01-explore-search-interest")
@@ -107,7 +109,7 @@ fig = plot_search_interest(
     series, labels=study.labels, events=window_events, facts=facts,
     title=f"Google search interest, {adverb}, {study.start:%b %Y} to {study.end:%b %Y}",
     source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; events: {study.events.name if study.events else 'the study file'}",
-    illustrative=illustrative,
+    illustrative=mark_for(provenance, SEARCH),  # the mark names what is simulated
 )
 png = exhibits.save_figure(fig, "fig1_search-interest", data="fig1_search-interest",
                            caption="Search interest per query (own 0-100 scale per panel) with the study's events marked.")
@@ -210,7 +212,7 @@ else:
         title=f"Search interest and Wikipedia pageviews, daily, {study.start:%b %Y} to {study.end:%b %Y}",
         source=f"Google Trends ({source_line}), geo {study.geo or 'worldwide'}; Wikipedia pageviews ({pv_line}), "
                f"{projects}, views per title (redirects not followed)",
-        illustrative=illustrative,
+        illustrative=mark_for(provenance, SEARCH, PAGEVIEWS),
     )
     png5 = exhibits.save_figure(fig5, "fig5_pageviews", data="fig5_pageviews",
                                 caption="Search interest (top, own 0-100 scale per query) and daily Wikipedia "

@@ -32,12 +32,14 @@ from trendlib.analysis.preprocess import series_from_tidy
 from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
-from trendlib.text import (ColumnNotes, family_count_sentence, fold_cell, fold_figure, fold_reading,
-                           fold_sentence, number)
+from trendlib.text import (ColumnNotes, clear_cell, family_count_sentence, fold_cell, fold_figure, fold_reading,
+                           fold_sentence, p_text)
 from trendlib.datasets import select_series, study_events
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
 from trendlib.plots.events import number_events
+from trendlib.plots.style import mark_for
+from trendlib.signals import PAGEVIEWS, SEARCH
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="10-event-study")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
@@ -131,7 +133,7 @@ fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries ar
 exhibits.finding(fig_title + ".", headline=True)
 fig = plot_event_study([r for r, _ in main], records=[rec for _, rec in main], events=window_events,
                        title=fig_title, source=source,
-                       illustrative=illustrative,
+                       illustrative=mark_for(provenance, SEARCH),
                        note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
                             f"event; shaded orange: event window." if main else "")
 png_fig = exhibits.save_figure(fig, "fig1_event-study", data="fig1_event-study",
@@ -164,8 +166,7 @@ reader_table = pd.DataFrame({
     "event_date": table["event_date"],
     "times usual": [fold_cell(rec) for rec in records],
     "q_value": table["q_value"],
-    "clear": [{"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
-               "barely": "no: barely searched before", "unclear": "no"}[k] for k in kinds],
+    "clear": [clear_cell(rec) for rec in records],
     "peak_date": table["peak_date"],
     "periods_to_band": table["periods_to_band"],
 })
@@ -179,7 +180,7 @@ display(reader_table.style.hide(axis="index").format({"q_value": "{:.2g}", "peri
 fig2_title = (f"{n_distinct} distinct clear changes among {len(records)} query-event pairs"
               + (f"; {n_overlapping} more only share a larger spike" if n_overlapping else ""))
 fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
-                           illustrative=illustrative)
+                           illustrative=mark_for(provenance, SEARCH))
 png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
                      caption="Fold increase with its 95% range for every query and studied event.")
 show(png_fig2)
@@ -199,7 +200,6 @@ if study.pageviews is None:
                      "studied."))
 else:
     from trendlib.datasets import load_pageviews, select_pageviews
-    from trendlib.signals import PAGEVIEWS
 
     pageviews = select_pageviews(load_pageviews(study.pageviews), articles=study.articles, start=study.start,
                                  end=study.end)
@@ -216,11 +216,11 @@ else:
     pv_line = "; ".join(sorted({p["source"] for p in provenance if p["role"] == "pageviews"}))
     pv_source = (f"Wikipedia pageviews ({pv_line}), {', '.join(sorted(set(pageviews['project'])))}, views per title; "
                  f"events: {study.events.name if study.events else 'the study file'}")
-    k_pv = sum(r.significant for r in pv_main)
     pv_main_records = [rec for r, rec in zip(pv_studies.results, pv_records) if pd.Timestamp(r.event_date) == primary]
+    k_pv = sum(fold_reading(rec).kind in ("rise", "at_least") for rec in pv_main_records)  # as for searches
     fig3 = plot_event_study(
-        pv_main, records=pv_main_records, events=pv_events, source=pv_source, illustrative=illustrative,
-        note="The series here are daily Wikipedia pageviews (numbers of views), not Google's index.",
+        pv_main, records=pv_main_records, events=pv_events, source=pv_source,
+        illustrative=mark_for(provenance, PAGEVIEWS),
         title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
                f"{primary.day} {primary:%b %Y}" if k_pv else
                f"No article's pageviews rose clearly above normal around {primary.day} {primary:%b %Y}"))
@@ -232,7 +232,28 @@ else:
     exhibits.save_table(pv_table[pv_cols] if len(pv_table) else pv_table, "table5_event-study-pageviews",
                         caption="Event-study results per Wikipedia article and event (multiples of the baseline).")
     show(png_fig3)
-    display(Markdown("\n".join(f"- {fold_sentence(rec)}" for rec in pv_main_records)))
+    pv_sentences = [fold_sentence(rec) for rec in pv_main_records]
+    for sentence in pv_sentences:  # on the landing page beside the search findings
+        exhibits.finding(sentence, anchor="The-same-question-on-Wikipedia-pageviews")
+    display(Markdown("\n".join(f"- {sentence}" for sentence in pv_sentences)))
+    display(Markdown(family_count_sentence(len(pv_records), n_clear=int(sum(pv_studies.significant)),
+                                           n_distinct=pv_studies.n_distinct_significant(),
+                                           n_overlapping=pv_studies.n_overlapping(), correction=pv_studies.correction,
+                                           alpha=pv_studies.alpha, what="article-event pairs")))
+    pv_reader = pd.DataFrame({
+        "article": [rec["label"] for rec in pv_records],
+        "event": [f"[{numbers[pd.Timestamp(rec['event_date'])]}] {rec['event']}"
+                  if pd.Timestamp(rec["event_date"]) in numbers else rec["event"] for rec in pv_records],
+        "event_date": [rec["event_date"] for rec in pv_records],
+        "times usual (views)": [fold_cell(rec) for rec in pv_records],
+        "q_value": [rec["q_value"] for rec in pv_records],
+        "clear": [clear_cell(rec) for rec in pv_records]})
+    display(Markdown(columns(pv_reader.columns, extra={
+        "article": "the Wikipedia article's label",
+        "times usual (views)": "daily views over the fold window as a multiple of their usual level (1\u00d7 = "
+                               "usual), 95% range in brackets; \u2265 marks a lower bound when the article was "
+                               "barely read before"})))
+    display(pv_reader.style.hide(axis="index").format({"q_value": "{:.2g}"}, na_rep="-"))
 
 # %% [markdown]
 # ## Searches and pageviews: which moved first?
@@ -340,32 +361,37 @@ for term in study.terms:
     try:
         seg = segmented_regression(s, primary, scan=False, query=term)
         row.update(segmented_level_fold=seg.level_fold, segmented_low=seg.level_fold_low,
-                   segmented_high=seg.level_fold_high, break_p=seg.break_p, break_p_hac=seg.break_p_hac)
+                   segmented_high=seg.level_fold_high, break_p=seg.break_p, break_p_hac=seg.break_p_hac,
+                   segmented_shown=fold_cell(seg.level_record()))
     except trendlib.TrendlibError as exc:
         row.update(segmented_note=str(exc))
     try:
         cf = state_space_counterfactual(s, primary, post=fold, param_draws=100, paths_per_draw=20, seed=0,
                                         query=term)
         row.update(counterfactual_fold=cf.avg_fold, counterfactual_low=cf.avg_fold_low,
-                   counterfactual_high=cf.avg_fold_high)
+                   counterfactual_high=cf.avg_fold_high, counterfactual_shown=fold_cell(cf.fold_record()))
     except trendlib.TrendlibError as exc:
         row.update(counterfactual_note=str(exc))
     alt_rows.append(row)
 alt = pd.DataFrame(alt_rows)
-exhibits.save_table(alt, "table4_other-models", caption="Main event: level change from the segmented regression "
+shown_cols = {"segmented_shown": "segmented regression", "counterfactual_shown": "state-space counterfactual"}
+alt_numbers = alt.drop(columns=[c for c in shown_cols if c in alt.columns])
+exhibits.save_table(alt_numbers, "table4_other-models", caption="Main event: level change from the segmented regression "
                     "and observed/expected from the state-space counterfactual (multiples, 95% ranges).")
-exhibits.record("event_study_other_models", alt)
-shown_alt = alt.drop(columns=["query"])
+exhibits.record("event_study_other_models", alt_numbers)
+# worded like summary() and the event-study table (trendlib.text.fold_cell); the raw numbers are in the CSV
+shown_alt = alt.drop(columns=["query"] + [c for c in alt.columns if c.startswith(("segmented_", "counterfactual_"))
+                                          and c not in shown_cols]).rename(columns=shown_cols)
 display(Markdown(columns(shown_alt.columns, extra={
-    "segmented_level_fold": "level change at the event in the segmented regression, as a multiple (1 = none)",
-    "segmented_low": "lower end of its 95% range", "segmented_high": "upper end of its 95% range",
-    "break_p": "p-value of the level change (AR(1) errors)", "break_p_hac": "the same with Newey-West errors",
-    "counterfactual_fold": "observed over expected from the state-space counterfactual (a multiple)",
-    "counterfactual_low": "lower end of its 95% range", "counterfactual_high": "upper end of its 95% range",
+    "segmented regression": "level change at the event in the segmented regression, as a multiple (1 = none), "
+                            "95% range in brackets; 'no clear change' when its p-value is 0.05 or more",
+    "break_p": "p-value of the level and slope change together (AR(1) errors)",
+    "break_p_hac": "the same with Newey-West errors",
+    "state-space counterfactual": "observed over expected from the state-space counterfactual (a multiple), 95% "
+                                  "range in brackets; 'no clear change' when the range includes 1",
     "segmented_note": "why the segmented regression could not run",
     "counterfactual_note": "why the counterfactual could not run"})))
-formats = {c: (number if c.endswith(("_fold", "_low", "_high")) else "{:.2g}")
-           for c in shown_alt.columns if c.endswith(("_fold", "_low", "_high", "_p", "_hac"))}
+formats = {c: p_text for c in shown_alt.columns if c.endswith(("_p", "_hac"))}
 display(shown_alt.style.hide(axis="index").format(formats, na_rep="-"))
 
 # %% [markdown]

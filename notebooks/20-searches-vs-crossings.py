@@ -32,6 +32,8 @@ from trendlib.datasets import derive_crossing_series, load_crossings, select_ser
 from trendlib.datasets.derive import period_overview
 from trendlib.plots.events import number_events
 from trendlib.plots.leadlag import plot_crossings_vs_searches, plot_lead_lag, plot_searches_and_crossings
+from trendlib.plots.style import mark_for
+from trendlib.signals import SEARCH
 from trendlib.text import ColumnNotes, lead_lag_phrase, lead_lag_title
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="20-searches-vs-crossings")
@@ -185,7 +187,7 @@ if has_crossings and len(daily):
         title=f"Searches for '{first.label}' and reported entries, {lo.day} {lo:%b} to {hi.day} {hi:%b %Y}",
         search_label=f"'{first.label}' ({first.term}), index 0-100", crossings_label="people per day",
         source=f"Google Trends, geo {study.geo or 'worldwide'}; crossings: {study.crossings.name} (official "
-               "statements, see data/README.md)", illustrative=illustrative,
+               "statements, see data/README.md)", illustrative=mark_for(provenance, SEARCH, "crossings"),
         note="Only entry series with at least 3 reported days are drawn; exits and net figures are in table1.")
     png_fig = exhibits.save_figure(fig, "fig1_searches-and-crossings", data="fig1_searches-and-crossings",
                          caption="Search interest (top) and reported single-day crossings (bottom) on one time axis.")
@@ -203,7 +205,8 @@ if has_crossings and not tested.empty:
     dark = family[(family["query"] == best["query"]) & (family["series"] == best["series"])
                   & (family["test"] == "ccf_prewhitened") & (family["p_adjusted_all"] < lead_lag.alpha)]["lag"]
     fig2 = plot_lead_lag(r, title=lead_lag_title(pair, what=f"'{lab}' vs {best['series'].split('|')[0]}"),
-                         source="Google Trends; " + study.crossings.name, illustrative=illustrative,
+                         source="Google Trends; " + study.crossings.name,
+                         illustrative=mark_for(provenance, SEARCH, "crossings"),
                          significant_lags=dark, n_family=len(family))  # bars, title and table: one correction
     png_fig2 = exhibits.save_figure(fig2, "fig2_lead-lag", data="table3_lead-lag-tests",
                          caption="Correlation of changes at each lead and lag, after prewhitening, with the band "
@@ -213,7 +216,8 @@ if has_crossings and not tested.empty:
     fig3_title = (f"Crossings against '{lab}' searches: {lead_lag_phrase(pair)}" if pd.notna(pair["lag"]) else
                   f"Crossings against '{lab}' searches in the same {r.frequency}; no lead or lag could be established")
     fig3 = plot_crossings_vs_searches(r, lag=shown_lag, title=fig3_title, crossings_unit="people per period",
-                                      source="Google Trends; " + study.crossings.name, illustrative=illustrative)
+                                      source="Google Trends; " + study.crossings.name,
+                                      illustrative=mark_for(provenance, SEARCH, "crossings"))
     png_fig3 = exhibits.save_figure(fig3, "fig3_crossings-vs-searches", data="table3_lead-lag-tests",
                          caption="Crossings against searches at the established lag (the same period when none "
                                  "could be established).")

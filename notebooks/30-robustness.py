@@ -30,7 +30,9 @@ from trendlib.analysis.robustness import default_variants, sensitivity, verdicts
 from trendlib.datasets import load_trend_samples, select_series
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
-from trendlib.text import ColumnNotes, fold_figure, number
+from trendlib.plots.style import mark_for
+from trendlib.signals import SEARCH
+from trendlib.text import ColumnNotes, fold_figure, number, p_text, percent, spread_sentence
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
@@ -111,10 +113,9 @@ else:
                         "Google samples, per query.")
     exhibits.record("robustness_samples", {"status": "ok", "per_query": spread_table})
     display(Markdown("\n".join(
-        f"- **{r.label}**: across {r.n_samples} Google samples the estimate ranged from {number(r.fold_min)} to "
-        f"{number(r.fold_max)} times the usual level (median {number(r.fold_median)})"
-        + (f"; **flagged unreliable**: before the event the samples disagreed by {r.baseline_cv:.0%} on average "
-           f"and {r.baseline_zero_share:.0%} of values were 0" if r.unreliable else "") + "."
+        f"- **{r.label}**: " + spread_sentence(r.n_samples, r.fold_min, r.fold_median, r.fold_max,
+                                               unreliable=r.unreliable, baseline_cv=r.baseline_cv,
+                                               baseline_zero_share=r.baseline_zero_share) + "."
         for r in spread_table.itertuples())))
 
 # %% [markdown]
@@ -145,11 +146,11 @@ display(Markdown(columns(shown_placebo.columns, extra={"label": "the query", "st
                                                        "min_p": "the smallest placebo p these references allow, "
                                                                 "1/(n + 1)"})))
 display(shown_placebo.style.hide(axis="index")
-        .format({"placebo_p": "{:.3f}", "false_alarm_rate": "{:.0%}"}, na_rep="-"))
+        .format({"placebo_p": p_text, "min_p": p_text, "false_alarm_rate": percent}, na_rep="-"))
 noisy = placebo_table[placebo_table["false_alarm_rate"] > 2 * 0.05]
 if len(noisy):
     display(Markdown("\n".join(
-        f"- **{r.label}**: {r.false_alarm_rate:.0%} of its {r.n_placebo_dates} placebo dates alone would have been "
+        f"- **{r.label}**: {percent(r.false_alarm_rate)} of its {r.n_placebo_dates} placebo dates alone would have been "
         "called a clear rise (about 5% is expected): its ranges are too narrow for a series this irregular, so read "
         "its 'clear' results with caution, whatever the verdict below says." for r in noisy.itertuples())))
 
@@ -181,7 +182,7 @@ display(Markdown(columns(shown.columns, extra={
     "check_placebo_dates": "pass: the event stands out from the placebo dates",
     "check_Google_samples": "pass: every sample's range stays above 1", "verdict": "what the checks say together"})))
 display(shown.style.hide(axis="index").format({"fold_min_variants": number, "fold_max_variants": number,
-                                                "placebo_p": "{:.3f}", "sample_fold_min": number,
+                                                "placebo_p": p_text, "sample_fold_min": number,
                                                 "sample_fold_max": number}, na_rep="-"))
 notes = sorted(set(verdict.get("placebo_note", pd.Series(dtype=str)).dropna()) - {""})
 if notes:
@@ -195,7 +196,7 @@ display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every 
 # %%
 fig = plot_robustness(sens_frame, samples_frame=samples_frame, labels=study.labels, source=source,
                       title=f"The rise around {primary.day} {primary:%b %Y} holds under every check for {n_hold} of "
-                            f"{len(verdict)} queries", illustrative=illustrative)
+                            f"{len(verdict)} queries", illustrative=mark_for(provenance, SEARCH))
 png_fig = exhibits.save_figure(fig, "fig1_robustness", data="table1_variants",
                      caption="Fold increase per query under each window/offset variant (blue) and per Google "
                              "sample (orange ticks); the large dot is the main specification.")

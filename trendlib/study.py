@@ -35,8 +35,8 @@ from typing import Any
 from trendlib.errors import TrendlibError
 from trendlib.trends.rules import GPROPS, geo_problem
 
-__all__ = ["Article", "Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "STUDY_KEYS",
-           "MAX_LEGIBLE_QUERIES"]
+__all__ = ["Article", "Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "safe_yaml_loader",
+           "STUDY_KEYS", "MAX_LEGIBLE_QUERIES"]
 
 
 class StudyError(TrendlibError, ValueError):
@@ -340,7 +340,7 @@ def read_study_yaml(path: str | Path) -> dict[str, Any]:
         raise StudyError(f"study file {str(path)!r} is not UTF-8 text ({exc.reason} at byte "
                          f"{exc.start}); save it as UTF-8") from None
     try:
-        raw = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        raw = yaml.load(text, Loader=safe_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise StudyError(f"study file {str(path)!r} is not valid YAML: {exc}") from None
     if raw is None:
@@ -471,9 +471,19 @@ def _check_relations(values: dict[str, Any], source: str) -> None:
                          f"({start}..{end}); choose a date inside the study period")
 
 
-# ---------------------------------------------------------------- helpers
-def _loader():
-    """yaml.SafeLoader that leaves dates as text, so a bad date gets trendlib's message naming the key."""
+def safe_yaml_loader():
+    """The YAML loader for every file trendlib reads from users (studies, sweeps, their templates).
+
+    A :class:`yaml.SafeLoader` subclass, so a document can build only plain data (no Python objects:
+    ``!!python/...`` tags are refused), that also
+
+    * leaves dates as text (``2022-09-21`` stays ``"2022-09-21"``), so a bad date gets trendlib's own
+      message naming the key instead of PyYAML's;
+    * refuses a mapping that has the same key twice (PyYAML would silently keep the last), naming the
+      key and the line of its first use.
+
+    Use it as ``yaml.load(text, Loader=safe_yaml_loader())``.
+    """
     import yaml
 
     class _StudyLoader(yaml.SafeLoader):
@@ -498,6 +508,9 @@ def _loader():
         for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return _StudyLoader
+
+
+# ---------------------------------------------------------------- helpers
 
 
 #: the most values a study or sweep file may hold once YAML aliases (*name) are expanded

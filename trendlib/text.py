@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
-           "fold_figure", "fold_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
-           "family_count_sentence",
+           "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "family_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
@@ -274,6 +274,15 @@ def fold_cell(result: Any, *, significant: bool | None = None) -> str:
     return f"{fold_figure(result, significant=significant)} [{rd.low}-{rd.high}]"
 
 
+def clear_cell(result: Any, *, significant: bool | None = None) -> str:
+    """The table's "clear" cell: "yes", "yes (a drop)", "no: overlaps a larger spike", "no: barely searched
+    before" ("barely read before" for pageviews) or "no"."""
+    kind = fold_reading(result, significant=significant).kind
+    before = "barely read before" if _get(result, "source", "") == "wikipedia-pageviews" else "barely searched before"
+    return {"rise": "yes", "at_least": "yes", "drop": "yes (a drop)", "overlap": "no: overlaps a larger spike",
+            "barely": f"no: {before}", "unclear": "no"}[kind]
+
+
 def fold_summary(result: Any, *, significant: bool | None = None) -> str:
     """The ``summary()`` form: the reader's number, then the raw estimate and interval."""
     rd = fold_reading(result, significant=significant)
@@ -283,6 +292,51 @@ def fold_summary(result: Any, *, significant: bool | None = None) -> str:
         return (f"{shown}  (the lower end of the 95% range, {lo:.2f}, rounded down; over so low a baseline "
                 f"the point estimate {fold:.2f} is not a reliable ratio)")
     return f"{shown}  (estimate {fold:.2f} [{lo:.2f}, {hi:.2f}])"
+
+
+def p_text(p) -> str:
+    """A p-value as shown everywhere: three decimals ("0.008"), "<0.001" below that, "n/a" when missing."""
+    if not _finite(p):
+        return "n/a"
+    return "<0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+
+
+def p_equals(p, name: str = "p") -> str:
+    """"p = 0.141" or "p < 0.001" (the form used in summary() lines)."""
+    shown = p_text(p)
+    return f"{name} < 0.001" if shown == "<0.001" else f"{name} = {shown}"
+
+
+def percent(x) -> str:
+    """A share as a whole percentage ("35%"), "n/a" when missing."""
+    return f"{100 * float(x):.0f}%" if _finite(x) else "n/a"
+
+
+def interval_record(fold, low, high, *, significant: bool | None = None, p_value=None, alpha: float = 0.05,
+                    label: str = "", baseline_note: str | None = None, fold_is_lower_bound: bool = False) -> dict:
+    """A record that :func:`fold_figure`/:func:`fold_cell` can read, for any multiple with a 95% range
+    (segmented regression's level change, the state-space counterfactual, ...). Without ``significant`` it
+    is ``p_value < alpha``, or without a p-value whether the range excludes 1."""
+    if significant is None:
+        significant = (float(p_value) < alpha if _finite(p_value) else
+                       bool(_finite(low) and _finite(high) and (float(low) > 1 or float(high) < 1)))
+    rec = {"fold_increase": fold, "fold_low": low, "fold_high": high, "significant": bool(significant),
+           "fold_is_lower_bound": bool(fold_is_lower_bound), "label": label, "alpha": alpha}
+    if baseline_note is not None:
+        rec["baseline_note"] = baseline_note
+    return rec
+
+
+def spread_sentence(n_samples: int, fold_min, fold_median, fold_max, *, unreliable: bool = False,
+                    baseline_cv=None, baseline_zero_share=None) -> str:
+    """"across 5 Google samples the estimate ranged from 4.1 to 4.9 times the usual level (median 4.5)", with
+    the reason when the samples are flagged unreliable."""
+    text = (f"across {n_samples} Google samples the estimate ranged from {number(fold_min)} to {number(fold_max)} "
+            f"times the usual level (median {number(fold_median)})")
+    if unreliable:
+        text += (f"; flagged unreliable: before the event the samples disagreed by {percent(baseline_cv)} on "
+                 f"average and {percent(baseline_zero_share)} of values were 0")
+    return text
 
 
 def count_sentence(m: int, k: int, *, correction: str = "fdr_bh", alpha: float = 0.05) -> str:

@@ -106,3 +106,42 @@ def test_robustness_figure(studies):
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and [t.get_text() for t in ax.get_yticklabels()] == ["Q"]
     assert "ILLUSTRATIVE" in _texts(fig)
+
+
+def test_long_panel_titles_are_wrapped_inside_their_panel(studies):
+    import dataclasses
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from trendlib.plots.eventstudy import panel_title
+
+    res, events = studies
+    long = "Мобилизация в России (2022), the article about the partial mobilization and its aftermath"
+    results = [dataclasses.replace(res.results[0], label=long)] + list(res.results[1:])
+    fig = plot_event_study(results, events=events, title="t", source="simulated", ncols=2)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison and ax.get_title(loc="left")]
+    first, right = panels[0], panels[1]
+    assert "\n" in first.get_title(loc="left") and first.get_title(loc="left").startswith("Мобилизация")
+    assert all(len(line) <= 38 for line in first.get_title(loc="left").split("\n"))
+    box = first._left_title.get_window_extent(renderer)
+    assert box.x1 <= right.get_window_extent(renderer).x0  # does not run into the panel on its right
+    assert box.y0 >= first.get_window_extent(renderer).y1 - 1  # sits above its own axes, not over the data
+    for ax in panels:
+        assert ax._left_title.get_window_extent(renderer).x1 <= fig.bbox.x1
+    assert panel_title("short: 2.0\u00d7", 2) == "short: 2.0\u00d7"
+
+
+def test_pageviews_panels_name_their_own_units_and_source(studies):
+    from trendlib.plots.style import mark_for
+
+    res, events = studies
+    records = [dict(rec, source="wikipedia-pageviews") for rec in res.records()]
+    provenance = [{"role": "trends", "illustrative": True}, {"role": "pageviews", "illustrative": True}]
+    fig = plot_event_study(res.results, records=records, events=events, title="t", source="simulated views",
+                           illustrative=mark_for(provenance, "wikipedia-pageviews"))
+    text = " ".join(_texts(fig).split())
+    assert "Wikipedia pageviews (numbers of views)" in text and "Google index" not in text
+    assert "NOT REAL WIKIPEDIA PAGEVIEWS" in text and "GOOGLE TRENDS" not in text
+    assert "Google index is relative" in _texts(plot_event_study(res, title="t", source="s"))

@@ -43,3 +43,25 @@ def test_linear_views_when_days_are_comparable():
     fig = plot_signals(trends, views, labels={"мобилизация": "mobilization"}, article_labels={}, title="t",
                        source="s")
     assert fig.axes[1].get_yscale() == "linear" and "ILLUSTRATIVE" not in _texts(fig)
+
+
+def test_the_illustrative_mark_names_the_simulated_series():
+    from trendlib.plots.style import OTHER_INPUTS, mark_for
+
+    both = [{"role": "trends", "illustrative": True}, {"role": "pageviews", "illustrative": True},
+            {"role": "crossings", "illustrative": False}]
+    assert mark_for(both, "wikipedia-pageviews") == ["wikipedia-pageviews"]
+    assert mark_for([dict(p, illustrative=False) for p in both], "google-trends") is False
+    real_views = [{"role": "trends", "illustrative": True}, {"role": "pageviews", "illustrative": False}]
+    assert mark_for(real_views, "wikipedia-pageviews") == [OTHER_INPUTS]  # still marked, but not as fake views
+    trends, views = _frames()
+    for provenance, drawn, says, never in (
+            (both, ("wikipedia-pageviews",), "NOT REAL WIKIPEDIA PAGEVIEWS", "GOOGLE TRENDS"),
+            (both, ("google-trends", "wikipedia-pageviews"), "NOT REAL GOOGLE TRENDS OR WIKIPEDIA PAGEVIEWS", "\0"),
+            (real_views, ("wikipedia-pageviews",), "SOME INPUTS OF THIS STUDY ARE SIMULATED", "PAGEVIEWS"),
+            (real_views, ("google-trends",), "NOT REAL GOOGLE TRENDS", "PAGEVIEWS")):
+        fig = plot_signals(trends, views, labels={}, article_labels={}, event_date="2022-09-21", title="t",
+                           source="test",
+                           illustrative=mark_for(provenance, *drawn))
+        text = _texts(fig)
+        assert says in text and never not in text and "ILLUSTRATIVE (simulated data)" in text

@@ -67,10 +67,10 @@ def test_yaml_alias_bomb_is_refused_quickly(where, tmp_path, case):
 def test_every_yaml_loader_is_safe(case):
     import yaml
 
-    from trendlib.study import _loader
-    assert issubclass(_loader(), yaml.SafeLoader)
+    from trendlib.study import safe_yaml_loader
+    assert issubclass(safe_yaml_loader(), yaml.SafeLoader)
     with pytest.raises(yaml.constructor.ConstructorError):
-        yaml.load("x: !!python/name:os.system", Loader=_loader())  # noqa: S506 - the loader under test
+        yaml.load("x: !!python/name:os.system", Loader=safe_yaml_loader())  # noqa: S506 - the loader under test
     case.recovered("SafeLoader subclass")
 
 
@@ -101,7 +101,7 @@ def _unsafe(path: Path) -> list[str]:
         if name == "load" and isinstance(f, ast.Attribute) and getattr(f.value, "id", "") == "yaml":
             loader = kw.get("Loader")
             text = ast.unparse(loader) if loader is not None else ""
-            if text not in ("yaml.SafeLoader", "yaml.CSafeLoader", "_loader()"):
+            if text not in ("yaml.SafeLoader", "yaml.CSafeLoader", "safe_yaml_loader()"):
                 found.append(f"{where} yaml.load with Loader={text or 'default'}")
         if kw.get("shell") is not None and isinstance(kw["shell"], ast.Constant) and kw["shell"].value:
             found.append(f"{where} shell=True")

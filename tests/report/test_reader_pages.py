@@ -136,6 +136,23 @@ def test_the_headline_count_counts_each_spike_once(shipped, study):
     assert sentence in _page(shipped / study / "index.html").text
 
 
+@pytest.mark.parametrize("study", STUDIES)
+def test_pageviews_results_reach_the_reader_table_and_the_landing_page(shipped, study):
+    res = _results(shipped, study)
+    views = [r for r in res["event_study"] if r.get("source") == "wikipedia-pageviews"]
+    if res["study"].get("pageviews") is None:
+        assert not views
+        return
+    assert views, "the study has pageviews: but no pageviews result reached results.json"
+    cells = {c for row in _page(shipped / study / "10-event-study.html").rows for c in row}
+    landing = _page(shipped / study / "index.html").text
+    primary = res["study"]["event_date"][:10]
+    for rec in views:
+        assert fold_cell(rec) in cells, f"pageviews cell for {rec['label']} / {rec['event']} is not {fold_cell(rec)!r}"
+        if rec["event_date"][:10] == primary:
+            assert fold_sentence(rec) in landing, f"landing page lacks: {fold_sentence(rec)}"
+
+
 def _search_records(res: dict) -> list[dict]:
     return [r for r in res["event_study"] if r.get("source", "google-trends") != "wikipedia-pageviews"]
 

@@ -108,7 +108,18 @@ class CounterfactualResult:
         row["post_start"], row["post_end"] = row.pop("post_window")
         return pd.DataFrame([row])
 
+    def fold_record(self) -> dict:
+        """Observed / counterfactual as a record for :mod:`trendlib.text` (multiple, 95% range, clear when
+        the range excludes 1; no multiple-testing correction; NaN for the identity transform)."""
+        from trendlib.text import interval_record
+
+        return interval_record(self.avg_fold, self.avg_fold_low, self.avg_fold_high, alpha=self.alpha,
+                               label=self.query, baseline_note=self.baseline_note,
+                               fold_is_lower_bound=self.fold_is_lower_bound)
+
     def summary(self) -> str:
+        from trendlib.text import fold_cell  # one formatter for every number a reader sees
+
         pct = int(round(100 * (1 - self.alpha)))
         unit = "log points" if self.transform == "log" else "units of the series"
         lines = [
@@ -122,8 +133,7 @@ class CounterfactualResult:
             f"({pct}% interval); cumulative {self.cum_effect:.2f} [{self.cum_effect_low:.2f}, {self.cum_effect_high:.2f}]",
         ]
         if self.transform == "log":
-            lines.append(f"  observed / counterfactual: x{self.avg_fold:.2f} [{self.avg_fold_low:.2f}, "
-                         f"{self.avg_fold_high:.2f}]")
+            lines.append(f"  observed / counterfactual: {fold_cell(self.fold_record())}")
         if self.kind == "trend-based":
             lines.append("  No control series: this extrapolates the series' own past, it is not a causal estimate.")
         return "\n".join(lines)

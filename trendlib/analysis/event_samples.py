@@ -59,10 +59,12 @@ class SampleSpread:
     def summary(self) -> str:
         if self.status != "ok":
             return f"{self.query!r}: one Google sample only - sampling spread cannot be estimated"
-        return (f"{self.query!r}: across {self.n_samples} Google samples the fold increase ranged "
-                f"{self.fold_min:.2f}-{self.fold_max:.2f} (median {self.fold_median:.2f}; sd of log {self.log_sd:.2f}); "
-                f"baseline between-sample CV {self.baseline_cv:.2f}, zeros {100 * self.baseline_zero_share:.0f}%"
-                + (" - UNRELIABLE (CV > 0.5 or > 20% zeros)" if self.unreliable else ""))
+        from trendlib.text import percent, spread_sentence  # one formatter for every number a reader sees
+
+        return (f"{self.query!r}: " + spread_sentence(self.n_samples, self.fold_min, self.fold_median, self.fold_max)
+                + f"; sd of log {self.log_sd:.2f}; before the event the samples disagreed by "
+                f"{percent(self.baseline_cv)} on average (CV) and {percent(self.baseline_zero_share)} of values were 0"
+                + (" - UNRELIABLE (CV > 50% or > 20% zeros)" if self.unreliable else ""))
 
 
 def _reliability(base: pd.DataFrame, n: int) -> tuple[float, float, bool]:

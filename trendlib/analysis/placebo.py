@@ -79,11 +79,13 @@ class PlaceboResult:
     def summary(self) -> str:
         if self.status != "ok":
             return f"Placebo test for {self.query!r} at {self.event_date}: not run - {self.reason}"
-        fpr = (f"; {100 * self.false_positive_rate:.0f}% of the {self.n_dates} placebo dates had p < "
+        from trendlib.text import p_equals, p_text, percent  # one formatter for every number a reader sees
+
+        fpr = (f"; {percent(self.false_positive_rate)} of the {self.n_dates} placebo dates had p < "
                f"{self.alpha:g}" if self.n_dates else "; no real placebo dates fit before the event")
         return (f"Placebo test for {self.query!r} at {self.event_date}: {self.n_dates} non-event "
-                f"{self.frequency}s and {self.n_resampled} resampled baselines; placebo p = {self.placebo_p:.3f} "
-                f"(smallest possible {self.min_p:.3f})" + fpr)
+                f"{self.frequency}s and {self.n_resampled} resampled baselines; {p_equals(self.placebo_p, 'placebo p')} "
+                f"(smallest possible {p_text(self.min_p)})" + fpr)
 
 
 def _placebo_dates(s, t0, fit_kw, est, fold, need, max_placebos) -> list[dict]:

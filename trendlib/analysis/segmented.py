@@ -41,6 +41,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from trendlib.analysis.baseline import baseline_note
 from trendlib.analysis.errors import AnalysisError
 from trendlib.analysis.preprocess import log_index, period_of, regularize
 
@@ -63,6 +64,8 @@ class SegmentedResult:
     extrapolated pre-trend at that horizon. ``break_*`` is the Wald F test of no level and
     no slope change. ``scan_date`` is the date with the largest break F among candidate
     dates in the central part of the sample (``None`` if not scanned).
+    ``baseline_note`` (``"ok"``, ``"low"``, ``"flat"``, ``"zero"``) says what the periods before the
+    event support, as for the event study: over a low baseline the level change reads "at least".
     """
 
     query: str
@@ -93,6 +96,7 @@ class SegmentedResult:
     scan_date: dt.date | None
     scan_f: float
     path: pd.DataFrame = dataclasses.field(repr=False)
+    baseline_note: str = "ok"
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy coefficient table: term, estimate, ci_low, ci_high, p_value (+ query, event_date)."""
@@ -101,7 +105,17 @@ class SegmentedResult:
         out.insert(0, "query", self.query)
         return out
 
+    def level_record(self) -> dict:
+        """The level change as a record for :mod:`trendlib.text` (multiple, 95% range, clear when
+        ``level_p < alpha``; no multiple-testing correction)."""
+        from trendlib.text import interval_record
+
+        return interval_record(self.level_fold, self.level_fold_low, self.level_fold_high, p_value=self.level_p,
+                               alpha=self.alpha, label=self.query, baseline_note=self.baseline_note)
+
     def summary(self) -> str:
+        from trendlib.text import TIMES, fold_cell, number, p_equals  # one formatter for every number a reader sees
+
         unit = self.frequency
         pct = int(round(100 * (1 - self.alpha)))
         lines = [
@@ -109,14 +123,13 @@ class SegmentedResult:
             f"log(value + {self.offset:g}); n = {self.n}: {self.n_pre} before, {self.n_post} from the event)",
             f"  AR(1) errors by feasible GLS (rho {self.rho:.2f}); {pct}% intervals; OLS with HAC "
             f"(Newey-West, {self.maxlags} lags) in the coefficient table",
-            f"  level change x{self.level_fold:.2f} [{self.level_fold_low:.2f}, {self.level_fold_high:.2f}] "
-            f"(p = {self.level_p:.3g})",
+            f"  level change {fold_cell(self.level_record())} ({p_equals(self.level_p)})",
             f"  slope change {self.slope_change:+.3f} log points per {unit} [{self.slope_low:+.3f}, "
-            f"{self.slope_high:+.3f}] (p = {self.slope_p:.3g})",
-            f"  break test (level and slope unchanged): F = {self.break_f:.1f}, p = {self.break_p:.3g} "
-            f"(HAC version p = {self.break_p_hac:.3g}, liberal in short samples)",
+            f"{self.slope_high:+.3f}] ({p_equals(self.slope_p)})",
+            f"  break test (level and slope unchanged): F = {self.break_f:.1f}, {p_equals(self.break_p)} "
+            f"(HAC version {p_equals(self.break_p_hac)}, liberal in short samples)",
             "  effect vs extrapolated pre-trend: "
-            + ", ".join(f"+{h} {unit}s x{v:.2f}" for h, v in self.effect_fold.items()),
+            + ", ".join(f"+{h} {unit}s {number(v)}{TIMES}" for h, v in self.effect_fold.items()),
             f"  Ljung-Box p on residuals {self.ljung_box_p:.3f}",
         ]
         if self.scan_date is not None:
@@ -155,7 +168,7 @@ def _fit_ar1(y: np.ndarray, X: pd.DataFrame):
 def segmented_regression(series: pd.Series, event_date, *, frequency: str | None = None,
                          span: Sequence[int] | None = None, offset: float = 1.0, alpha: float = 0.05,
                          maxlags: int | None = None, horizons: Sequence[int] | None = None,
-                         scan: bool = True, query: str | None = None) -> SegmentedResult:
+                         scan: bool = True, query: str | None = None, low_baseline: float = 5.0) -> SegmentedResult:
     """Segmented regression of ``log(value + offset)`` around ``event_date``.
 
     Parameters
@@ -167,6 +180,7 @@ def segmented_regression(series: pd.Series, event_date, *, frequency: str | None
     horizons : periods after the event at which to report the effect (default 7 and 14
         days, or 1 and 4 weeks; horizons past the data are dropped).
     scan : also scan candidate break dates (central 70 % of the sample) for the largest F.
+    low_baseline : median index (before the event) below which the baseline is ``"low"``.
     """
     s = regularize(series, frequency=frequency or series.attrs.get("frequency"))
     freq = s.attrs["frequency"]
@@ -242,4 +256,5 @@ def segmented_regression(series: pd.Series, event_date, *, frequency: str | None
         slope_low=float(c.loc["slope", "ci_low"]), slope_high=float(c.loc["slope", "ci_high"]),
         slope_p=float(c.loc["slope", "p_value"]), break_f=float(wald.statistic), break_p=float(wald.pvalue),
         break_p_hac=float(wald_hac.pvalue), rho=float(np.ravel(gls.model.rho)[0]),
-        effect_fold=eff, ljung_box_p=lb, scan_date=scan_date, scan_f=float(scan_f), path=path)
+        effect_fold=eff, ljung_box_p=lb, scan_date=scan_date, scan_f=float(scan_f), path=path,
+        baseline_note=baseline_note(s.to_numpy()[t[t < t0]], low_baseline))

@@ -205,26 +205,42 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
     rows = crossings.copy()
     rows["unit_reported"] = rows["unit"]
     rows["unit"] = rows["unit_base"]
-    left: list[tuple[str, str]] = []
+    left: list[tuple[str, str]] = []  # (id, reason), in the order of the rules
+    usable = _period_totals(rows, include_24h_windows=include_24h_windows, left=left)
+    reported = _resolve_reports(usable)
+    derived = _difference_cumulative(reported, left=left)
+    values = _one_per_period(reported + derived)
+    periods = _periods_frame(values + _nets(values))
+    left_out = pd.DataFrame(left, columns=["id", "reason"])
+    periods.attrs["file"] = crossings.attrs.get("file", "")
+    return CrossingSeries(periods=periods, left_out=left_out, n_rows=int(len(crossings)))
 
-    # rule 2 and 3: what counts as a total over its period, and its dates
+
+def _not_a_total(r: dict) -> str | None:
+    """Rule 2: why a row is not a total over its period (None: it is one)."""
+    if r["direction"] == "present":
+        return "stock: people still present on a date, not a flow over the period"
+    if r["qualifier"] == "peak_upper":
+        return "stated peak rate: not a total over the period"
+    if "run-rate" in str(r["unit_reported"]):
+        return "run-rate: not a count over the period"
+    if r["rate"]:
+        need = _RATE_DAYS.get(r["rate"])
+        if need is None or r["days"] != need:
+            return f"rate per {r['rate']} over {r['days']} day(s): not a total over the period"
+    return None
+
+
+def _period_totals(rows: pd.DataFrame, *, include_24h_windows: bool, left: list[tuple[str, str]]) -> list[dict]:
+    """Rules 2 and 3: the rows that are totals over their period, with their dates (a 24-hour window dated
+    to its end); the others are appended to ``left``."""
     usable = []
     for r in rows.to_dict("records"):
         rid = r["id"]
-        if r["direction"] == "present":
-            left.append((rid, "stock: people still present on a date, not a flow over the period"))
+        reason = _not_a_total(r)
+        if reason is not None:
+            left.append((rid, reason))
             continue
-        if r["qualifier"] == "peak_upper":
-            left.append((rid, "stated peak rate: not a total over the period"))
-            continue
-        if "run-rate" in str(r["unit_reported"]):
-            left.append((rid, "run-rate: not a count over the period"))
-            continue
-        if r["rate"]:
-            need = _RATE_DAYS.get(r["rate"])
-            if need is None or r["days"] != need:
-                left.append((rid, f"rate per {r['rate']} over {r['days']} day(s): not a total over the period"))
-                continue
         start, end = r["period_start"], r["period_end"]
         if r["window"] == "24h_to_end":
             if not include_24h_windows:
@@ -238,13 +254,17 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
                        "qualifier": r["qualifier"], "confidence": r["confidence"], "id": rid,
                        "window": r["window"],
                        "kind": "single_day" if days == 1 else "reported_period"})
+    return usable
 
-    # rule 4: resolve several reports of the same figure
+
+def _resolve_reports(usable: list[dict]) -> list[dict]:
+    """Rule 4: one value per reported figure (series and period): the best report, the others its
+    alternatives, the band spanning them all."""
     groups: dict[tuple, list[dict]] = {}
     for u in usable:
         groups.setdefault(tuple(u[k] for k in SERIES_KEY) + (u["period_start"], u["period_end"]), []).append(u)
     reported = []
-    for key, members in groups.items():
+    for members in groups.values():
         members = sorted(members, key=lambda m: (_CONF_RANK[m["confidence"]], _QUAL_RANK[m["qualifier"]], m["id"]))
         best = members[0]
         reported.append({**best, "value_low": min(m["value"] for m in members),
@@ -254,15 +274,19 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
                                  f"reported ({best['id']}; preferred over {', '.join(m['id'] for m in members[1:])} "
                                  "by confidence, then qualifier)"),
                          "window": best["window"]})
+    return reported
 
-    # rule 5: difference cumulative statements with the same start, within a series
+
+def _difference_cumulative(reported: list[dict], *, left: list[tuple[str, str]]) -> list[dict]:
+    """Rule 5: differences of consecutive cumulative statements with the same start, within a series; a
+    decrease is appended to ``left`` naming both rows."""
     derived = []
     chains: dict[tuple, list[dict]] = {}
     for rep in reported:
         if rep["window"] == "24h_to_end":
             continue  # re-dated 24-hour counts are not 'since' statements
         chains.setdefault(tuple(rep[k] for k in SERIES_KEY) + (rep["period_start"],), []).append(rep)
-    for key, chain in chains.items():
+    for chain in chains.values():
         chain = sorted(chain, key=lambda c: c["period_end"])
         for a, b in zip(chain, chain[1:]):
             diff = b["value"] - a["value"]
@@ -283,10 +307,14 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
                             "source_ids": ids, "alternative_ids": "",
                             "how": (f"{b['source_ids']} ({b['period_start'].date()}..{b['period_end'].date()}) minus "
                                     f"{a['source_ids']} ({a['period_start'].date()}..{a['period_end'].date()})")})
+    return derived
 
-    # rule 6: one value per series and period, reported before differenced
+
+def _one_per_period(candidates: list[dict]) -> list[dict]:
+    """Rule 6: one value per series and period, a reported one before a differenced one (kept as an
+    alternative)."""
     best: dict[tuple, dict] = {}
-    for cand in sorted(reported + derived, key=lambda c: (_KIND_RANK[c["kind"]],)):
+    for cand in sorted(candidates, key=lambda c: (_KIND_RANK[c["kind"]],)):
         key = tuple(cand[k] for k in SERIES_KEY) + (cand["period_start"], cand["period_end"])
         if key not in best:
             best[key] = dict(cand)
@@ -296,9 +324,11 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
         kept["value_low"] = min(kept["value_low"], cand["value_low"])
         kept["value_high"] = max(kept["value_high"], cand["value_high"])
         kept["how"] += f"; alternative {cand['kind']} value {cand['value']:.0f} ({cand['how']})"
+    return list(best.values())
 
-    # rule 7: net where both entries and exits exist
-    values = list(best.values())
+
+def _nets(values: list[dict]) -> list[dict]:
+    """Rule 7: entries minus exits where both exist for the same series but direction, and period."""
     net_key = [k for k in SERIES_KEY if k != "direction"]
     by_exit = {tuple(v[k] for k in net_key) + (v["period_start"], v["period_end"]): v
                for v in values if v["direction"] == "exit"}
@@ -316,14 +346,15 @@ def derive_crossing_series(crossings: pd.DataFrame, *, include_24h_windows: bool
                      "confidence": _worst([v["confidence"], x["confidence"]]), "kind": "net",
                      "source_ids": f"{v['source_ids']};{x['source_ids']}", "alternative_ids": "",
                      "how": f"entries ({v['source_ids']}) minus exits ({x['source_ids']})"})
+    return nets
 
-    periods = pd.DataFrame(values + nets)
+
+def _periods_frame(values: list[dict]) -> pd.DataFrame:
+    """The ``periods`` table: :data:`PERIOD_COLUMNS`, sorted by series and period (empty but typed when
+    nothing was derived)."""
+    periods = pd.DataFrame(values)
     if periods.empty:
-        periods = pd.DataFrame({c: pd.Series(dtype=object) for c in PERIOD_COLUMNS})
-    else:
-        periods["series"] = periods.apply(_series_name, axis=1)
-        periods = periods[PERIOD_COLUMNS].sort_values(["series", "period_start", "period_end"], kind="stable")
-        periods = periods.reset_index(drop=True)
-    left_out = pd.DataFrame(left, columns=["id", "reason"])
-    periods.attrs["file"] = crossings.attrs.get("file", "")
-    return CrossingSeries(periods=periods, left_out=left_out, n_rows=int(len(crossings)))
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PERIOD_COLUMNS})
+    periods["series"] = periods.apply(_series_name, axis=1)
+    periods = periods[PERIOD_COLUMNS].sort_values(["series", "period_start", "period_end"], kind="stable")
+    return periods.reset_index(drop=True)

@@ -28,6 +28,22 @@ def wrap_title(title: str, illustrative: bool) -> str:
     return "\n".join(lines)
 
 
+def panel_title(text: str, ncols: int) -> str:
+    """Wrap a panel title to its panel's width (``ncols`` panels side by side in a column-width figure),
+    so a long query label and its reading ("2022 mobilization: ≥5.3× (barely read before; not clear)")
+    break onto a second line instead of running into the next panel."""
+    width = max(16, int(COLUMN_WIDTH_IN / ncols * 11.5) - 2)  # about 11.5 characters per inch at 9 pt
+    return textwrap.fill(text, width, break_long_words=True, break_on_hyphens=False)
+
+
+def _signal(studies, records) -> str:
+    """The signal the results measure: the set's ``source``, else their records' (default Google Trends)."""
+    source = getattr(studies, "source", None)
+    if source is None and records:
+        source = next((rec.get("source") for rec in records if isinstance(rec, dict) and rec.get("source")), None)
+    return source or "google-trends"
+
+
 def _results(studies):
     return list(studies.results) if hasattr(studies, "results") else list(studies)
 
@@ -93,9 +109,11 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
     lo_all = min((r.path["date"].min() for r in res), default=None)
     hi_all = max((r.path["date"].max() for r in res), default=None)
     items, key = event_key(events, lo_all, hi_all)
+    titles = [panel_title(f"{r.label}: {fold_figure(readings[i])}", ncols) for i, r in enumerate(res)]
+    extra = 0.16 * sum(max([t.count("\n") for t in titles[k:k + ncols]] + [0]) for k in range(0, n, ncols))
     with apply_style():
         strip = 0.45 if items else 0.01
-        fig = Figure(figsize=(COLUMN_WIDTH_IN, 2.0 * nrows + 0.7 + strip), layout="constrained")
+        fig = Figure(figsize=(COLUMN_WIDTH_IN, 2.0 * nrows + 0.7 + strip + extra), layout="constrained")
         grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[2.0] * nrows + [strip])
         axes = np.array([[fig.add_subplot(grid[i, j]) for j in range(ncols)] for i in range(nrows)])
         for ax in axes.flat[1:]:
@@ -126,7 +144,7 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
             ax.yaxis.set_major_formatter(_times_formatter())
             ax.yaxis.set_minor_formatter(NullFormatter())
             ax.set_ylim(ymin / 1.3, ymax * 1.5)
-            ax.set_title(f"{r.label}: {fold_figure(readings[i])}", loc="left", fontsize=9)
+            ax.set_title(titles[i], loc="left", fontsize=9)
             draw_event_lines(ax, items, alpha=0.8)
             if i % ncols == 0:
                 ax.set_ylabel("\u00d7 normal (log scale)")
@@ -147,8 +165,10 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
             else:
                 axes.flat[0].legend(handles, labels, loc="upper left", fontsize=6.5, ncols=2, frameon=True,
                                     framealpha=0.9)
-        unit = ("Units: multiple of the level the baseline model expects (1\u00d7 = normal); Google index is "
-                "relative (0-100 per download), not a count of searches.")
+        unit = "Units: multiple of the level the baseline model expects (1\u00d7 = normal); " + (
+            "the series are daily Wikipedia pageviews (numbers of views), not Google's index."
+            if _signal(studies, records) == "wikipedia-pageviews" else
+            "Google index is relative (0-100 per download), not a count of searches.")
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
                note="\n".join(x for x in (unit, key, note) if x))
     return fig

@@ -47,12 +47,54 @@ def apply_style() -> Iterator[None]:
         yield
 
 
-def finish(fig, *, title: str, source: str, illustrative: bool = False, note: str = "") -> None:
+#: what the mark calls each simulated input (keys: signals of trendlib.signals, or provenance roles)
+_MARK_NAMES = {"google-trends": "GOOGLE TRENDS", "wikipedia-pageviews": "WIKIPEDIA PAGEVIEWS",
+               "crossings": "BORDER-CROSSING FIGURES", "events": "EVENTS", "facts": "PUBLISHED FIGURES"}
+#: provenance role -> the signal its file holds
+_ROLE_SIGNALS = {"trends": "google-trends", "pageviews": "wikipedia-pageviews"}
+#: the mark when what a chart draws is real but another input of the study is simulated
+OTHER_INPUTS = "other inputs"
+
+
+def illustrative_mark(illustrative) -> str:
+    """The mark's text, naming the simulated series a chart draws.
+
+    ``illustrative`` is ``True`` (the search series: "... NOT REAL GOOGLE TRENDS"), a signal name
+    (``"wikipedia-pageviews"``: "... NOT REAL WIKIPEDIA PAGEVIEWS") or a list of them, as returned by
+    :func:`mark_for`; :data:`OTHER_INPUTS` when the drawn series are real but another input is not.
+    """
+    sources = ["google-trends"] if illustrative is True else (
+        [illustrative] if isinstance(illustrative, str) else list(illustrative))
+    if not sources or sources == [OTHER_INPUTS]:
+        return "ILLUSTRATIVE: SOME INPUTS OF THIS STUDY ARE SIMULATED"
+    names = [_MARK_NAMES.get(x, str(x).upper()) for x in sources if x != OTHER_INPUTS]
+    return "ILLUSTRATIVE DATA: SIMULATED, NOT REAL " + " OR ".join(dict.fromkeys(names))
+
+
+def mark_for(provenance, *signals: str):
+    """What the ILLUSTRATIVE mark of a chart drawing ``signals`` must name, from the study's provenance.
+
+    ``provenance`` is the list of input records (``role``, ``illustrative``; see
+    :attr:`trendlib.report.Exhibits.provenance`); ``signals`` the series the chart draws
+    (``"google-trends"``, ``"wikipedia-pageviews"``, ``"crossings"``). Returns ``False`` when no input is
+    simulated, else the drawn signals that are simulated, or ``[OTHER_INPUTS]`` when only other inputs
+    are: pass it as ``illustrative=`` to any plot function.
+    """
+    simulated = {_ROLE_SIGNALS.get(p.get("role"), p.get("role")) for p in provenance if p.get("illustrative")}
+    if not simulated:
+        return False
+    return [x for x in signals if x in simulated] or [OTHER_INPUTS]
+
+
+def finish(fig, *, title: str, source: str, illustrative=False, note: str = "") -> None:
     """Give ``fig`` its title, source line and, if ``illustrative``, the ILLUSTRATIVE mark.
 
     ``title`` should state the finding or what is shown ("Searches for 'visa' jumped in
-    the week of the invasion"), ``source`` where the numbers come from.
+    the week of the invasion"), ``source`` where the numbers come from. ``illustrative``: ``False``,
+    ``True`` (the search series is simulated) or what :func:`mark_for` returns, so that the mark names
+    the simulated series ("NOT REAL WIKIPEDIA PAGEVIEWS" on a pageviews chart).
     """
+    mark = illustrative_mark(illustrative) if illustrative else ""
     if illustrative:
         title = f"ILLUSTRATIVE (simulated data): {title}"
     fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
@@ -60,11 +102,11 @@ def finish(fig, *, title: str, source: str, illustrative: bool = False, note: st
     if note:
         text += "\n" + _wrap(note)
     if illustrative:  # its own line above the source, so it never overlaps it
-        text = "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS\n" + text
+        text = mark + "\n" + text
     label = fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=7.5, color="#444444")
     if illustrative:
         label.set_color("#444444")
-        fig.text(0.01, 0.0, "ILLUSTRATIVE DATA: SIMULATED, NOT REAL GOOGLE TRENDS", ha="left", va="top",
+        fig.text(0.01, 0.0, mark, ha="left", va="top",
                  fontsize=7.5, fontweight="bold", color=ILLUSTRATIVE_COLOR,
                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
 

@@ -391,31 +391,13 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     they were reused and when they were made.
     """
     from trendlib.datasets.studydata import check_study_data
-    from trendlib.provenance import study_provenance
     from trendlib.report.index import write_root_index
-    from trendlib.report.render import banner_html
 
-    if not studies:
-        raise ReportError("no studies to render")
-    names = [s.name for s in studies]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ReportError(f"two studies share the name(s) {', '.join(dupes)}; study file names must differ")
-    out_root = Path(out)
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"cannot create output folder {str(out_root)!r}: {exc.strerror}") from None
-    if not os.access(out_root, os.W_OK):
-        raise ReportError(f"output folder {str(out_root)!r} is not writable")
+    _check_names(studies)
+    out_root = _output_root(out)
     notebooks = discover_notebooks(notebooks_dir or default_notebooks_dir())
     jobs = max(1, int(jobs or os.cpu_count() or 1))
-    if kernel is None:
-        kernel = "fork" if sys.platform.startswith("linux") and hasattr(os, "fork") else "fresh"
-    if kernel not in ("fork", "fresh"):
-        raise ReportError(f"kernel {kernel!r}; accepted: 'fork', 'fresh'")
-    if kernel == "fork" and not hasattr(os, "fork"):
-        raise ReportError(f"kernel 'fork' needs os.fork, which {sys.platform} lacks; accepted here: 'fresh'")
+    kernel = _resolve_kernel(kernel)
     environment = _environment_fingerprint()
     for study in studies:  # every data file read and checked before any kernel starts (exit 2 naming it)
         for note in check_study_data(study).notes:
@@ -424,37 +406,7 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
     for study in studies:  # nothing runs, and nothing is replaced, unless every study's folder is safe to replace
         _check_replaceable(study, _study_dirs(study, out_root)[0], Path(notebooks[0]).parent)
 
-    states: list[_StudyState] = []
-    for study in studies:
-        final, staging = _study_dirs(study, out_root)
-        params = dict(NOTEBOOK_PARAMETERS)
-        provenance = study_provenance(study)
-        banners = []
-        illustrative = [p for p in provenance if p["illustrative"]]
-        if illustrative:
-            banners.append(banner_html("illustrative", (
-                "ILLUSTRATIVE DATA: " + ", ".join(Path(p["file"]).name for p in illustrative)
-                + " is simulated, not observed. Charts and numbers made from it show how the analysis "
-                  "works; they are not findings about the real world.")))
-        previous = {} if force else _previous_runs(final)
-        fingerprints, pending, reused, refused = {}, [], [], []
-        for nb in notebooks:
-            fp = _fingerprint(nb, study.to_mapping(), banners, environment)
-            fingerprints[nb.stem] = fp
-            prev = previous.get(nb.stem)
-            if prev is not None and _reusable(prev, fp, final, _study_dir(study)):
-                reused.append(prev)
-            else:
-                try:
-                    check_notebook_parameters(nb, params)  # all checks before any kernel starts
-                except ReportError as exc:  # this notebook is reported as failed; the others still render
-                    refused.append((nb, str(exc)))
-                    continue
-                pending.append(nb)
-        states.append(_StudyState(study=study, staging=staging, final=final, parameters=params,
-                                  banners=banners, provenance=provenance, fingerprints=fingerprints,
-                                  pending=pending, reused=reused, refused=refused))
-
+    states = [_plan_study(study, out_root, notebooks, environment=environment, force=force) for study in studies]
     try:
         results = _render(states, notebooks, jobs=jobs, timeout=timeout, progress=progress, executor=executor,
                           scheduler=scheduler, kernel=kernel)
@@ -465,6 +417,82 @@ def run_studies(studies: list[Study], *, out: str | Path = "outputs", notebooks_
         raise
     write_root_index(out_root)
     return [results[s.name] for s in studies]
+
+
+def _check_names(studies: list[Study]) -> None:
+    """Refuse an empty list, and two studies that would write to one folder."""
+    if not studies:
+        raise ReportError("no studies to render")
+    names = [s.name for s in studies]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ReportError(f"two studies share the name(s) {', '.join(dupes)}; study file names must differ")
+
+
+def _output_root(out: str | Path) -> Path:
+    """The output root, created if missing; refused when it cannot be created or written to."""
+    out_root = Path(out)
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create output folder {str(out_root)!r}: {exc.strerror}") from None
+    if not os.access(out_root, os.W_OK):
+        raise ReportError(f"output folder {str(out_root)!r} is not writable")
+    return out_root
+
+
+def _resolve_kernel(kernel: str | None) -> str:
+    """The kernel start-up: the one asked for, else "fork" where the system can fork (Linux), else "fresh"."""
+    if kernel is None:
+        kernel = "fork" if sys.platform.startswith("linux") and hasattr(os, "fork") else "fresh"
+    if kernel not in ("fork", "fresh"):
+        raise ReportError(f"kernel {kernel!r}; accepted: 'fork', 'fresh'")
+    if kernel == "fork" and not hasattr(os, "fork"):
+        raise ReportError(f"kernel 'fork' needs os.fork, which {sys.platform} lacks; accepted here: 'fresh'")
+    return kernel
+
+
+def _illustrative_banners(provenance: list[dict[str, Any]]) -> list[str]:
+    """The banner every page of a study carries when one of its inputs is simulated (none otherwise)."""
+    from trendlib.report.render import banner_html
+
+    illustrative = [p for p in provenance if p["illustrative"]]
+    if not illustrative:
+        return []
+    return [banner_html("illustrative", (
+        "ILLUSTRATIVE DATA: " + ", ".join(Path(p["file"]).name for p in illustrative)
+        + " is simulated, not observed. Charts and numbers made from it show how the analysis "
+          "works; they are not findings about the real world."))]
+
+
+def _plan_study(study: Study, out_root: Path, notebooks: list[Path], *, environment: str,
+                force: bool) -> _StudyState:
+    """What rendering ``study`` takes: each notebook's fingerprint, and whether its previous outputs are
+    reused, it is run, or it is refused (its parameters do not fit; the others still render)."""
+    from trendlib.provenance import study_provenance
+
+    final, staging = _study_dirs(study, out_root)
+    params = dict(NOTEBOOK_PARAMETERS)
+    provenance = study_provenance(study)
+    banners = _illustrative_banners(provenance)
+    previous = {} if force else _previous_runs(final)
+    fingerprints, pending, reused, refused = {}, [], [], []
+    for nb in notebooks:
+        fp = _fingerprint(nb, study.to_mapping(), banners, environment)
+        fingerprints[nb.stem] = fp
+        prev = previous.get(nb.stem)
+        if prev is not None and _reusable(prev, fp, final, _study_dir(study)):
+            reused.append(prev)
+        else:
+            try:
+                check_notebook_parameters(nb, params)  # all checks before any kernel starts
+            except ReportError as exc:  # this notebook is reported as failed; the others still render
+                refused.append((nb, str(exc)))
+                continue
+            pending.append(nb)
+    return _StudyState(study=study, staging=staging, final=final, parameters=params, banners=banners,
+                       provenance=provenance, fingerprints=fingerprints, pending=pending, reused=reused,
+                       refused=refused)
 
 
 def _render(states: list[_StudyState], notebooks: list[Path], *, jobs: int, timeout: int,

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trendlib.study import STUDY_KEYS, Study, StudyError, _loader, check_size
+from trendlib.study import STUDY_KEYS, Study, StudyError, check_size, safe_yaml_loader
 
 __all__ = ["Sweep", "load_sweep", "comparison_table", "write_sweep_index"]
 
@@ -62,7 +62,7 @@ def load_sweep(path: str | Path) -> Sweep:
     if not path.is_file():
         raise StudyError(f"{where} does not exist")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506 - SafeLoader
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=safe_yaml_loader())  # noqa: S506 - SafeLoader
     except yaml.YAMLError as exc:
         raise StudyError(f"{where} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
@@ -82,7 +82,7 @@ def load_sweep(path: str | Path) -> Sweep:
     if not template_path.is_file():
         raise StudyError(f"{where}: template {raw['template']!r} does not exist (looked at {template_path})")
     try:
-        template = yaml.load(template_path.read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506
+        template = yaml.load(template_path.read_text(encoding="utf-8-sig"), Loader=safe_yaml_loader())  # noqa: S506
     except yaml.YAMLError as exc:
         raise StudyError(f"{where}: template {str(template_path)!r} is not valid YAML: {exc}") from None
     check_size(template, f"{where}: template {str(template_path)!r}")

@@ -8,8 +8,9 @@ different languages is left without a code. Only when CLDR has no such name is t
 "Южная Корея", each with where it was seen).
 
 Subdivisions (within the parent country): the first of these tiers that matches anything decides,
-and a code is given only when exactly one subdivision matches (a top-level unit is preferred over a
-unit inside it of the same name); otherwise the code is '' and the name is kept - never a guess:
+and a code is given only when exactly one subdivision matches (where a unit and one nested inside it
+share the name, the level most of the file's names have decides); otherwise the code is '' and the
+name is kept - never a guess:
 
 1. the alias table ``trendlib/data/subdivision_aliases.csv`` (a Google spelling no rule reaches);
 2. the exact name among pycountry's ISO 3166-2 names and their translations in pycountry's
@@ -19,7 +20,10 @@ unit inside it of the same name); otherwise the code is '' and the name is kept 
 4. the same, kind words ignored ("город Москва" = "Moskva");
 5. one key's words contained in the other's ("Республика Северная Осетия-Алания" ⊃ "Severnaya
    Osetiya, Respublika");
-6. the name less a short generic suffix or its last word ('神奈川県' -> '神奈川').
+6. a Cyrillic name's loose words equal to those of a Cyrillic catalogue name: Russian and Ukrainian
+   spellings of one name ('Брестская область', Ukrainian 'Брестська область'), through which Russian
+   names of Belarusian and Kazakh regions meet pycountry's Ukrainian catalogue;
+7. the name less a short generic suffix or its last word ('神奈川県' -> '神奈川').
 
 A catalogue translation that names two subdivisions of one country (pycountry's Ukrainian catalogue
 gives RU-AL and RU-SA both "Республіка Алтай") names neither and is not used.
@@ -37,7 +41,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from trendlib.datasets.webexport.placenames import Key, data_rows, name_keys, romanised_countries, system_of
+from trendlib.datasets.webexport.placenames import (Key, data_rows, is_cyrillic, loose_words, name_keys,
+                                                     romanised_countries, system_of)
 from trendlib.datasets.webexport.words import INTERFACE_LANGUAGES, fold, is_worldwide
 
 __all__ = ["country_code", "subdivision_codes", "infer_parent", "metro_codes"]
@@ -191,11 +196,12 @@ def _belongs(country: str, code: str, parent: str) -> bool:
 
 @dataclass(frozen=True)
 class _Keyed:
-    """The keys of one country's subdivision names, indexed three ways (see :func:`_tiers`)."""
+    """The keys of one country's subdivision names, indexed four ways (see :func:`_tiers`)."""
 
     by_key: dict[Key, set[Hit]]
     by_words: dict[frozenset[str], set[Hit]]
     by_word: dict[str, set[tuple[frozenset[str], Hit]]]
+    by_loose: dict[frozenset[str], set[Hit]]  # Cyrillic names only (:func:`loose_words`)
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,7 +209,7 @@ def _keyed(parent: str) -> _Keyed:
     """Keys of every subdivision a region file of ``parent`` can list (its own and the disputed ones),
     every name romanised with ``parent``'s system."""
     system = system_of(parent)
-    keyed = _Keyed({}, {}, {})
+    keyed = _Keyed({}, {}, {}, {})
     for country, code, nested, names in _names().values():
         if not _belongs(country, code, parent):
             continue
@@ -212,6 +218,8 @@ def _keyed(parent: str) -> _Keyed:
             keyed.by_words.setdefault(key[1], set()).add((code, nested))
             for word in key[1]:
                 keyed.by_word.setdefault(word, set()).add((key[1], (code, nested)))
+        for words in {w for n in names if is_cyrillic(n) for w in loose_words(n)}:
+            keyed.by_loose.setdefault(words, set()).add((code, nested))
     return keyed
 
 
@@ -231,23 +239,38 @@ def _tiers(name: str, parent: str):
     words = {k[1] for k in keys}
     yield {h for w in words for h in keyed.by_words.get(w, ())}
     yield {h for w in words for word in w for ws, h in keyed.by_word.get(word, ()) if ws < w or w < ws}
+    yield {h for w in (loose_words(name) if is_cyrillic(name) else ()) for h in keyed.by_loose.get(w, ())}
     yield {(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)}
+
+
+def _hits(name: str, parent: str) -> set[Hit]:
+    """What the first tier that matches anything says ``name`` can mean within ``parent``."""
+    return next((hits for hits in _tiers(name, parent) if hits), set())
+
+
+def _pick(hits: set[Hit], nested: bool) -> str:
+    """The one code of ``hits`` ('' for none or several); a region and a unit inside it of the same name
+    ('Maluku' the island group and the province in it) are told apart by the level the file lists."""
+    if len(hits) > 1:
+        hits = {h for h in hits if h[1] == nested}
+    return next(iter(hits))[0] if len(hits) == 1 else ""
 
 
 def _code(name: str, parent: str) -> str:
     """The one ISO 3166-2 code ``name`` means within ``parent``, or '' (none, or more than one)."""
-    for hits in _tiers(name, parent):
-        if not hits:
-            continue
-        if len(hits) > 1:  # a region and a unit inside it share the name: the top-level unit is Google's region
-            hits = {h for h in hits if not h[1]}
-        return next(iter(hits))[0] if len(hits) == 1 else ""
-    return ""
+    return _pick(_hits(name, parent), False)
 
 
 def subdivision_codes(names: list[str], parent: str) -> dict[str, str]:
-    """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous)."""
-    return {name: _code(name, parent) for name in names}
+    """ISO 3166-2 code of each subregion name within country ``parent`` ('' where unmatched or ambiguous).
+
+    Where a name means both a subdivision and a unit nested inside it, the level most of the file's
+    unambiguous names have decides (Indonesia's provinces sit inside island groups; France's regions
+    above its departments); a tie keeps the top level."""
+    hits = {name: _hits(name, parent) for name in names}
+    levels = [next(iter(h))[1] for h in hits.values() if len(h) == 1]
+    nested = sum(levels) * 2 > len(levels)
+    return {name: _pick(h, nested) for name, h in hits.items()}
 
 
 def infer_parent(names: list[str]) -> tuple[str, int]:

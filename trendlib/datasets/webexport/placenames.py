@@ -27,7 +27,8 @@ from pathlib import Path
 
 from trendlib.datasets.webexport.words import fold
 
-__all__ = ["Key", "name_keys", "system_of", "romanised_countries", "romanise", "data_rows", "DATA"]
+__all__ = ["Key", "name_keys", "loose_words", "is_cyrillic", "system_of", "romanised_countries", "romanise",
+           "data_rows", "DATA"]
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 Key = tuple[frozenset[str], frozenset[str]]
@@ -144,3 +145,18 @@ def name_keys(name: str, system: str | None) -> set[Key]:
     """The keys of ``name`` (one per variant) romanised with ``system``; keys without words dropped."""
     keys = {_key(romanise(v, system)) for v in _variants(name)}
     return {k for k in keys if k[1]}
+
+
+_ADJECTIVE_END = re.compile(r"(?<=sk)(?:aya|a|iy|yy|oye|oe|iye|ye)$")
+
+
+def is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def loose_words(name: str) -> set[frozenset[str]]:
+    """Word sets of a Cyrillic ``name`` under which its Russian and Ukrainian (or Belarusian, Kazakh)
+    spellings meet: romanised with BGN/PCGN, adjective endings dropped after -sk- ('Брестская' and
+    'Брестська' -> 'brestsk'), y read as i ('Атырауская', 'Атирауська' -> 'atirausk'; 'Алматы', 'Алмати')."""
+    return {frozenset(_ADJECTIVE_END.sub("", w).replace("y", "i") for w in words)
+            for _, words in name_keys(name, "ru_bgn")}
