@@ -32,6 +32,12 @@ one common scale factor, and the worst query's level error on the common scale: 
 query's log error removed). Targets (issue 13): worst level error <= 5 % and MALE <= 0.05 on
 both sets, trendlib's requests at most 25 % above ``trendlib typed``.
 
+Then, per query set, trendlib (both batchings) again over several seeds of the fake's sampling
+(``--seeds``, default 42-46; the main table uses the first): MALE mean and spread, the worst level
+error's largest value, and the *one-sample floor*: an oracle that knows the true scale and suffers
+no rounding, only one Poisson sample of each day at the fake's sampling rate. A method beats that
+floor only by combining several independent samples of a day (overlapping windows, batches).
+
 Run:  .venv/bin/python benchmarks/bench_fetch.py     (a few minutes; prints the tables)
       .venv/bin/python benchmarks/bench_fetch.py --pandas22-python /path/to/venv-pandas22/bin/python
       (the second also runs dailydata where it works: a venv with pandas 2.2 and pytrends 4.9.2)
@@ -55,6 +61,7 @@ from trendlib.trends.fetch import fetch_trends
 START, END = "2021-01-01", "2022-12-31"
 TODAY = "2023-03-01"
 GEO = "RU"
+SAMPLE_RATE = 0.1   # the fake's share of searches in Google's sample
 
 
 @dataclass(frozen=True)
@@ -259,7 +266,7 @@ def run_set(qs: QuerySet, args, tmp: Path) -> list[tuple[str, int, dict[str, flo
     import pandas
     truth = pd.concat([qs.truth, simulate.latent_frame(anchor_curves())], ignore_index=True)
     rows = []
-    with FakeGoogle(truth, today=TODAY, seed=42, sample_rate=0.1) as fake:
+    with FakeGoogle(truth, today=TODAY, seed=args.seeds[0], sample_rate=SAMPLE_RATE) as fake:
         for batching, name in (("magnitude", "trendlib"), ("typed", "trendlib typed (old plan)")):
             est, n = run_trendlib(fake, qs, tmp / f"cache-{qs.terms[0]}-{batching}", batching)
             rows.append((name, n, metrics(est, qs.truth), ""))
@@ -279,6 +286,44 @@ def run_set(qs: QuerySet, args, tmp: Path) -> list[tuple[str, int, dict[str, flo
         rows.append(("gtab method (re-impl.)", n, metrics(est, qs.truth, weekly=True),
                      "weekly values (one whole-span pull per query): errors measured on weeks"))
     return rows
+
+
+def one_sample_floor(qs: QuerySet, seed: int) -> float:
+    """MALE of an oracle: the true scale, no rounding, one Poisson sample of each day at the fake's rate."""
+    tr = qs.truth[qs.truth["date"].between(START, END)]
+    rng = np.random.default_rng(seed)
+    est = tr.assign(value=rng.poisson(tr["volume"].to_numpy(float) * SAMPLE_RATE) / SAMPLE_RATE)
+    return metrics(est[["date", "query", "value"]], qs.truth)["male"]
+
+
+def run_seeds(qs: QuerySet, seeds: list[int], tmp: Path) -> list[tuple[str, list[dict[str, float]], list[int]]]:
+    """trendlib (both batchings) over several seeds of the fake's sampling, and the one-sample floor."""
+    truth = pd.concat([qs.truth, simulate.latent_frame(anchor_curves())], ignore_index=True)
+    out = {"trendlib": ([], []), "trendlib typed (old plan)": ([], [])}
+    for seed in seeds:
+        with FakeGoogle(truth, today=TODAY, seed=seed, sample_rate=SAMPLE_RATE) as fake:
+            for batching, name in (("magnitude", "trendlib"), ("typed", "trendlib typed (old plan)")):
+                est, n = run_trendlib(fake, qs, tmp / f"seeds-{qs.terms[0]}-{batching}-{seed}", batching)
+                out[name][0].append(metrics(est, qs.truth))
+                out[name][1].append(n)
+    rows = [(name, ms, ns) for name, (ms, ns) in out.items()]
+    rows.append(("one-sample floor (oracle)", [{"male": one_sample_floor(qs, s)} for s in seeds], []))
+    return rows
+
+
+def print_seeds(title: str, seeds: list[int], rows) -> None:
+    print(f"{title}: over fake sampling seeds {', '.join(map(str, seeds))}")
+    head = f"{'method':<28}{'HTTP req':>9}{'MALE mean':>10}{'MALE sd':>9}{'worst level err (max)':>23}"
+    print(head)
+    print("-" * len(head))
+    for name, ms, ns in rows:
+        male = np.array([m["male"] for m in ms])
+        worst = max((m["worst"] for m in ms if "worst" in m), default=float("nan"))
+        req = f"{min(ns)}-{max(ns)}" if ns and min(ns) != max(ns) else (str(ns[0]) if ns else "-")
+        sd = f"{male.std(ddof=1):.4f}" if len(male) > 1 else "n/a"
+        w = f"{worst:.1%}" if np.isfinite(worst) else "n/a"
+        print(f"{name:<28}{req:>9}{male.mean():>10.4f}{sd:>9}{w:>23}")
+    print()
 
 
 def print_table(title: str, rows) -> None:
@@ -305,12 +350,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pandas22-python", metavar="PYTHON", default=None,
                     help="also run pytrends dailydata under this interpreter (a venv with pandas 2.2 and "
                          "pytrends 4.9.2), since it is broken on pandas 3")
+    ap.add_argument("--seeds", default="42,43,44,45,46",
+                    help="comma-separated seeds of the fake's sampling (default 42-46); the main table uses the "
+                         "first, the seeds table runs trendlib over all")
     args = ap.parse_args(argv)
+    try:
+        args.seeds = [int(x) for x in str(args.seeds).split(",") if x.strip()]
+    except ValueError:
+        ap.error(f"--seeds {args.seeds!r}; accepted: comma-separated integers, e.g. 42,43,44")
+    if not args.seeds:
+        ap.error("--seeds is empty; accepted: comma-separated integers, e.g. 42,43,44")
     logging.basicConfig(level=logging.ERROR)
-    print("2 years daily (2021-01-01..2022-12-31), fake Google, SIMULATED latent truth\n")
+    print(f"2 years daily (2021-01-01..2022-12-31), fake Google (sampling seed {args.seeds[0]}, rate "
+          f"{SAMPLE_RATE:g}), SIMULATED latent truth\n")
     with tempfile.TemporaryDirectory() as tmp:
-        for qs in (todays_set(), wide_set()):
+        sets = (todays_set(), wide_set())
+        for qs in sets:
             print_table(qs.name, run_set(qs, args, Path(tmp)))
+        for qs in sets:
+            print_seeds(qs.name, args.seeds, run_seeds(qs, args.seeds, Path(tmp)))
     print("MALE = median |log(estimate) - log(truth)| over all (query, day) values after one common scale "
           "factor;\nworst level err = max over queries of |mean estimate / mean truth - 1| after that factor. "
           "Lower is better.")

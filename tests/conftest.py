@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,18 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def shipped_report(tmp_path_factory) -> Path:
+    """Both shipped studies rendered once, through the real CLI and all shipped notebooks, for every test that
+    only reads a rendered report (tests/report/test_reader_pages.py, tests/analysis/test_notebooks.py).
+    Read only: a test that changes files copies the folder first (shutil.copytree)."""
+    out = tmp_path_factory.mktemp("shipped") / "out"
+    proc = subprocess.run([sys.executable, "-m", "trendlib", "report", "--all", "--out", str(out), "--jobs", "2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
 
 
 def write_tiny_study(folder: Path, *, title: str = "Tiny study", name: str = "tiny",

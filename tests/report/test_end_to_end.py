@@ -36,11 +36,13 @@ class _Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Render one tiny study (with a hostile title) once for all tests in this module."""
+    """Render one tiny study (with a hostile title), and beside it in the same run an illustrative one
+    (``sim``, for test_illustrative_inputs_are_marked_everywhere), once for all tests in this module."""
     base = tmp_path_factory.mktemp("e2e")
     study = write_tiny_study(base / "study", title="Tiny <script>alert(1)</script> & study")
+    sim = write_tiny_study(base / "sim-study", illustrative=True, name="sim")
     out = base / "out"
-    proc = _cli("report", str(study), "--out", str(out), "--jobs", "1", cwd=base)
+    proc = _cli("report", str(study), str(sim), "--out", str(out), "--jobs", "1", cwd=base)
     return proc, out / "tiny"
 
 
@@ -110,11 +112,10 @@ def test_index_links_resolve_and_labels_are_escaped(rendered):
     assert re.search(r"\d+\.\d s", page)  # run time of each notebook
 
 
-def test_illustrative_inputs_are_marked_everywhere(tmp_path):
-    study = write_tiny_study(tmp_path / "study", illustrative=True, name="sim")
-    proc = _cli("report", str(study), "--out", str(tmp_path / "out"), "--jobs", "1", cwd=tmp_path)
+def test_illustrative_inputs_are_marked_everywhere(rendered):
+    proc, tiny = rendered
     assert proc.returncode == 0, proc.stderr
-    folder = tmp_path / "out" / "sim"
+    folder = tiny.parent / "sim"
     r = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     assert r["illustrative"] is True
     assert "ILLUSTRATIVE" in (folder / "index.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 
 import nbformat
@@ -56,10 +57,15 @@ def test_every_notebook_gets_a_new_kernel(tmp_path, tiny_study, kernel):
 
 def test_forked_and_fresh_kernels_give_the_same_numbers(tmp_path, tiny_study):
     study = load_study(tiny_study)
+    # the two shipped notebooks that write the numbers compared here (explore: 01, event_study: 10)
+    shipped = tmp_path / "nbs"
+    shipped.mkdir()
+    for name in ("01-explore-search-interest", "10-event-study"):
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", shipped / f"{name}.ipynb")
     results = {}
     for kernel in ("fork", "fresh"):
         out = tmp_path / kernel
-        runs = run_studies([study], out=out, jobs=1, kernel=kernel, progress=False)
+        runs = run_studies([study], out=out, notebooks_dir=shipped, jobs=1, kernel=kernel, progress=False)
         assert runs[0].ok
         r = json.loads((out / "tiny" / "results.json").read_text(encoding="utf-8"))
         results[kernel] = {k: r[k] for k in ("explore", "event_study")}

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.report.browser import INSTALL_HINT, Browser, find_chromium, serve
 from trendlib.text import family_count_sentence, fold_cell, fold_reading, fold_sentence, lead_lag_phrase
 
@@ -70,12 +67,8 @@ def _page(path: Path) -> _Text:
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    out = tmp_path_factory.mktemp("shipped") / "out"
-    proc = subprocess.run([sys.executable, "-m", "trendlib", "report", "--all", "--out", str(out), "--jobs", "2"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+def shipped(shipped_report):
+    return shipped_report  # rendered once per session (tests/conftest.py), shared with tests/analysis
 
 
 def _results(shipped, study) -> dict:

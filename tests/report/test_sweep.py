@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -9,9 +10,19 @@ import pandas as pd
 import pytest
 
 from trendlib.report.sweep import load_sweep
+from tests.conftest import ROOT
 from trendlib.study import StudyError
 
 pytestmark = pytest.mark.slow
+
+
+def _shipped(folder, *names):
+    """A notebooks folder with copies of the named shipped notebooks: these tests are of the sweep and the
+    executor, which run any notebook the same way; a reader's report of every notebook is tested elsewhere."""
+    folder.mkdir()
+    for name in names:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", folder / f"{name}.ipynb")
+    return folder
 
 
 def _sweep(folder, body):
@@ -50,8 +61,10 @@ def test_bad_sweeps_are_refused_before_anything_runs(tiny_study, body, needle):
 def test_cli_renders_a_sweep_with_a_comparison_table(tmp_path, tiny_study):
     path = _sweep(tiny_study.parent, "name: by-date\ntemplate: tiny.yaml\nvary:\n  event_date: [2022-09-20, 2022-09-01]\n")
     out = tmp_path / "out"
+    # 01 and 10 write what the comparison table reads (explore, event_study)
+    nbs = _shipped(tmp_path / "nbs", "01-explore-search-interest", "10-event-study")
     proc = subprocess.run([sys.executable, "-m", "trendlib", "report", "--sweep", str(path), "--out", str(out),
-                           "--jobs", "2"], capture_output=True, text=True, timeout=600)
+                           "--notebooks", str(nbs), "--jobs", "2"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     folder = out / "by-date"
     table = pd.read_csv(folder / "comparison.csv")
@@ -71,8 +84,10 @@ def test_the_same_studies_render_on_a_local_dask_cluster(tmp_path, tiny_study):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         runs = run_studies([load_study(tiny_study)], out=tmp_path / "out", executor="dask",
-                           scheduler=cluster.scheduler_address, progress=False)
-    assert runs[0].ok
+                           scheduler=cluster.scheduler_address, progress=False,
+                           notebooks_dir=_shipped(tmp_path / "nbs", "01-explore-search-interest",
+                                                  "20-searches-vs-crossings"))  # two: one per worker
+    assert runs[0].ok and len(runs[0].notebooks) == 2
     r = json.loads((tmp_path / "out" / "tiny" / "results.json").read_text(encoding="utf-8"))
     assert r["explore"]["series"][0]["n_points"] == 70
 

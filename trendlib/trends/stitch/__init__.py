@@ -44,6 +44,9 @@ below_one    no       Google said ``"<1"``: the true value lies in (0, 1) (``val
 is_partial   no       the period was incomplete when fetched (never used to estimate scales)
 value_low,   no       bounds of the true value; default: integer rounding, ``[v - 0.5, v + 0.5]``
 value_high            (clipped at 0), ``(0, 1)`` for ``"<1"``, ``[0, 0.5]`` for a reported 0
+var_sampling no       the value's variance is ``var_sampling * value + var_rounding`` (Google's
+var_rounding          sampling plus rounding, in the frame's units; :func:`calibrate_ladder` gives
+                      them): :func:`stitch_windows` weights overlapping windows by its inverse
 ============ ======== ==============================================================
 
 Other columns pass through (their first value per row). Zeros stay zeros (a true 0 is

@@ -107,10 +107,11 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, 
         below the measurable range in this window, bounded above through the shared anchor that
         was rounded away (see ``LadderResult.unlinked``); never dropped silently.
     pin : optional coarse pull of the whole span with the same terms on one scale (e.g. the
-        probe's weekly pull), at ``pin_resolution``. Used only when a batch loses its rung (every
-        shared anchor rounded to 0 or missing in one of the two pulls): each batch's terms, as
-        means over the pin's periods that the window covers completely, are then linked to the
-        pin, which re-chains the batch to batch 0 through the pin's scale.
+        probe's weekly pull), at ``pin_resolution``: an independent measurement of every term.
+        Each batch's terms, as means over the pin's periods that the window covers completely,
+        are linked to the pin (one more pseudo-batch in the joint fit, weighted like the anchors),
+        so a batch that loses its rung (every shared anchor rounded to 0 or missing in one of the
+        two pulls) is re-chained to batch 0 through the pin's scale.
 
     Returns
     -------
@@ -135,12 +136,13 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, 
     links = _link_equations(prepared, keys, min_value)
     n = len(prepared)
     reached = _check_connected(n, links, prepared, raise_=False)
-    if len(reached) < n and pin is not None:  # a lost rung: re-chain through the pin (pseudo-batch n)
-        with_pin = pd.concat([links, _pin_links(prepared, keys, pin, pin_resolution, min_value)],
-                             ignore_index=True)
-        via_pin = _check_connected(n + 1, with_pin, prepared, raise_=False) - {n}
-        if len(via_pin) > len(reached):
-            log.info("batches %s re-chained to batch 0 through the pin", sorted(via_pin - reached))
+    if pin is not None:  # the pin is one more independent measurement of every batch (pseudo-batch n)
+        pin_links = _pin_links(prepared, keys, pin, pin_resolution, min_value)
+        if len(pin_links):
+            with_pin = pd.concat([links, pin_links], ignore_index=True)
+            via_pin = _check_connected(n + 1, with_pin, prepared, raise_=False) - {n}
+            if len(via_pin) > len(reached):
+                log.info("batches %s re-chained to batch 0 through the pin", sorted(via_pin - reached))
             links, reached = with_pin, via_pin
     if len(reached) < n and not drop_unlinked:
         _check_connected(n, links, prepared, raise_=True)
