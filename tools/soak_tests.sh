@@ -49,8 +49,9 @@ stop_all() {  # the running suites and everything they started
   for c in A B; do [ -e "$SOAK_DIR/$c.pid" ] && kill -TERM -- "-$(cat "$SOAK_DIR/$c.pid")" 2>/dev/null; done
 }
 if [ "$DEADLINE" -gt 0 ]; then
-  while { kill -0 "$main" || kill -0 "$beside"; } 2>/dev/null && [ "$(date +%s)" -lt "$DEADLINE" ]; do sleep 10; done
-  if { kill -0 "$main" || kill -0 "$beside"; } 2>/dev/null; then
+  # wait for copy A only: B runs beside A, and is stopped below once A is done
+  while kill -0 "$main" 2>/dev/null && [ "$(date +%s)" -lt "$DEADLINE" ]; do sleep 10; done
+  if kill -0 "$main" 2>/dev/null; then
     progress=$(for f in "$SOAK_DIR"/[AB]_*.log; do
                  echo "$(basename "$f" .log) at $(grep -o '\[ *[0-9]*%\]' "$f" | tail -1)"; done | tr '\n' ' ')
     touch "$SOAK_DIR/A.done"

@@ -77,3 +77,59 @@ def test_an_unknown_kernel_mode_is_refused(tmp_path, tiny_study):
 
     with pytest.raises(ReportError, match="kernel 'warm'; accepted: 'fork', 'fresh'"):
         run_studies([load_study(tiny_study)], out=tmp_path / "out", kernel="warm", progress=False)
+
+
+# A kernel that dies while starting (before it answers kernel_info), as one does when another process takes a port
+# its connection file names: a python3 kernelspec (found first through JUPYTER_PATH) whose launcher exits the
+# first DIE times it is started, then starts ipykernel.
+LAUNCHER = """import pathlib, sys
+marker = pathlib.Path({marker!r})
+starts = int(marker.read_text()) if marker.exists() else 0
+marker.write_text(str(starts + 1))
+if starts < {die}:
+    sys.exit(3)
+from ipykernel.kernelapp import launch_new_instance
+launch_new_instance()
+"""
+
+
+def _dying_kernelspec(tmp_path, monkeypatch, die: int):
+    marker = tmp_path / "kernel-starts"
+    launcher = tmp_path / "launcher.py"
+    launcher.write_text(LAUNCHER.format(marker=str(marker), die=die), encoding="utf-8")
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(launcher), "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    nbs = _notebooks(tmp_path / "nbs")
+    for extra in ("02-look-for-it", "03-look-again"):
+        (nbs / f"{extra}.ipynb").unlink()
+    return marker, nbs
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, tiny_study, monkeypatch):
+    from trendlib.report.runner import KERNEL_STARTS
+
+    assert KERNEL_STARTS >= 2
+    marker, nbs = _dying_kernelspec(tmp_path, monkeypatch, die=1)
+    out = tmp_path / "out"
+    runs = run_studies([load_study(tiny_study)], out=out, notebooks_dir=nbs, jobs=1, kernel="fresh", progress=False)
+    assert runs[0].ok, [n.error for n in runs[0].notebooks]
+    assert marker.read_text() == "2"  # died once, then started and ran the notebook
+    r = json.loads((out / "tiny" / "results.json").read_text(encoding="utf-8"))
+    assert r["probe_01"]["leaked"]  # the notebook really ran, in the second kernel
+    kernel_log = (out / "tiny" / "logs" / "01-set-a-variable.kernel.log").read_text(encoding="utf-8")
+    assert f"the kernel died while starting (start 1 of {KERNEL_STARTS}" in kernel_log
+
+
+def test_a_kernel_that_always_dies_while_starting_is_reported_after_every_start(tmp_path, tiny_study, monkeypatch):
+    from trendlib.report.runner import KERNEL_STARTS
+
+    marker, nbs = _dying_kernelspec(tmp_path, monkeypatch, die=100)
+    runs = run_studies([load_study(tiny_study)], out=tmp_path / "out", notebooks_dir=nbs, jobs=1, kernel="fresh",
+                       progress=False)
+    (nb,) = runs[0].notebooks
+    assert nb.status == "failed" and "Kernel died before replying to kernel_info" in nb.error
+    assert marker.read_text() == str(KERNEL_STARTS)  # started that many times, no more

@@ -144,6 +144,12 @@ def _become_kernel(req: dict[str, Any]) -> None:
         app.initialize(sys.argv[1:])
         app.start()
         code = 0
+    except SystemExit:  # the kernel's own exit: nothing to add to its log
+        pass
+    except BaseException:  # os._exit below would swallow it: leave the cause in the kernel's log
+        import traceback
+
+        traceback.print_exc()
     finally:
         os._exit(code)
 

@@ -145,7 +145,6 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     ``labels`` maps absolute folders of this machine to the short names pages show instead
     (:func:`trendlib.report.paths.path_labels`): tracebacks and warnings keep no machine path.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from trendlib.report.render import banner_html, render_notebook_html
@@ -161,15 +160,12 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     # in logs/<notebook>.kernel.log instead of the terminal. A worker runs one notebook at a time.
     (out / "logs").mkdir(exist_ok=True)
     kernel_log_path = out / "logs" / f"{stem}.kernel.log"
-    km = _zygote_kernel_manager(kernel_log_path)
     saved_stderr = os.dup(2)
     try:
         with open(kernel_log_path, "ab") as kernel_log:
             os.dup2(kernel_log.fileno(), 2)
-            papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
-                                       cwd=str(out), progress_bar=False, log_output=False,
-                                       execution_timeout=timeout, request_save_on_cell_execute=False,
-                                       **({"km": km} if km is not None else {}))
+            _execute_with_kernel_restarts(nb, executed, parameters=parameters, timeout=timeout,
+                                          kernel_log_path=kernel_log_path)
     except PapermillExecutionError as exc:
         status = "failed"
         first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
@@ -187,8 +183,6 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
     finally:
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
-        if km is not None:
-            _shutdown(km)
     duration = time.perf_counter() - t0
     if labels:
         from trendlib.report.paths import shorten_notebook_paths, shorten_paths
@@ -210,6 +204,41 @@ def _execute_one(nb_path: str, out_dir: str, parameters: dict[str, Any], timeout
         _write_error_page(out / reader, out / full, title, stem, error)
     return {"notebook": stem, "status": status, "duration_s": round(duration, 2), "started_at": started,
             "ipynb": executed.name, "html_reader": reader, "html_full": full, "error": error, "cell": cell}
+
+
+# How many times a notebook's kernel may die while starting (before it answers kernel_info, so before any
+# cell ran) and be started again. A kernel binds the ports its connection file names, which jupyter_client
+# picks free a moment earlier; another process on the machine (a second report, a parallel test run) can take
+# one in between, and the kernel dies at once. A new start picks new ports.
+KERNEL_STARTS = 3
+_KERNEL_DIED_STARTING = "Kernel died before replying to kernel_info"
+
+
+def _execute_with_kernel_restarts(nb: Path, executed: Path, *, parameters: dict[str, Any], timeout: int,
+                                  kernel_log_path: Path) -> None:
+    """papermill.execute_notebook, with a new kernel when one dies before any cell ran (up to KERNEL_STARTS).
+
+    Any other failure, and a death after the kernel answered, propagates unchanged.
+    """
+    import papermill
+
+    for attempt in range(1, KERNEL_STARTS + 1):
+        km = _zygote_kernel_manager(kernel_log_path)
+        try:
+            papermill.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
+                                       cwd=str(executed.parent), progress_bar=False, log_output=False,
+                                       execution_timeout=timeout, request_save_on_cell_execute=False,
+                                       **({"km": km} if km is not None else {}))
+            return
+        except RuntimeError as exc:
+            if _KERNEL_DIED_STARTING not in str(exc) or attempt == KERNEL_STARTS:
+                raise
+            message = (f"{nb.stem}: the kernel died while starting (start {attempt} of {KERNEL_STARTS}; "
+                       f"its log: {kernel_log_path.name}); starting a new one")
+            log.warning("%s", message)  # a worker's stderr is the kernel log here: it lands beside the kernel's own
+        finally:
+            if km is not None:
+                _shutdown(km)
 
 
 # A report worker's kernel zygote (trendlib.report.kernels): one per worker process, made by
