@@ -84,8 +84,8 @@ def test_an_unknown_kernel_mode_is_refused(tmp_path, tiny_study):
 # first DIE times it is started, then starts ipykernel.
 LAUNCHER = """import pathlib, sys
 marker = pathlib.Path({marker!r})
-starts = int(marker.read_text()) if marker.exists() else 0
-marker.write_text(str(starts + 1))
+starts = int(marker.read_text(encoding="utf-8")) if marker.exists() else 0
+marker.write_text(str(starts + 1), encoding="utf-8")
 if starts < {die}:
     sys.exit(3)
 from ipykernel.kernelapp import launch_new_instance
@@ -117,7 +117,7 @@ def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path, tiny_study
     out = tmp_path / "out"
     runs = run_studies([load_study(tiny_study)], out=out, notebooks_dir=nbs, jobs=1, kernel="fresh", progress=False)
     assert runs[0].ok, [n.error for n in runs[0].notebooks]
-    assert marker.read_text() == "2"  # died once, then started and ran the notebook
+    assert marker.read_text(encoding="utf-8") == "2"  # died once, then started and ran the notebook
     r = json.loads((out / "tiny" / "results.json").read_text(encoding="utf-8"))
     assert r["probe_01"]["leaked"]  # the notebook really ran, in the second kernel
     kernel_log = (out / "tiny" / "logs" / "01-set-a-variable.kernel.log").read_text(encoding="utf-8")
@@ -132,4 +132,4 @@ def test_a_kernel_that_always_dies_while_starting_is_reported_after_every_start(
                        progress=False)
     (nb,) = runs[0].notebooks
     assert nb.status == "failed" and "Kernel died before replying to kernel_info" in nb.error
-    assert marker.read_text() == str(KERNEL_STARTS)  # started that many times, no more
+    assert marker.read_text(encoding="utf-8") == str(KERNEL_STARTS)  # started that many times, no more

@@ -52,8 +52,13 @@ class LoopbackHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         self.logger.debug("%s - %s", self.address_string(), format % args)
 
+    def _before_answer(self, status: int) -> None:
+        """Called just before an answer is sent: a fake logs the request here, so a client holding its
+        answer always finds the request (and its status) in the log."""
+
     def _write(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
         """Send a whole answer (no Content-Type header when ``ctype`` is None)."""
+        self._before_answer(status)
         self.send_response(status)
         if ctype is not None:
             self.send_header("Content-Type", ctype)
@@ -65,6 +70,7 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
     def _write_cut(self, body: bytes) -> None:
         """Announce all of a JSON ``body``, send its first half and close the connection (fault ``cut``)."""
+        self._before_answer(200)
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
