@@ -52,13 +52,24 @@ class LoopbackHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         self.logger.debug("%s - %s", self.address_string(), format % args)
 
-    def _before_answer(self, status: int) -> None:
-        """Called just before an answer is sent: a fake logs the request here, so a client holding its
-        answer always finds the request (and its status) in the log."""
+    _log_entry: Callable[[int], None] | None = None
+    _logged = False
+
+    def _log_request(self, entry: Callable[[int], None]) -> None:
+        """Say how this request is logged: ``entry(status)`` runs once, just before the answer is written
+        (:meth:`_write`, :meth:`_write_cut`), so a client holding its answer always finds the request in the
+        log, however the threads are scheduled; call :meth:`_log_now` at the end for a request that got none."""
+        self._log_entry, self._logged = entry, False
+
+    def _log_now(self, status: int) -> None:
+        """Log this request with ``status`` unless it is logged already."""
+        if self._log_entry is not None and not self._logged:
+            self._logged = True
+            self._log_entry(status)
 
     def _write(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
         """Send a whole answer (no Content-Type header when ``ctype`` is None)."""
-        self._before_answer(status)
+        self._log_now(status)
         self.send_response(status)
         if ctype is not None:
             self.send_header("Content-Type", ctype)
@@ -70,7 +81,7 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
     def _write_cut(self, body: bytes) -> None:
         """Announce all of a JSON ``body``, send its first half and close the connection (fault ``cut``)."""
-        self._before_answer(200)
+        self._log_now(200)
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -462,11 +462,9 @@ class _Handler(LoopbackHandler):
         fault = fake._take_fault(endpoint) if endpoint != "other" else None
         day = fake.today.isoformat()
         status, kind = 200, fault.kind if fault else ""
-        # logged just before the answer is written (not after): a client that has its answer always finds
-        # the request in the log, however the threads are scheduled
-        self._logged, self._log_kind = False, kind
-        self._log_entry = lambda st, kd: fake._record(LoggedRequest(endpoint, method, split.path, params, st, kd,
-                                                                    day, received))
+        # kind is read when the entry runs (just before the answer is written): a bad request changes it below
+        self._log_request(lambda st: fake._record(LoggedRequest(endpoint, method, split.path, params, st, kind,
+                                                                day, received)))
         try:
             if fault is not None and fault.kind == "hang":
                 time.sleep(fault.seconds)
@@ -478,21 +476,21 @@ class _Handler(LoopbackHandler):
                     headers["Retry-After"] = f"{fault.retry_after:g}"
                 if endpoint == "cookie":
                     headers["Set-Cookie"] = "NID=511=fake; Path=/; HttpOnly"
-                self._send(status, body.encode(), "text/html; charset=UTF-8", headers)
+                self._write(status, body.encode(), "text/html; charset=UTF-8", headers)
                 return
             if fault is not None and fault.kind in _NOT_DATA and endpoint != "cookie":
                 body, ctype = _NOT_DATA[fault.kind]
                 if fault.kind == "other_json":  # with the endpoint's anti-XSSI prefix, as Google sends JSON
                     body = (b")]}'\n" if endpoint == "explore" else b")]}',\n") + body
-                self._send(200, body, ctype)
+                self._write(200, body, ctype)
                 return
             if endpoint == "cookie":
-                self._send(200, b"<html><body>explore</body></html>", "text/html; charset=UTF-8",
+                self._write(200, b"<html><body>explore</body></html>", "text/html; charset=UTF-8",
                            {"Set-Cookie": f"NID=511={simulate.derive_seed('nid', day) % 10**9}; Path=/; HttpOnly"})
                 return
             if endpoint == "other":
                 status = 404
-                self._send(404, b"<html><body>Not found</body></html>", "text/html; charset=UTF-8")
+                self._write(404, b"<html><body>Not found</body></html>", "text/html; charset=UTF-8")
                 return
             try:
                 req = json.loads(params.get("req", ""))
@@ -516,30 +514,18 @@ class _Handler(LoopbackHandler):
             if fault is not None and fault.kind == "invalid_json":
                 body = body[: max(len(prefix) + 1, len(body) // 2)]
             if fault is not None and fault.kind == "cut":
-                self._log_now(200)
                 self._write_cut(body)
                 return
             ctype = None if fault is not None and fault.kind == "no_content_type" else \
                 "application/json; charset=utf-8"
-            self._send(200, body, ctype)
+            self._write(200, body, ctype)
         except (_BadRequest, KeyError, IndexError, TypeError, ValueError) as exc:
             status, kind = 400, kind or "bad-request"
-            self._log_kind = kind
-            self._send(400, f"<html><body>400 Bad Request: {exc}</body></html>".encode(), "text/html; charset=UTF-8")
+            self._write(400, f"<html><body>400 Bad Request: {exc}</body></html>".encode(), "text/html; charset=UTF-8")
         except (BrokenPipeError, ConnectionResetError):
             status = 499
         finally:
-            if not self._logged:
-                self._log_entry(status, kind)
-
-    def _log_now(self, status: int) -> None:
-        if not self._logged:
-            self._logged = True
-            self._log_entry(status, self._log_kind)
-
-    def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
-        self._log_now(status)
-        self._write(status, body, ctype, headers)
+            self._log_now(status)  # a request that got no answer (the client went away) is logged all the same
 
 
 FakeGoogle._handler = _Handler

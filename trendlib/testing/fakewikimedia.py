@@ -242,15 +242,9 @@ class _Handler(LoopbackHandler):
         project, access, agent, title, granularity, start, end = fields[:7]
         ua = self.headers.get("User-Agent", "")
         status, kind = 200, ""
-        self._logged = False
-
-        def record(answered: int) -> None:  # once per request, before its answer leaves (see _before_answer)
-            if not self._logged:
-                self._logged = True
-                fake._record(LoggedRequest(raw_path, project, access, agent, title, start, end, answered, kind, ua,
-                                           received))
-
-        self._record_request = record
+        # kind is read when the entry runs: the fault taken below is in it
+        self._log_request(lambda answered: fake._record(LoggedRequest(raw_path, project, access, agent, title, start,
+                                                                      end, answered, kind, ua, received)))
         try:
             if len(parts) != 7:
                 raise _Problem(404, "Not Found", f"no such endpoint: {raw_path}")
@@ -282,10 +276,7 @@ class _Handler(LoopbackHandler):
         except (BrokenPipeError, ConnectionResetError):
             status = 499
         finally:
-            record(status)  # a request that got no answer (the client went away) is logged all the same
-
-    def _before_answer(self, status: int) -> None:
-        self._record_request(status)
+            self._log_now(status)  # a request that got no answer (the client went away) is logged all the same
 
     def _problem(self, status: int, title: str, detail: str, path: str, headers: dict[str, str] | None = None) -> None:
         uri = path[len("/api/rest_v1"):] if path.startswith("/api/rest_v1") else path
