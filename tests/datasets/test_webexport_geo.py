@@ -13,7 +13,8 @@ import yaml
 
 from trendlib.datasets.webexport import read_web_export
 from trendlib.datasets.webexport.geo import country_code, infer_parent, metro_codes, subdivision_codes
-from trendlib.datasets.webexport.placenames import DATA, romanise
+from trendlib.datasets.bundled import BUNDLED_DATA as DATA
+from trendlib.datasets.webexport.placenames import romanise
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "webexports" / "real"
 

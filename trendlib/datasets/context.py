@@ -8,23 +8,18 @@ the study's geo and period make it true. A country without a row gets only the s
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
+from trendlib.datasets.bundled import BUNDLED_DATA, bundled_rows
+
 __all__ = ["search_engine_sentence", "study_caveats", "context_files"]
 
-_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def context_files() -> dict[str, Path]:
     """The data files behind the context sentences (for provenance tables)."""
-    return {"search_engine_share": _DATA / "search_engine_share.csv", "caveats": _DATA / "caveats.csv"}
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(_DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return {"search_engine_share": BUNDLED_DATA / "search_engine_share.csv", "caveats": BUNDLED_DATA / "caveats.csv"}
 
 
 def search_engine_sentence(geo: str) -> str:
@@ -34,7 +29,7 @@ def search_engine_sentence(geo: str) -> str:
     unrecorded countries get the sentence that is true everywhere, without numbers.
     """
     country = (geo or "").split("-")[0]
-    rows = [r for r in _rows("search_engine_share.csv") if r["geo"] == country]
+    rows = [r for r in bundled_rows("search_engine_share.csv") if r["geo"] == country]
     if not rows:
         return ("**Google users only.** These results describe people who searched with Google; trendlib has no "
                 "recorded figure for Google's share of search here, so check it before generalising to everyone.")
@@ -59,7 +54,7 @@ def study_caveats(study, *, notebook: str) -> list[str]:
     texts, the search-engine sentence first."""
     out = [search_engine_sentence(study.geo)]
     country = (study.geo or "").split("-")[0]
-    for row in _rows("caveats.csv"):
+    for row in bundled_rows("caveats.csv"):
         if notebook not in row["notebooks"].split():
             continue
         if row["geo"] and row["geo"] != country:

@@ -41,7 +41,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from trendlib.datasets.webexport.placenames import (Key, data_rows, is_cyrillic, loose_words, name_keys,
+from trendlib.datasets.bundled import bundled_rows
+from trendlib.datasets.webexport.placenames import (Key, is_cyrillic, loose_words, name_keys,
                                                      romanised_countries, system_of)
 from trendlib.datasets.webexport.words import INTERFACE_LANGUAGES, fold, is_worldwide
 
@@ -85,7 +86,7 @@ def _country_key(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _country_aliases() -> dict[str, str]:
-    return {_country_key(r["name"]): r["code"] for r in data_rows("country_aliases.csv")}
+    return {_country_key(r["name"]): r["code"] for r in bundled_rows("country_aliases.csv")}
 
 
 def country_code(name: str, *, thorough: bool = True) -> str | None:
@@ -185,7 +186,7 @@ def _lookup(name: str) -> frozenset[tuple[str, str, bool]]:
 def _disputed() -> dict[str, frozenset[str]]:
     """Country -> ISO 3166-2 codes of other countries that its region lists may name (see the CSV)."""
     out: dict[str, set[str]] = {}
-    for row in data_rows("disputed_subdivisions.csv"):
+    for row in bundled_rows("disputed_subdivisions.csv"):
         out.setdefault(row["listed_under"], set()).add(row["code"])
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -225,7 +226,7 @@ def _keyed(parent: str) -> _Keyed:
 
 @functools.lru_cache(maxsize=1)
 def _aliases() -> dict[tuple[str, str], str]:
-    return {(r["country"], fold(r["name"])): r["code"] for r in data_rows("subdivision_aliases.csv")}
+    return {(r["country"], fold(r["name"])): r["code"] for r in bundled_rows("subdivision_aliases.csv")}
 
 
 def _tiers(name: str, parent: str):
@@ -305,7 +306,7 @@ def _most(votes: dict[str, int], total: int) -> tuple[str, int]:
 @functools.lru_cache(maxsize=1)
 def _dmas() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
-    for row in data_rows("us_dma.csv"):
+    for row in bundled_rows("us_dma.csv"):
         index.setdefault(_metro_key(row["name"]), set()).add(row["dma_code"])
     return {k: frozenset(v) for k, v in index.items()}
 

@@ -19,18 +19,15 @@ A key is ``(kinds, words)``: two frozensets. Matching rules (which key tiers cou
 """
 from __future__ import annotations
 
-import csv
 import functools
 import re
 import unicodedata
-from pathlib import Path
 
+from trendlib.datasets.bundled import bundled_rows
 from trendlib.datasets.webexport.words import fold
 
-__all__ = ["Key", "name_keys", "loose_words", "is_cyrillic", "system_of", "romanised_countries", "romanise",
-           "data_rows", "DATA"]
+__all__ = ["Key", "name_keys", "loose_words", "is_cyrillic", "system_of", "romanised_countries", "romanise"]
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 Key = tuple[frozenset[str], frozenset[str]]
 
 # a vowel or sign before a letter selects its "after_vowel" form (BGN/PCGN ye, Belarusian je ...)
@@ -40,17 +37,11 @@ _BRACKETS = re.compile(r"\s*[(\[].*?[)\]]")
 _DASH = re.compile(r"\s+[—–-]\s+")
 
 
-def data_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV file under ``trendlib/data/``."""
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 @functools.lru_cache(maxsize=1)
 def _tables() -> dict[str, dict[str, dict[str, str]]]:
     """system -> letters -> {latin, word_start, after_vowel, word_end} (an empty form: use latin)."""
     out: dict[str, dict[str, dict[str, str]]] = {}
-    for row in data_rows("romanisation.csv"):
+    for row in bundled_rows("romanisation.csv"):
         out.setdefault(row["system"], {})[row["letters"]] = {k: row[k] for k in
                                                              ("latin", "word_start", "after_vowel", "word_end")}
     return out
@@ -59,7 +50,7 @@ def _tables() -> dict[str, dict[str, dict[str, str]]]:
 @functools.lru_cache(maxsize=1)
 def _systems() -> dict[str, str]:
     """ISO 3166-1 country -> romanisation system."""
-    return {c.strip(): row["system"] for row in data_rows("romanisation_systems.csv")
+    return {c.strip(): row["system"] for row in bundled_rows("romanisation_systems.csv")
             for c in row["countries"].split(",")}
 
 
@@ -76,7 +67,7 @@ def romanised_countries() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def _kinds() -> tuple[frozenset[str], tuple[str, ...]]:
     """(kind words, kind suffixes longest first) from ``subdivision_kinds.csv``."""
-    rows = data_rows("subdivision_kinds.csv")
+    rows = bundled_rows("subdivision_kinds.csv")
     words = frozenset(fold(r["word"]) for r in rows if r["where"] == "word")
     suffixes = sorted((r["word"] for r in rows if r["where"] == "suffix"), key=len, reverse=True)
     return words, tuple(suffixes)
