@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
-           "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence", "distinct_count_sentence",
+           "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence",
            "family_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
@@ -345,20 +345,6 @@ def count_sentence(m: int, k: int, *, correction: str = "fdr_bh", alpha: float =
             "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
     return (f"{m} test{'s' if m != 1 else ''} were run; {k} remain{'s' if k == 1 else ''} clear after "
             f"correcting for the number of tests ({name}, {100 * alpha:g}%).")
-
-
-def distinct_count_sentence(records: list) -> str:
-    """How many distinct changes the clear results are (results sharing a larger spike counted once)."""
-    kinds = [fold_reading(r).kind for r in records]
-    clear, overlapping = sum(k in ("rise", "at_least", "drop") for k in kinds), kinds.count("overlap")
-    if not clear and not overlapping:
-        return "No query and event showed a clear change."
-    if not overlapping:
-        return f"{clear} distinct clear change{'s' if clear != 1 else ''}."
-    return (f"Of the clear results, {overlapping} only reflect{'s' if overlapping == 1 else ''} a larger spike "
-            f"inside {'its' if overlapping == 1 else 'their'} window and {'is' if overlapping == 1 else 'are'} not "
-            f"a finding of {'its' if overlapping == 1 else 'their'} own: {clear} distinct clear "
-            f"change{'s' if clear != 1 else ''} remain{'s' if clear == 1 else ''}.")
 
 
 def _plural(n: int, one: str, many: str) -> str:
