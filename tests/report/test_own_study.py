@@ -310,4 +310,4 @@ def test_an_installed_wheel_renders_a_study_from_an_empty_folder(tmp_path):
     _edit(work / "mine" / "study.yaml", "end: 2022-10-31", "end: 2022-10-09")
     proc = run("report", "mine/study.yaml")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert (work / "outputs" / "study" / "index.html").is_file()
+    assert (work / "outputs" / "mine" / "index.html").is_file()  # named after its folder
