@@ -145,3 +145,15 @@ def test_pageviews_panels_name_their_own_units_and_source(studies):
     assert "Wikipedia pageviews (numbers of views)" in text and "Google index" not in text
     assert "NOT REAL WIKIPEDIA PAGEVIEWS" in text and "GOOGLE TRENDS" not in text
     assert "Google index is relative" in _texts(plot_event_study(res, title="t", source="s"))
+
+
+def test_event_study_with_no_results_says_there_is_nothing_to_plot(studies):
+    import dataclasses
+
+    res, _ = studies
+    with pytest.raises(ValueError, match=r"event study 'No query rose'.*nothing to plot"):
+        plot_event_study([], title="No query rose", source="s")
+    skipped = dataclasses.replace(res, results=(), q_values=(), significant=(),
+                                  skipped=(("a", "the shock", "baseline too short"),))
+    with pytest.raises(ValueError, match="nothing to plot.*a / the shock: baseline too short"):
+        plot_event_study(skipped, title="t", source="s")

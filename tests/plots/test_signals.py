@@ -65,3 +65,4 @@ def test_the_illustrative_mark_names_the_simulated_series():
                            illustrative=mark_for(provenance, *drawn))
         text = _texts(fig)
         assert says in text and never not in text and "ILLUSTRATIVE (simulated data)" in text
+        assert fig.axes[0].get_legend() is None  # no query labelled: no empty legend (matplotlib warned)

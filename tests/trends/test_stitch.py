@@ -360,7 +360,7 @@ def test_gaps_zeros_and_below_one_are_kept_distinct():
         z = pd.DataFrame({"date": dates[lo:hi], "query": "zero", "value": 0.0})
         b1 = pd.DataFrame({"date": dates[lo:hi], "query": "tiny", "value": 0.0, "below_one": True})
         out = pd.concat([f, z, b1], ignore_index=True)
-        out["below_one"] = out["below_one"].fillna(False).astype(bool)
+        out["below_one"] = out["below_one"].eq(True)  # the frames without the column: False
         return out
     w0, w1 = window(0, 40, 1.0), window(20, 60, 2.0)
     w0.loc[(w0["query"] == "a") & (w0["date"] == dates[5]), "value"] = np.nan     # gap only w0 covers

@@ -97,11 +97,10 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
     ``(value + c) / (expected + c)``); the grey band is the 95 % forecast band; the
     estimation window is shaded grey, the event window orange.
     """
-    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.ticker import LogLocator, NullFormatter
 
     res = _results(studies)
+    _check_something_to_plot(studies, res, title)
     readings = _readings(studies, res, records)
     n = max(1, len(res))
     ncols = max(1, min(ncols, n))
@@ -125,53 +124,80 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
             if i >= n:
                 ax.set_visible(False)
                 continue
-            r = res[i]
-            p = r.path
-            if not show_estimation:
-                p = p[p["window"] != "estimation"]
-            for win, color in (("estimation", _EST_COLOR), ("event", _EVT_COLOR)):
-                part = p[p["window"] == win]
-                if len(part):
-                    ax.axvspan(part["date"].min(), part["date"].max(), color=color, alpha=0.6, linewidth=0,
-                               label=f"{win} window")
-            ax.fill_between(p["date"], p["band_low_times"], p["band_high_times"], color="#999999", alpha=0.35,
-                            linewidth=0, label="95% band of normal")
-            ax.axhline(1.0, color="#666666", linewidth=0.8)
-            ax.plot(p["date"], p["times_normal"], color=PALETTE[0], linewidth=1.4, marker="o" if r.frequency ==
-                    "week" else None, ms=2.5, label="observed")
-            ax.set_yscale("log")
-            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if ymax / ymin < 30 else (1.0,)))
-            ax.yaxis.set_major_formatter(_times_formatter())
-            ax.yaxis.set_minor_formatter(NullFormatter())
-            ax.set_ylim(ymin / 1.3, ymax * 1.5)
-            ax.set_title(titles[i], loc="left", fontsize=9)
-            draw_event_lines(ax, items, alpha=0.8)
-            if i % ncols == 0:
-                ax.set_ylabel("\u00d7 normal (log scale)")
-            locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            if i == 0:
-                handles, labels = ax.get_legend_handles_labels()
+            _draw_study_panel(ax, res[i], title=titles[i], items=items, ylim=(ymin, ymax),
+                              show_estimation=show_estimation, first_column=i % ncols == 0)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
         if items:
             for j in range(ncols):
                 draw_event_strip(fig.add_subplot(grid[nrows, j], sharex=axes.flat[0]), items, lo_all, hi_all)
-        if res:
-            spare = [ax for ax in axes.flat if not ax.get_visible()]
-            if spare:  # the empty slot of the grid holds the legend
-                spare[0].set_visible(True)
-                spare[0].axis("off")
-                spare[0].legend(handles, labels, loc="center", fontsize=8, frameon=False)
-            else:
-                axes.flat[0].legend(handles, labels, loc="upper left", fontsize=6.5, ncols=2, frameon=True,
-                                    framealpha=0.9)
-        unit = "Units: multiple of the level the baseline model expects (1\u00d7 = normal); " + (
-            "the series are daily Wikipedia pageviews (numbers of views), not Google's index."
-            if _signal(studies, records) == "wikipedia-pageviews" else
-            "Google index is relative (0-100 per download), not a count of searches.")
+        _place_legend(axes, handles, labels)
         finish(fig, title=wrap_title(title, illustrative), source=source, illustrative=illustrative,
-               note="\n".join(x for x in (unit, key, note) if x))
+               note="\n".join(x for x in (_unit_note(studies, records), key, note) if x))
     return fig
+
+
+def _check_something_to_plot(studies, res, title: str) -> None:
+    """A clear error for a study with no results (e.g. skipped: its baseline was too short)."""
+    if res:
+        return
+    skipped = "; ".join(f"{q} / {e}: {why}" for q, e, why in getattr(studies, "skipped", ()))
+    raise ValueError(f"event study {title!r} has no results, so there is nothing to plot (a study that was "
+                     "skipped, e.g. because its baseline was too short, has no rows)"
+                     + (f"; skipped: {skipped}" if skipped else ""))
+
+
+def _draw_study_panel(ax, r, *, title: str, items, ylim: tuple[float, float], show_estimation: bool,
+                      first_column: bool) -> None:
+    """One result's panel: windows shaded, 95 % band, observed "x normal" on a log axis, events marked."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    ymin, ymax = ylim
+    p = r.path
+    if not show_estimation:
+        p = p[p["window"] != "estimation"]
+    for win, color in (("estimation", _EST_COLOR), ("event", _EVT_COLOR)):
+        part = p[p["window"] == win]
+        if len(part):
+            ax.axvspan(part["date"].min(), part["date"].max(), color=color, alpha=0.6, linewidth=0,
+                       label=f"{win} window")
+    ax.fill_between(p["date"], p["band_low_times"], p["band_high_times"], color="#999999", alpha=0.35,
+                    linewidth=0, label="95% band of normal")
+    ax.axhline(1.0, color="#666666", linewidth=0.8)
+    ax.plot(p["date"], p["times_normal"], color=PALETTE[0], linewidth=1.4, marker="o" if r.frequency ==
+            "week" else None, ms=2.5, label="observed")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if ymax / ymin < 30 else (1.0,)))
+    ax.yaxis.set_major_formatter(_times_formatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(ymin / 1.3, ymax * 1.5)
+    ax.set_title(title, loc="left", fontsize=9)
+    draw_event_lines(ax, items, alpha=0.8)
+    if first_column:
+        ax.set_ylabel("\u00d7 normal (log scale)")
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _place_legend(axes, handles, labels) -> None:
+    """The legend in the grid's first empty slot, else in the first panel."""
+    spare = [ax for ax in axes.flat if not ax.get_visible()]
+    if spare:  # the empty slot of the grid holds the legend
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles, labels, loc="center", fontsize=8, frameon=False)
+    else:
+        axes.flat[0].legend(handles, labels, loc="upper left", fontsize=6.5, ncols=2, frameon=True,
+                            framealpha=0.9)
+
+
+def _unit_note(studies, records) -> str:
+    """The note's line saying what "x normal" is a multiple of and which signal the series are."""
+    return "Units: multiple of the level the baseline model expects (1\u00d7 = normal); " + (
+        "the series are daily Wikipedia pageviews (numbers of views), not Google's index."
+        if _signal(studies, records) == "wikipedia-pageviews" else
+        "Google index is relative (0-100 per download), not a count of searches.")
 
 
 def plot_fold_increases(studies, *, title: str, source: str, records=None, events=None, illustrative: bool = False,

@@ -63,7 +63,8 @@ def plot_signals(trends, pageviews, *, labels: Mapping[str, str], article_labels
                 draw_event_lines(ax, items)
             if event_date is not None:
                 ax.axvline(pd.Timestamp(event_date), color="#000000", linewidth=1.0)
-            ax.legend(loc="upper left", fontsize=7.5)
+            if ax.get_legend_handles_labels()[0]:  # a panel with no labelled line has no legend to show
+                ax.legend(loc="upper left", fontsize=7.5)
         bottom.set_xlim(first, last)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         bottom.xaxis.set_major_locator(locator)

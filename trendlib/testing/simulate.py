@@ -241,6 +241,118 @@ def _latent_values(latent: Latent, query: str, geo: str, grid: "pd.DatetimeIndex
     return np.nan_to_num(vals, nan=0.0)
 
 
+_PULL_COLUMNS = ["date", "query", "geo", "value", "formatted", "has_data", "is_partial", "resolution"]
+
+
+def _check_pull(terms: Sequence[str], start: Any, end: Any, fetch_day: Any, sample_rate: float,
+                resolution: str, hourly: bool) -> tuple:
+    """Validate a pull request; return ``(terms, start_ts, end_ts, fetch day, resolution)``."""
+    terms = [str(t) for t in terms]
+    if not 1 <= len(terms) <= MAX_TERMS:
+        raise SimulationError(f"{len(terms)} terms given; a request takes 1 to {MAX_TERMS}")
+    if len(set(terms)) != len(terms):
+        raise SimulationError(f"terms {terms!r} repeat a term")
+    start_ts, end_ts, day = _ts(start, "start"), _ts(end, "end"), _ts(fetch_day, "fetch_day").normalize()
+    if end_ts < start_ts:
+        raise SimulationError(f"end {end_ts} is before start {start_ts}")
+    if not 0 < sample_rate <= 1:
+        raise SimulationError(f"sample_rate {sample_rate!r} must be in (0, 1]")
+    res = google_resolution(start_ts, end_ts, hourly=hourly) if resolution == "auto" else resolution
+    if res not in RESOLUTIONS:
+        raise SimulationError(f"resolution {resolution!r}; accepted: auto, {', '.join(RESOLUTIONS)}")
+    return terms, start_ts, end_ts, day, res
+
+
+def _pull_grid(start_ts: "pd.Timestamp", end_ts: "pd.Timestamp", res: str) -> "pd.DatetimeIndex":
+    """The fine (daily or hourly) grid the latent volume is read on, covering whole periods."""
+    import pandas as pd
+    # Google's weekly answers start on the first Sunday on or after the start (pytrends' recording of
+    # 2023-03-26: 2018-03-26..2023-03-26 gives 260 weeks from Sunday 2018-04-01)
+    first = period_starts(pd.DatetimeIndex([start_ts]), res)[0]
+    if res == "week" and first < start_ts.normalize():
+        first = first + pd.Timedelta(days=7)
+    if res == "hour":
+        last = end_ts.floor("h")
+        return pd.date_range(first, last, freq="h")
+    grid = pd.date_range(first, end_ts.normalize(), freq="D")
+    if res == "month":
+        grid = pd.date_range(first, (end_ts + pd.offsets.MonthEnd(0)).normalize(), freq="D")
+    elif res == "week":
+        grid = pd.date_range(first, end_ts.normalize() + pd.Timedelta(days=(5 - end_ts.day_of_week) % 7),
+                             freq="D")
+    return grid
+
+
+def _fetch_weight(grid: "pd.DatetimeIndex", day: "pd.Timestamp", res: str) -> "np.ndarray":
+    """Share of each grid point counted on the fetch day (1 before it, 0.5 on it, 0 after)."""
+    import numpy as np
+    # later points do not exist yet, the fetch day itself counts half; weekly, the week that
+    # starts on the fetch day is not there yet and the one before is the partial point at its full
+    # level (as in Google's recorded answer: the running week comes at a normal level)
+    weight = np.where(grid < day, 1.0, np.where(grid.normalize() == day, 0.5, 0.0))
+    if res == "week":
+        weight = np.where(grid < day, 1.0, 0.0)
+    return weight
+
+
+def _partial_flags(uniq: "pd.DatetimeIndex", periods: "pd.DatetimeIndex", weight: "np.ndarray",
+                   day: "pd.Timestamp", res: str) -> "np.ndarray":
+    """Which returned periods are partial: only the trailing one, the one containing the fetch day."""
+    import numpy as np
+    import pandas as pd
+    full = pd.Series(weight < 1.0, index=periods).groupby(level=0).any().reindex(uniq).to_numpy()
+    partial = np.where(uniq == uniq.max(), full, False)
+    if res == "week" and len(uniq):  # the last week is partial while Google's data lag (3 days) covers it
+        partial = np.where(uniq == uniq.max(), uniq.max() + pd.Timedelta(days=6) >= day - pd.Timedelta(days=3),
+                           False)
+    return partial
+
+
+def _sample_terms(latent: Latent, terms: list[str], geo: str, grid: "pd.DatetimeIndex",
+                  weight: "np.ndarray", in_window: "np.ndarray", codes: "np.ndarray", n_periods: int,
+                  rng: "np.random.Generator", res: str, sample_rate: float,
+                  threshold: float) -> tuple["np.ndarray", "np.ndarray"]:
+    """Per-term sampled volume of each period, and which terms have data (``(sampled, has_data)``)."""
+    import numpy as np
+    sampled = np.zeros((len(terms), n_periods))
+    has_data = np.ones(len(terms), dtype=bool)
+    for i, term in enumerate(terms):
+        vol = _latent_values(latent, term, geo, grid) * weight
+        per_day = vol[in_window].mean() * (24.0 if res == "hour" else 1.0) if in_window.any() else 0.0
+        if per_day < threshold:
+            has_data[i] = False
+            continue
+        sums = np.bincount(codes[codes >= 0], weights=vol[codes >= 0], minlength=n_periods)
+        sums = np.clip(sums, 0, None)
+        sampled[i] = sums if sample_rate >= 1 else rng.poisson(sums * sample_rate) / sample_rate
+    return sampled, has_data
+
+
+def _answer_frame(sampled: "np.ndarray", has_data: "np.ndarray", partial: "np.ndarray",
+                  uniq: "pd.DatetimeIndex", terms: list[str], geo: str, res: str) -> "pd.DataFrame":
+    """Scale the sampled volumes together to 0-100 and lay them out as Google's tidy answer."""
+    import numpy as np
+    import pandas as pd
+    top = sampled.max()
+    scaled = sampled / top * 100.0 if top > 0 else sampled
+    values = np.floor(scaled + 0.5).astype(int)
+    below_one = (scaled > 0) & (scaled < 1.0)
+    values[below_one] = 0
+    formatted = np.where(below_one, "<1", values.astype(str)).astype(object)
+    formatted[~has_data, :] = ""
+    out = pd.DataFrame({
+        "date": np.tile(uniq.to_numpy(), len(terms)),
+        "query": np.repeat(terms, len(uniq)),
+        "geo": geo,
+        "value": values.ravel(),
+        "formatted": formatted.ravel(),
+        "has_data": np.repeat(has_data, len(uniq)),
+        "is_partial": np.tile(partial.astype(bool), len(terms)),
+        "resolution": res,
+    })
+    return out[_PULL_COLUMNS]
+
+
 def google_pull(latent: Latent, *, terms: Sequence[str], geo: str, start: Any, end: Any,
                 fetch_day: Any, seed: int = 0, resolution: str = "auto", hourly: bool = False,
                 sample_rate: float = 0.05, threshold: float = 5.0) -> "pd.DataFrame":
@@ -273,85 +385,21 @@ def google_pull(latent: Latent, *, terms: Sequence[str], geo: str, start: Any, e
     import numpy as np
     import pandas as pd
 
-    terms = [str(t) for t in terms]
-    if not 1 <= len(terms) <= MAX_TERMS:
-        raise SimulationError(f"{len(terms)} terms given; a request takes 1 to {MAX_TERMS}")
-    if len(set(terms)) != len(terms):
-        raise SimulationError(f"terms {terms!r} repeat a term")
-    start_ts, end_ts, day = _ts(start, "start"), _ts(end, "end"), _ts(fetch_day, "fetch_day").normalize()
-    if end_ts < start_ts:
-        raise SimulationError(f"end {end_ts} is before start {start_ts}")
-    if not 0 < sample_rate <= 1:
-        raise SimulationError(f"sample_rate {sample_rate!r} must be in (0, 1]")
-    res = google_resolution(start_ts, end_ts, hourly=hourly) if resolution == "auto" else resolution
-    if res not in RESOLUTIONS:
-        raise SimulationError(f"resolution {resolution!r}; accepted: auto, {', '.join(RESOLUTIONS)}")
-
-    # the fine grid the latent volume is read on, covering whole periods of the window; Google's weekly
-    # answers start on the first Sunday on or after the start (pytrends' recording of 2023-03-26:
-    # 2018-03-26..2023-03-26 gives 260 weeks from Sunday 2018-04-01)
-    first = period_starts(pd.DatetimeIndex([start_ts]), res)[0]
-    if res == "week" and first < start_ts.normalize():
-        first = first + pd.Timedelta(days=7)
-    if res == "hour":
-        last = end_ts.floor("h")
-        grid = pd.date_range(first, last, freq="h")
-    else:
-        grid = pd.date_range(first, end_ts.normalize(), freq="D")
-        if res == "month":
-            grid = pd.date_range(first, (end_ts + pd.offsets.MonthEnd(0)).normalize(), freq="D")
-        elif res == "week":
-            grid = pd.date_range(first, end_ts.normalize() + pd.Timedelta(days=(5 - end_ts.day_of_week) % 7),
-                                 freq="D")
-    # fetch day: later points do not exist yet, the fetch day itself counts half; weekly, the week that
-    # starts on the fetch day is not there yet and the one before is the partial point at its full
-    # level (as in Google's recorded answer: the running week comes at a normal level)
-    weight = np.where(grid < day, 1.0, np.where(grid.normalize() == day, 0.5, 0.0))
-    if res == "week":
-        weight = np.where(grid < day, 1.0, 0.0)
+    terms, start_ts, end_ts, day, res = _check_pull(terms, start, end, fetch_day, sample_rate, resolution,
+                                                    hourly)
+    grid = _pull_grid(start_ts, end_ts, res)
+    weight = _fetch_weight(grid, day, res)
     periods = period_starts(grid, res)
     keep_period = pd.Series(weight > 0, index=periods).groupby(level=0).any()
     uniq = keep_period.index[keep_period.to_numpy()]
-    columns = ["date", "query", "geo", "value", "formatted", "has_data", "is_partial", "resolution"]
     if len(uniq) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _PULL_COLUMNS})
     codes = pd.Index(uniq).get_indexer(periods)
-    full = pd.Series(weight < 1.0, index=periods).groupby(level=0).any().reindex(uniq).to_numpy()
-    # only the trailing period can be partial: the one containing the fetch day
-    partial = np.where(uniq == uniq.max(), full, False)
-    if res == "week" and len(uniq):  # the last week is partial while Google's data lag (3 days) covers it
-        partial = np.where(uniq == uniq.max(), uniq.max() + pd.Timedelta(days=6) >= day - pd.Timedelta(days=3),
-                           False)
+    partial = _partial_flags(uniq, periods, weight, day, res)
 
     rng = np.random.default_rng(derive_seed(seed, tuple(terms), geo, str(start_ts), str(end_ts), res,
                                             str(day.date())))
-    sampled = np.zeros((len(terms), len(uniq)))
-    has_data = np.ones(len(terms), dtype=bool)
     in_window = (grid >= start_ts.floor("h" if res == "hour" else "D")) & (grid <= end_ts) & (weight > 0)
-    for i, term in enumerate(terms):
-        vol = _latent_values(latent, term, geo, grid) * weight
-        per_day = vol[in_window].mean() * (24.0 if res == "hour" else 1.0) if in_window.any() else 0.0
-        if per_day < threshold:
-            has_data[i] = False
-            continue
-        sums = np.bincount(codes[codes >= 0], weights=vol[codes >= 0], minlength=len(uniq))
-        sums = np.clip(sums, 0, None)
-        sampled[i] = sums if sample_rate >= 1 else rng.poisson(sums * sample_rate) / sample_rate
-    top = sampled.max()
-    scaled = sampled / top * 100.0 if top > 0 else sampled
-    values = np.floor(scaled + 0.5).astype(int)
-    below_one = (scaled > 0) & (scaled < 1.0)
-    values[below_one] = 0
-    formatted = np.where(below_one, "<1", values.astype(str)).astype(object)
-    formatted[~has_data, :] = ""
-    out = pd.DataFrame({
-        "date": np.tile(uniq.to_numpy(), len(terms)),
-        "query": np.repeat(terms, len(uniq)),
-        "geo": geo,
-        "value": values.ravel(),
-        "formatted": formatted.ravel(),
-        "has_data": np.repeat(has_data, len(uniq)),
-        "is_partial": np.tile(partial.astype(bool), len(terms)),
-        "resolution": res,
-    })
-    return out[columns]
+    sampled, has_data = _sample_terms(latent, terms, geo, grid, weight, in_window, codes, len(uniq), rng,
+                                      res, sample_rate, threshold)
+    return _answer_frame(sampled, has_data, partial, uniq, terms, geo, res)

@@ -139,7 +139,9 @@ def calibrate_ladder(frames: Sequence[pd.DataFrame], *, min_value: float = 2.0, 
     if pin is not None:  # the pin is one more independent measurement of every batch (pseudo-batch n)
         pin_links = _pin_links(prepared, keys, pin, pin_resolution, min_value)
         if len(pin_links):
-            with_pin = pd.concat([links, pin_links], ignore_index=True)
+            # no batch link at all: the pin's links alone (concatenating an empty frame would make every
+            # column object, and pandas 2.2 warns that this is changing)
+            with_pin = pd.concat([links, pin_links], ignore_index=True) if len(links) else pin_links
             via_pin = _check_connected(n + 1, with_pin, prepared, raise_=False) - {n}
             if len(via_pin) > len(reached):
                 log.info("batches %s re-chained to batch 0 through the pin", sorted(via_pin - reached))
