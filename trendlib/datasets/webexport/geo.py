@@ -17,13 +17,18 @@ name is kept - never a guess:
    catalogues (Japanese, Korean, Ukrainian, ...);
 3. the name's key (:mod:`.placenames`: romanised with the country's ISO 3166-2 romanisation, folded,
    word order and brackets ignored) equal to a subdivision's key, kind words included;
-4. the same, kind words ignored ("город Москва" = "Moskva");
+4. the same, kind words ignored ("город Москва" = "Moskva"), where the subdivision most of whose names
+   agree wins by two to one (one catalogue's stray translation does not outvote the rest);
 5. one key's words contained in the other's ("Республика Северная Осетия-Алания" ⊃ "Severnaya
    Osetiya, Respublika");
 6. a Cyrillic name's loose words equal to those of a Cyrillic catalogue name: Russian and Ukrainian
    spellings of one name ('Брестская область', Ukrainian 'Брестська область'), through which Russian
    names of Belarusian and Kazakh regions meet pycountry's Ukrainian catalogue;
 7. the name less a short generic suffix or its last word ('神奈川県' -> '神奈川').
+
+Rules 4, 5 and 7 set kind words aside, so they never give a name that says what it is ("Minsk
+Region", "Kyiv Oblast") a subdivision whose names all say it is something else ("Horad Minsk",
+"Місто Київ": cities); the classes are in ``subdivision_kinds.csv``.
 
 A catalogue translation that names two subdivisions of one country (pycountry's Ukrainian catalogue
 gives RU-AL and RU-SA both "Республіка Алтай") names neither and is not used.
@@ -42,7 +47,7 @@ import re
 from dataclasses import dataclass
 
 from trendlib.datasets.bundled import bundled_rows
-from trendlib.datasets.webexport.placenames import (Key, is_cyrillic, loose_words, name_keys,
+from trendlib.datasets.webexport.placenames import (Key, is_cyrillic, kind_classes, loose_words, name_keys,
                                                      romanised_countries, system_of)
 from trendlib.datasets.webexport.words import INTERFACE_LANGUAGES, fold, is_worldwide
 
@@ -121,8 +126,8 @@ def _catalogues() -> tuple:
 
 @functools.lru_cache(maxsize=1)
 def _names() -> dict[str, tuple[str, str, bool, frozenset[str]]]:
-    """ISO 3166-2 code -> (country, code, nested, names): pycountry's name, the name less a bracketed
-    qualifier, and its catalogue translations, less any translation a catalogue gives two subdivisions
+    """ISO 3166-2 code -> (country, code, nested, names): pycountry's name and its catalogue translations,
+    each also less a bracketed qualifier, less any translation a catalogue gives two subdivisions
     of the same country."""
     import pycountry
 
@@ -137,8 +142,10 @@ def _names() -> dict[str, tuple[str, str, bool, frozenset[str]]]:
     out = {}
     for sub in subs:
         names = {sub.name, _strip_kind(sub.name)}
-        names |= {t for i, cat in enumerate(_catalogues())
-                  if (i, sub.country_code, t := cat.gettext(sub.name)) not in shared}
+        translations = {t for i, cat in enumerate(_catalogues())
+                        if (i, sub.country_code, t := cat.gettext(sub.name)) not in shared}
+        names |= translations | {_strip_kind(t) for t in translations}  # 'Kiev (stad)' is also 'Kiev'
+        names.discard("")
         out[sub.code] = (sub.country_code, sub.code, bool(getattr(sub, "parent_code", None)), frozenset(names))
     return out
 
@@ -197,12 +204,13 @@ def _belongs(country: str, code: str, parent: str) -> bool:
 
 @dataclass(frozen=True)
 class _Keyed:
-    """The keys of one country's subdivision names, indexed four ways (see :func:`_tiers`)."""
+    """The keys of one country's subdivision names, indexed five ways (see :func:`_tiers`)."""
 
     by_key: dict[Key, set[Hit]]
-    by_words: dict[frozenset[str], set[Hit]]
+    by_words: dict[frozenset[str], dict[Hit, list[frozenset[str]]]]  # -> kind classes of each name with them
     by_word: dict[str, set[tuple[frozenset[str], Hit]]]
     by_loose: dict[frozenset[str], set[Hit]]  # Cyrillic names only (:func:`loose_words`)
+    classes: dict[str, frozenset[str]]  # code -> kind classes its names carry ("city", "area")
 
 
 @functools.lru_cache(maxsize=64)
@@ -210,18 +218,53 @@ def _keyed(parent: str) -> _Keyed:
     """Keys of every subdivision a region file of ``parent`` can list (its own and the disputed ones),
     every name romanised with ``parent``'s system."""
     system = system_of(parent)
-    keyed = _Keyed({}, {}, {}, {})
+    keyed = _Keyed({}, {}, {}, {}, {})
     for country, code, nested, names in _names().values():
         if not _belongs(country, code, parent):
             continue
-        for key in {k for n in names for k in name_keys(n, system)}:
-            keyed.by_key.setdefault(key, set()).add((code, nested))
-            keyed.by_words.setdefault(key[1], set()).add((code, nested))
+        hit = (code, nested)
+        per_name = [name_keys(n, system) for n in names]
+        for key in set().union(*per_name):
+            keyed.by_key.setdefault(key, set()).add(hit)
             for word in key[1]:
-                keyed.by_word.setdefault(word, set()).add((key[1], (code, nested)))
+                keyed.by_word.setdefault(word, set()).add((key[1], hit))
+        for keys in per_name:
+            for words in {k[1] for k in keys}:
+                kinds = frozenset().union(*(kind_classes(k[0]) for k in keys if k[1] == words))
+                keyed.by_words.setdefault(words, {}).setdefault(hit, []).append(kinds)
+        keyed.classes[code] = frozenset().union(*(kind_classes(k[0]) for keys in per_name for k in keys))
         for words in {w for n in names if is_cyrillic(n) for w in loose_words(n)}:
-            keyed.by_loose.setdefault(words, set()).add((code, nested))
+            keyed.by_loose.setdefault(words, set()).add(hit)
     return keyed
+
+
+def _agreeing(hits, classes: frozenset[str], keyed: _Keyed) -> set[Hit]:
+    """``hits`` less those whose names are all of another kind than ``name`` says ("Minsk Region" is not
+    the city "Horad Minsk"): for the rules that set kind words aside."""
+    return {h for h in hits if not (classes and keyed.classes.get(h[0]) and not classes & keyed.classes[h[0]])}
+
+
+def _by_words(words: set[frozenset[str]], classes: frozenset[str], keyed: _Keyed) -> set[Hit]:
+    """Rule 4: subdivisions with a name of the same words, kind words aside. A name that says its kind
+    ("Almaty Region") counts only the names of that kind when there are any ("Almaty oblysy", not the
+    city "Almaty"); then the subdivision most names agree on wins (:func:`_clear_majority`)."""
+    entries = {h: kinds for w in words for h, kinds in keyed.by_words.get(w, {}).items()}
+    entries = {h: entries[h] for h in _agreeing(entries, classes, keyed)}
+    if classes:
+        same = {h: [k for k in kinds if k & classes] for h, kinds in entries.items()}
+        if any(same.values()):
+            entries = {h: kinds for h, kinds in same.items() if kinds}
+    return _clear_majority({h: len(kinds) for h, kinds in entries.items()})
+
+
+def _clear_majority(counts: dict[Hit, int]) -> set[Hit]:
+    """The subdivision most names agree on, when it has at least twice the names of any other: one
+    catalogue's stray translation (pycountry's "Brest" for Vitebsk region, BY-VI) does not outvote the
+    names of Brest region (BY-BR); otherwise every hit (ambiguous, no code)."""
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] >= 2 * ranked[1][1]:
+        return {ranked[0][0]}
+    return set(counts)
 
 
 @functools.lru_cache(maxsize=1)
@@ -237,11 +280,14 @@ def _tiers(name: str, parent: str):
     keys = name_keys(name, system_of(parent))
     keyed = _keyed(parent)
     yield {h for k in keys for h in keyed.by_key.get(k, ())}
+    classes = frozenset().union(*(kind_classes(k[0]) for k in keys))
     words = {k[1] for k in keys}
-    yield {h for w in words for h in keyed.by_words.get(w, ())}
-    yield {h for w in words for word in w for ws, h in keyed.by_word.get(word, ()) if ws < w or w < ws}
+    yield _by_words(words, classes, keyed)
+    yield _agreeing({h for w in words for word in w for ws, h in keyed.by_word.get(word, ()) if ws < w or w < ws},
+                    classes, keyed)
     yield {h for w in (loose_words(name) if is_cyrillic(name) else ()) for h in keyed.by_loose.get(w, ())}
-    yield {(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)}
+    yield _agreeing({(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)},
+                    classes, keyed)
 
 
 def _hits(name: str, parent: str) -> set[Hit]:

@@ -26,7 +26,8 @@ import unicodedata
 from trendlib.datasets.bundled import bundled_rows
 from trendlib.datasets.webexport.words import fold
 
-__all__ = ["Key", "name_keys", "loose_words", "is_cyrillic", "system_of", "romanised_countries", "romanise"]
+__all__ = ["Key", "name_keys", "kind_classes", "loose_words", "is_cyrillic", "system_of", "romanised_countries",
+           "romanise"]
 
 Key = tuple[frozenset[str], frozenset[str]]
 
@@ -71,6 +72,20 @@ def _kinds() -> tuple[frozenset[str], tuple[str, ...]]:
     words = frozenset(fold(r["word"]) for r in rows if r["where"] == "word")
     suffixes = sorted((r["word"] for r in rows if r["where"] == "suffix"), key=len, reverse=True)
     return words, tuple(suffixes)
+
+
+@functools.lru_cache(maxsize=1)
+def _kind_class() -> dict[str, str]:
+    """Kind word or suffix -> its class in ``subdivision_kinds.csv``: ``city``, ``area`` (region, province,
+    republic, ...), or none (connecting words, "special")."""
+    return {(fold(r["word"]) if r["where"] == "word" else r["word"]): r["class"]
+            for r in bundled_rows("subdivision_kinds.csv") if r["class"]}
+
+
+def kind_classes(kinds: frozenset[str]) -> frozenset[str]:
+    """The classes (``city``, ``area``) of a key's kind words: a name that says "oblast" is not a city."""
+    table = _kind_class()
+    return frozenset(table[k] for k in kinds if k in table)
 
 
 def romanise(text: str, system: str | None) -> str:
