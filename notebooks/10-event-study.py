@@ -33,7 +33,7 @@ from trendlib.analysis.segmented import segmented_regression
 from trendlib.analysis.counterfactual import state_space_counterfactual
 from trendlib.analysis.robustness import Variant, sensitivity
 from trendlib.text import (ColumnNotes, clear_cell, family_count_sentence, fold_cell, fold_figure, fold_reading,
-                           fold_sentence, p_text)
+                           fold_sentence, not_studied_sentence, p_text)
 from trendlib.datasets import select_series, study_events
 from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_event_study, plot_fold_increases
@@ -119,6 +119,9 @@ for r, rec in main:
         text += f" The highest point in the event window came {when} {r.peak_date.day} {r.peak_date:%B %Y}"
         text += " — before the event." if pd.Timestamp(r.peak_date) < primary - pd.Timedelta(days=6 if frequency == "week" else 0) else "."
     sentences.append({"query": r.query, "label": r.label, "sentence": text})
+for term, why in studies.skipped_at(primary):  # said where its finding would stand, not left out silently
+    sentences.append({"query": term, "label": study.labels[term],
+                      "sentence": not_studied_sentence(study.labels[term], "the main event", why)})
 exhibits.record("event_study_sentences", sentences)
 for s in sentences:
     exhibits.finding(s["sentence"], anchor="The-main-event,-in-one-sentence-per-query")
@@ -128,20 +131,27 @@ display(Markdown("\n".join(f"- {s['sentence']}" for s in sentences)))
 n_main = len(main)
 k_main = sum(fold_reading(rec).kind in ("rise", "at_least") for _, rec in main)
 biggest = max(main, key=lambda m: m[0].fold_increase)[0] if main else None
-fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries around {primary.day} {primary:%b %Y}"
-             if k_main else f"No query rose clearly above normal around {primary.day} {primary:%b %Y}")
+if not main:  # every query's baseline failed (e.g. missing values): said as the headline, no chart
+    reasons = "; ".join(sorted({why for _, why in studies.skipped_at(primary)}))
+    fig_title = f"The main event ({primary.day} {primary:%b %Y}) could not be studied for any query: {reasons}"
+else:
+    fig_title = (f"Searches clearly above normal for {k_main} of {n_main} queries around {primary.day} {primary:%b %Y}"
+                 if k_main else f"No query rose clearly above normal around {primary.day} {primary:%b %Y}")
 exhibits.finding(fig_title + ".", headline=True)
-fig = plot_event_study([r for r, _ in main], records=[rec for _, rec in main], events=window_events,
-                       title=fig_title, source=source,
-                       illustrative=mark_for(provenance, SEARCH),
-                       note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
-                            f"event; shaded orange: event window." if main else "")
-png_fig = exhibits.save_figure(fig, "fig1_event-study", data="fig1_event-study",
-                     caption=f"Search interest as a multiple of its usual level around {primary:%d %B %Y}, per query, "
-                             "with the 95% band of normal.")
-exhibits.save_table(studies.paths().query("event_date == @primary"), "fig1_event-study",
-                    caption="Observed and expected interest behind fig1 (tidy: one row per query and period).")
-show(png_fig)
+if main:
+    fig = plot_event_study([r for r, _ in main], records=[rec for _, rec in main], events=window_events,
+                           title=fig_title, source=source,
+                           illustrative=mark_for(provenance, SEARCH),
+                           note=f"Baseline: {unit}s {main[0][0].estimation[0]} to {main[0][0].estimation[1]} before the "
+                                f"event; shaded orange: event window.")
+    png_fig = exhibits.save_figure(fig, "fig1_event-study", data="fig1_event-study",
+                         caption=f"Search interest as a multiple of its usual level around {primary:%d %B %Y}, per query, "
+                                 "with the 95% band of normal.")
+    exhibits.save_table(studies.paths().query("event_date == @primary"), "fig1_event-study",
+                        caption="Observed and expected interest behind fig1 (tidy: one row per query and period).")
+    show(png_fig)
+else:
+    display(Markdown(f"**{fig_title}.** There is no chart of the main event."))
 
 # %% [markdown]
 # ## Every studied event and query
@@ -152,10 +162,10 @@ show(png_fig)
 # file, `tables/table1_event-study.csv`; long tables show their first rows, the rest under "Show".
 
 # %%
-table = pd.DataFrame(records)
 cols = ["label", "query", "event", "event_date", "fold_start", "fold_end", "fold_increase", "fold_low",
         "fold_high", "fold_is_lower_bound", "p_value", "q_value", "significant", "baseline_median", "event_mean",
         "peak_date", "periods_to_band"]
+table = pd.DataFrame(records) if records else pd.DataFrame(columns=cols + ["correction", "frequency", "offset"])
 exhibits.save_table(table[cols + ["correction", "frequency", "offset"]], "table1_event-study",
                     caption="Event-study results per query and event (fold increases as multiples of the baseline).")
 numbers = {pd.Timestamp(d): int(n) for d, n in zip(window_events["date"], window_events["number"])}
@@ -179,11 +189,14 @@ display(reader_table.style.hide(axis="index").format({"q_value": "{:.2g}", "peri
 # %%
 fig2_title = (f"{n_distinct} distinct clear changes among {len(records)} query-event pairs"
               + (f"; {n_overlapping} more only share a larger spike" if n_overlapping else ""))
-fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
-                           illustrative=mark_for(provenance, SEARCH))
-png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
-                     caption="Fold increase with its 95% range for every query and studied event.")
-show(png_fig2)
+if records:
+    fig2 = plot_fold_increases(studies, records=records, events=window_events, title=fig2_title, source=source,
+                               illustrative=mark_for(provenance, SEARCH))
+    png_fig2 = exhibits.save_figure(fig2, "fig2_fold-increases", data="table1_event-study",
+                         caption="Fold increase with its 95% range for every query and studied event.")
+    show(png_fig2)
+else:
+    display(Markdown("No query-event pair could be studied: there is no chart of fold increases."))
 
 # %% [markdown]
 # ## The same question on Wikipedia pageviews
@@ -218,21 +231,25 @@ else:
                  f"events: {study.events.name if study.events else 'the study file'}")
     pv_main_records = [rec for r, rec in zip(pv_studies.results, pv_records) if pd.Timestamp(r.event_date) == primary]
     k_pv = sum(fold_reading(rec).kind in ("rise", "at_least") for rec in pv_main_records)  # as for searches
-    fig3 = plot_event_study(
+    fig3 = None if not pv_main else plot_event_study(
         pv_main, records=pv_main_records, events=pv_events, source=pv_source,
         illustrative=mark_for(provenance, PAGEVIEWS),
         title=(f"Pageviews clearly above normal for {k_pv} of {len(pv_main)} articles around "
                f"{primary.day} {primary:%b %Y}" if k_pv else
                f"No article's pageviews rose clearly above normal around {primary.day} {primary:%b %Y}"))
-    png_fig3 = exhibits.save_figure(fig3, "fig3_event-study-pageviews", data="table5_event-study-pageviews",
-                                    caption=f"Daily Wikipedia pageviews as a multiple of their usual level around "
-                                            f"{primary:%d %B %Y}, per article, with the 95% band of normal.")
+    png_fig3 = None if fig3 is None else exhibits.save_figure(
+        fig3, "fig3_event-study-pageviews", data="table5_event-study-pageviews",
+        caption=f"Daily Wikipedia pageviews as a multiple of their usual level around {primary:%d %B %Y}, per "
+                "article, with the 95% band of normal.")
     pv_table = pd.DataFrame(pv_records)
     pv_cols = [c for c in cols if c in pv_table.columns] + ["source"]
     exhibits.save_table(pv_table[pv_cols] if len(pv_table) else pv_table, "table5_event-study-pageviews",
                         caption="Event-study results per Wikipedia article and event (multiples of the baseline).")
-    show(png_fig3)
-    pv_sentences = [fold_sentence(rec) for rec in pv_main_records]
+    if png_fig3 is not None:
+        show(png_fig3)
+    pv_sentences = [fold_sentence(rec) for rec in pv_main_records] + [
+        not_studied_sentence(dict((a.article, a.label) for a in study.articles).get(art, art), "the main event", why)
+        for art, why in pv_studies.skipped_at(primary)]
     for sentence in pv_sentences:  # on the landing page beside the search findings
         exhibits.finding(sentence, anchor="The-same-question-on-Wikipedia-pageviews")
     display(Markdown("\n".join(f"- {sentence}" for sentence in pv_sentences)))
@@ -314,7 +331,9 @@ diag = pd.DataFrame([{"label": r.label, "query": r.query, "event_date": r.event_
                       "estimation_start": r.estimation[0], "estimation_end": r.estimation[1], "rho": r.rho,
                       "ljung_box_p": r.ljung_box_p, "t_stat": r.t_stat, "df_resid": r.df_resid,
                       "car": r.car, "car_low": r.car_low, "car_high": r.car_high, "max_z": r.max_z}
-                     for r, _ in main])
+                     for r, _ in main],
+                    columns=["label", "query", "event_date", "n_estimation", "estimation_start", "estimation_end", "rho",
+                             "ljung_box_p", "t_stat", "df_resid", "car", "car_low", "car_high", "max_z"])
 exhibits.save_table(diag, "table2_baseline-diagnostics",
                     caption="Baseline diagnostics for the main event: residual autocorrelation, Ljung-Box, "
                             "cumulative abnormal log interest (CAR) with its 95% range.")

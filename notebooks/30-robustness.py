@@ -32,7 +32,8 @@ from trendlib.datasets.context import study_caveats
 from trendlib.plots.eventstudy import plot_robustness
 from trendlib.plots.style import mark_for
 from trendlib.signals import SEARCH
-from trendlib.text import ColumnNotes, fold_figure, number, p_text, percent, spread_sentence
+from trendlib.text import (ColumnNotes, fold_figure, number, p_text, percent, robustness_count_sentence,
+                           spread_sentence)
 
 study, exhibits = trendlib.open_study(study_file, output_dir, notebook="30-robustness")
 provenance, illustrative = exhibits.provenance, exhibits.illustrative
@@ -188,10 +189,12 @@ notes = sorted(set(verdict.get("placebo_note", pd.Series(dtype=str)).dropna()) -
 if notes:
     display(Markdown("Placebo check: " + "; ".join(notes) + "."))
 n_hold = int((verdict["verdict"] == "holds").sum())
-exhibits.record("robustness_summary", {"n_queries": len(verdict), "n_hold": n_hold,
+n_not_studied = int(verdict["verdict"].str.startswith("not studied").sum())
+exhibits.record("robustness_summary", {"n_queries": len(verdict), "n_hold": n_hold, "n_not_studied": n_not_studied,
                                        "variants": [v.name for v in variants]})
-exhibits.finding(f"{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.")
-display(Markdown(f"**{n_hold} of {len(verdict)} queries' rises hold under every check that could be run.**"))
+count_sentence = robustness_count_sentence(n_hold, len(verdict), n_not_studied=n_not_studied)
+exhibits.finding(count_sentence)
+display(Markdown(f"**{count_sentence}**"))
 
 # %%
 fig = plot_robustness(sens_frame, samples_frame=samples_frame, labels=study.labels, source=source,

@@ -71,6 +71,23 @@ def test_study_name_must_be_a_safe_folder_name(tmp_path, tiny_study):
         load_study(bad)
 
 
+def test_a_study_yaml_is_named_after_its_folder(tmp_path, tiny_study):
+    """What 'trendlib init DIR' writes: two such projects must not render into the same outputs/study/."""
+    import shutil
+    names = []
+    for folder in ("kz-2022", "ru-2022"):
+        shutil.copytree(tiny_study.parent, tmp_path / folder)
+        own = tmp_path / folder / "study.yaml"
+        (tmp_path / folder / tiny_study.name).rename(own)
+        names.append(load_study(own).name)
+    assert names == ["kz-2022", "ru-2022"]
+    assert load_study(tiny_study).name == tiny_study.stem  # any other file name: its stem
+    odd = tmp_path / "my study"
+    shutil.copytree(tiny_study.parent, odd)
+    (odd / tiny_study.name).rename(odd / "study.yaml")
+    assert load_study(odd / "study.yaml").name == "study"  # a folder name unfit for a folder keeps 'study'
+
+
 def test_trends_may_be_absent_for_fetch(tiny_study):
     _edit(tiny_study, "trends: data/series.csv", "trends: data/to-be-fetched.csv")
     s = load_study(tiny_study, require_trends=False)

@@ -36,7 +36,7 @@ from trendlib.errors import TrendlibError
 from trendlib.trends.rules import GPROPS, geo_problem
 
 __all__ = ["Article", "Query", "Study", "StudyError", "StudyKey", "load_study", "project_root", "safe_yaml_loader",
-           "STUDY_KEYS", "MAX_LEGIBLE_QUERIES"]
+           "study_name", "STUDY_KEYS", "MAX_LEGIBLE_QUERIES"]
 
 
 class StudyError(TrendlibError, ValueError):
@@ -100,7 +100,8 @@ class Study:
     (the ``study.json`` the report runner hands each notebook).
 
     Dates are :class:`datetime.date` (inclusive); paths are absolute.
-    ``name`` is the study file's stem and names the output folder ``outputs/<name>/``.
+    ``name`` names the output folder ``outputs/<name>/``: the study file's stem, or, for a file
+    called ``study.yaml`` (what ``trendlib init DIR`` writes), its folder's name (:func:`study_name`).
     Every other field but ``source_file`` is a study key (:data:`STUDY_KEYS`).
     """
 
@@ -319,9 +320,29 @@ def load_study(path: str | Path, *, check_files: bool = True, require_trends: bo
     """
     raw = read_study_yaml(path)
     path = Path(path)
-    return Study.from_mapping(raw, name=path.stem, base_dir=path.resolve().parent,
+    return Study.from_mapping(raw, name=study_name(path), base_dir=path.resolve().parent,
                               source=f"study file {str(path)!r}", check_files=check_files,
                               require_trends=require_trends, source_file=path.resolve())
+
+
+#: the file name ``trendlib init DIR`` writes; such a study is named after its folder
+INIT_FILE_NAME = "study.yaml"
+
+
+def study_name(path: str | Path) -> str:
+    """The name of the study (or sweep template) in the file ``path``: it names ``outputs/<name>/``.
+
+    The file's stem (``studies/kz-2022.yaml`` -> ``kz-2022``), except for a file called
+    ``study.yaml``, which takes its folder's name (``kz-2022/study.yaml`` -> ``kz-2022``), so the
+    projects ``trendlib init`` starts do not all render into ``outputs/study/``. A folder name
+    that cannot name an output folder (spaces, a leading dot, ...) keeps ``study``.
+    """
+    path = Path(path)
+    if path.name == INIT_FILE_NAME:
+        folder = path.resolve().parent.name
+        if _NAME_RE.match(folder):
+            return folder
+    return path.stem
 
 
 def read_study_yaml(path: str | Path) -> dict[str, Any]:

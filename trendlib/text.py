@@ -30,7 +30,7 @@ from typing import Any
 
 __all__ = ["number", "bound", "date_phrase", "short_date", "FoldReading", "fold_reading", "fold_sentence",
            "fold_figure", "fold_cell", "clear_cell", "fold_summary", "count_sentence",
-           "family_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
+           "family_count_sentence", "not_studied_sentence", "robustness_count_sentence", "p_text", "p_equals", "percent", "interval_record", "spread_sentence",
            "lead_lag_phrase", "lead_lag_title", "GLOSSARY", "explain_columns", "ColumnNotes", "TIMES"]
 
 TIMES = "\u00d7"
@@ -363,6 +363,8 @@ def family_count_sentence(m: int, *, n_clear: int, n_distinct: int, n_overlappin
     are clear only because their window includes a larger event's spike, and are not counted as findings
     of their own."
     """
+    if m == 0:
+        return f"None of the {what} could be tested: the data do not hold the windows the event study needs."
     name = {"fdr_bh": "false discovery rate", "fdr_by": "false discovery rate (BY)",
             "holm": "Holm family-wise", "bonferroni": "Bonferroni"}.get(correction, correction)
     rest = n_clear - n_distinct - n_overlapping  # clear but neither: not expected; said rather than hidden
@@ -376,6 +378,26 @@ def family_count_sentence(m: int, *, n_clear: int, n_distinct: int, n_overlappin
     if rest > 0:
         head += f"; {rest} more {_plural(rest, 'is', 'are')} clear without a direction that can be stated"
     return head + "."
+
+
+def not_studied_sentence(label: str, event: str, reason: str) -> str:
+    """Why one query (``label``) has no result for ``event``: said where its finding would stand.
+
+    ``reason`` is the analysis' own refusal (e.g. ``"only 5 non-missing weeks in the estimation window
+    before 2022-02-20; need at least 12"``). Example: "українські фільми: the main event could not be
+    studied (only 5 non-missing weeks ...); no finding is stated for it."
+    """
+    return f"{label}: {event} could not be studied ({reason.rstrip('.')}); no finding is stated for it."
+
+
+def robustness_count_sentence(n_hold: int, n_queries: int, *, n_not_studied: int = 0) -> str:
+    """Notebook 30's count: "1 of 3 queries' rises hold under every check that could be run; 1 could not be
+    studied at all (its reason is in the table)." A query that could not be studied is not a rise that failed."""
+    text = f"{n_hold} of {n_queries} queries' rises hold under every check that could be run"
+    if n_not_studied:
+        text += (f"; {n_not_studied} could not be studied at all ({_plural(n_not_studied, 'its', 'their')} "
+                 f"reason{'' if n_not_studied == 1 else 's'} in the table)")
+    return text + "."
 
 
 # ---------------------------------------------------------------------- lead / lag

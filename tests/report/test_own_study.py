@@ -118,6 +118,13 @@ PREFLIGHT = {
     "monthly series, which the analyses cannot use": (
         lambda s: _edit(_trends(s), ",day,test-fixture", ",month,test-fixture"), ["series.csv", "month-by-month",
                                                                                 "daily or weekly"]),
+    "a start that leaves the main event too little baseline": (
+        lambda s: _edit(s, "start: 2022-08-01", "start: 2022-09-05"),
+        ["series.csv", "main event (event_date 2022-09-20)", "8 days of baseline", "at least 21",
+         "set start: to 2022-08-23 or earlier", "(study key 'start')"]),
+    "an end before the main event's fold window ends": (
+        lambda s: _edit(s, "end: 2022-10-09", "end: 2022-09-24"),
+        ["series.csv", "ends on 2022-09-24", "set end: to 2022-09-26 or later", "(study key 'end')"]),
     "a trends file with a header only": (
         lambda s: _trends(s).write_text(_trends(s).read_text(encoding="utf-8").splitlines()[0] + "\n",
                                         encoding="utf-8"), ["series.csv", "no rows"]),
@@ -137,6 +144,47 @@ def test_report_refuses_bad_study_data_before_any_kernel_starts(tmp_path, capsys
         assert w in err, (w, err)
     assert not marker.exists(), "a kernel ran before the study was refused"
     assert not (tmp_path / "out" / "tiny").exists() and not list((tmp_path / "out").glob(".*"))
+
+
+REAL_UA = ROOT / "tests" / "fixtures" / "webexports" / "real" / "uk_multiTimeline_ukrainian_cinema_HanytskaKateryna.csv"
+
+
+def test_a_real_export_too_short_for_its_event_is_refused_naming_the_start_that_works(tmp_path, capsys):
+    """A weekly export that starts 7 weeks before its event: notebooks 10 and 30 used to crash on it."""
+    args = ["--title", "Ukrainian cinema", "--geo", "UA", "--start", "2022-01-02", "--end", "2023-11-19",
+            "--event-date", "2022-02-24", "--query", "українські фільми"]
+    assert main(["init", str(tmp_path / "cinema"), *args]) == 0
+    study = tmp_path / "cinema" / "study.yaml"
+    assert main(["import", str(REAL_UA), "--study", str(study)]) == 0
+    marker = _tripwire(tmp_path / "notebooks")
+    capsys.readouterr()
+    code = main(["report", str(study), "--out", str(tmp_path / "out"), "--notebooks", str(tmp_path / "notebooks")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    # the week of 24 Feb 2022 starts on Sunday 20 Feb; the baseline (weeks -26 to -3) needs 12 of its weeks
+    for words in ("query 'українські фільми'", "starts on 2022-01-02", "leaves 5 weeks of baseline",
+                  "at least 12", "set start: to 2021-11-14 or earlier", "2021-08-22 gives the whole baseline"):
+        assert words in err, (words, err)
+    assert not marker.exists()
+
+
+def test_a_main_event_whose_baseline_is_missing_is_said_not_crashed(tmp_path):
+    """Dates that hold the windows, values that do not: notebooks 10 and 30 say so where the finding would be."""
+    study = write_tiny_study(tmp_path / "study")
+    rows = _trends(study).read_text(encoding="utf-8").splitlines()
+    blank = [rows[0]] + [re.sub(r"^(2022-08-\d\d,[^,]+,RU),[^,]*,[^,]*,[^,]*,", r"\1,,,,", r) for r in rows[1:]]
+    _trends(study).write_text("\n".join(blank) + "\n", encoding="utf-8")  # no values before 1 September
+    assert main(["report", str(study), "--out", str(tmp_path / "out")]) == 0
+    results = json.loads((tmp_path / "out" / "tiny" / "results.json").read_text(encoding="utf-8"))
+    sentences = [s["sentence"] for s in results["event_study_sentences"]]
+    assert len(sentences) == 2 and all("the main event could not be studied (only" in s for s in sentences)
+    headline = [f["text"] for f in results["findings"] if f["headline"]]
+    assert any(h.startswith("The main event (20 Sep 2022) could not be studied for any query") for h in headline)
+    assert results["event_study_family"]["n_tests"] == 0 and results["event_study_family"]["skipped"]
+    assert {p["status"] for p in results["robustness_placebo"]} == {"unusable"}
+    assert all(v["verdict"].startswith("not studied: only") for v in results["robustness"])
+    assert results["robustness_summary"]["n_not_studied"] == 2
+    assert not (tmp_path / "out" / "tiny" / "figures" / "fig1_event-study.png").exists()  # no chart of nothing
 
 
 def test_dates_with_a_time_zone_are_read_and_the_conversion_is_said(tmp_path):
@@ -310,4 +358,4 @@ def test_an_installed_wheel_renders_a_study_from_an_empty_folder(tmp_path):
     _edit(work / "mine" / "study.yaml", "end: 2022-10-31", "end: 2022-10-09")
     proc = run("report", "mine/study.yaml")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert (work / "outputs" / "study" / "index.html").is_file()
+    assert (work / "outputs" / "mine" / "index.html").is_file()  # named after its folder

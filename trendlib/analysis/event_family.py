@@ -22,6 +22,7 @@ Windows are periods of the series (days or weeks), as in the event study.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -46,7 +47,8 @@ class EventStudySet:
     query x event studies that ran (method ``correction``); ``significant[i]`` is
     ``q_values[i] < alpha`` and equals ``results[i].significant`` (each result carries its
     corrected flag, its ``direction``, ``overlaps`` and ``distinct_spike``). ``skipped``
-    lists ``(query, event, reason)`` for the pairs that could not be estimated. ``source`` names
+    lists ``(query, event, reason)`` for the pairs that could not be estimated, and
+    ``skipped_dates[i]`` the event date of ``skipped[i]`` (see :meth:`skipped_at`). ``source`` names
     the signal studied (:data:`trendlib.signals.SIGNALS`: ``google-trends`` or ``wikipedia-pageviews``).
     """
 
@@ -57,6 +59,12 @@ class EventStudySet:
     alpha: float
     skipped: tuple[tuple[str, str, str], ...]
     source: str = "google-trends"
+    skipped_dates: tuple[dt.date, ...] = ()
+
+    def skipped_at(self, event_date) -> list[tuple[str, str]]:
+        """``(query, reason)`` for every query whose study of the event on ``event_date`` could not run."""
+        day = pd.Timestamp(event_date).date()
+        return [(q, why) for (q, _, why), d in zip(self.skipped, self.skipped_dates) if d == day]
 
     def n_distinct_significant(self) -> int:
         """Significant results that are findings of their own: each spike counted once."""
@@ -206,7 +214,7 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
     whose window holds a later-owned spike are marked (see the module docstring).
     """
     evs = _events_list(events)
-    results, skipped = [], []
+    results, skipped, skipped_dates = [], [], []
     for term, lab in _queries(queries, trends):
         s = series_from_tidy(trends, term, geo=geo)
         merged = _merge_by_period(evs, s)
@@ -219,12 +227,13 @@ def run_event_studies(trends: pd.DataFrame, events, *, queries: Iterable | None 
                                            exclude=exclude, **options))
             except AnalysisError as exc:
                 skipped.append((term, name, str(exc)))
+                skipped_dates.append(pd.Timestamp(date).date())
                 log.info("event study %s / %s skipped: %s", term, name, exc)
     q = adjust_pvalues([r.p_value for r in results], method=correction) if results else np.array([])
     sig = [bool(x < alpha) for x in q]
     results = mark_overlaps([r.with_significance(g) for r, g in zip(results, sig)])
     return EventStudySet(results=tuple(results), q_values=tuple(float(x) for x in q), significant=tuple(sig),
-                         correction=correction, alpha=alpha, skipped=tuple(skipped), source=source)
+                         correction=correction, alpha=alpha, skipped=tuple(skipped), source=source, skipped_dates=tuple(skipped_dates))
 
 
 def _event_span(r: EventStudyResult) -> tuple[pd.Timestamp, pd.Timestamp]:

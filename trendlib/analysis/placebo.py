@@ -52,7 +52,8 @@ class PlaceboResult:
     ``false_positive_rate`` = share of real placebo dates whose own p < ``alpha`` (the
     false-alarm rate, about ``alpha`` when the model is right); NaN without dates.
     ``status`` is ``"too_few"`` (numbers NaN) when fewer than ``min_placebos`` references
-    could be built.
+    could be built, and ``"unusable"`` (numbers NaN, no references) when the event itself could
+    not be studied (``reason`` says why, e.g. too short a baseline); otherwise ``"ok"``.
     """
 
     query: str
@@ -160,11 +161,18 @@ def placebo_test(series: pd.Series, event_date, *, frequency: str | None = None,
     s = prepare_series(series, frequency)
     freq = s.attrs["frequency"]
     est, evt, fold = resolve_windows(freq, estimation, event_window, fold_window)
-    t0 = period_of(s.index, event_date, freq)
     q = query if query is not None else (str(s.name) if s.name is not None else "series")
     kw = dict(frequency=freq, offset=offset, alpha=alpha, est=est, evt=(evt[0], fold[1]), fold=fold,
               low_baseline=0.0, min_estimation=min_estimation, trend=trend, diagnostics=False)
-    real = fit_event(s, t0, **kw)
+    try:
+        t0 = period_of(s.index, event_date, freq)
+        real = fit_event(s, t0, **kw)
+    except AnalysisError as exc:  # nothing to compare placebo dates with: said, not raised (as lead/lag does)
+        return PlaceboResult(query=q, event_date=pd.Timestamp(event_date).date(), frequency=freq, status="unusable",
+                             reason=f"the event itself could not be studied: {exc}", observed_t=math.nan,
+                             placebo_p=math.nan, min_p=math.nan, false_positive_rate=math.nan, alpha=alpha,
+                             n_placebos=0, n_dates=0, n_resampled=0,
+                             placebos=pd.DataFrame(columns=["kind", "date", "t_stat", "p_value", "fold_increase"]))
     need = min_estimation if min_estimation is not None else MIN_ESTIMATION[freq]
     dates = _placebo_dates(s, t0, kw, est, fold, need, max_placebos)
     resampled = _resampled(s, t0, kw, est, fold, n_resamples, seed)

@@ -155,7 +155,9 @@ def _sample_checks(sp) -> tuple[dict, dict]:
 
 
 def _verdict(main, checks: dict, unreliable: bool) -> str:
-    if not (main["status"] == "ok" and main["fold_low"] > 1):
+    if main["status"] != "ok":
+        return "not studied: " + str(main["reason"])
+    if not main["fold_low"] > 1:
         verdict = "no clear rise"
     elif all(v in ("pass", "not run") for v in checks.values()):
         verdict = "holds"
@@ -188,7 +190,7 @@ def verdicts(sens: list[SensitivityResult], *, placebos: dict | None = None, spr
     "Google samples" (the interval stays above 1 in every sample). The verdict is "holds"
     when every check that could be run passes, "holds in some checks (fails: ...)" when the
     main result is a rise but a check fails, "no clear rise" when the main interval
-    includes 1; thin series (``SampleSpread.unreliable``) get a warning appended.
+    includes 1, "not studied: <reason>" when the main specification could not run; thin series (``SampleSpread.unreliable``) get a warning appended.
     ``placebo_note`` says in words how many references were used and why a check failed.
     """
     placebos, spreads, labels = placebos or {}, spreads or {}, labels or {}

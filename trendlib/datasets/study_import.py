@@ -41,8 +41,11 @@ class StudyImport:
         if len(self.exports) > 1:
             lines.append("  each export is on its own 0-100 scale: levels of queries from different exports are "
                          "not comparable (provenance: scale = per-export)")
-        was = f" (was {self.old_value})" if self.old_value is not None else " (key added)"
-        lines.append(f"study {self.study_file}: 'trends:' now points at {self.new_value}{was}")
+        if self.old_value == self.new_value:
+            lines.append(f"study {self.study_file}: 'trends:' already points at {self.new_value}")
+        else:
+            was = f" (was {self.old_value})" if self.old_value is not None else " (key added)"
+            lines.append(f"study {self.study_file}: 'trends:' now points at {self.new_value}{was}")
         return "\n".join(lines)
 
 

@@ -9,7 +9,8 @@ Two jobs, both about applying a :class:`trendlib.Study` to its files:
   the same on every page of the report.
 * :func:`check_study_data` reads every data file with its loader and checks what a notebook
   would otherwise trip over late (a query with no rows, a geo the file does not hold, dates in
-  another form), so ``trendlib report`` refuses a bad study with exit 2 before any kernel starts.
+  another form, a period too short to hold the main event's baseline), so ``trendlib report``
+  refuses a bad study with exit 2 before any kernel starts.
 """
 from __future__ import annotations
 
@@ -58,6 +59,33 @@ def _empty_events() -> pd.DataFrame:
     return frame
 
 
+def _check_main_event_fits(study, series: pd.DataFrame) -> None:
+    """Refuse a study whose series cannot hold the event study of its main event (the report's headline).
+
+    The rule is the event study's own (:func:`trendlib.analysis.coverage.window_coverage`); only
+    the calendar is checked here, missing values are the notebooks' to report.
+    """
+    from trendlib.analysis.coverage import window_coverage
+
+    for query, rows in series.groupby("query", sort=False):
+        cov = window_coverage(rows["date"].min(), rows["date"].max(), study.event_date,
+                              frequency=rows["resolution"].iloc[0])
+        if cov.ok:
+            continue
+        if cov.side == "start":
+            key, date, later = "start", cov.latest_start, pd.Timestamp(study.start) > pd.Timestamp(cov.latest_start)
+            fix = (f"set start: to {date} or earlier in the study file and import (or fetch) the series from that date"
+                   if later else f"the study's start allows it, but the trends file has no rows for it before "
+                                 f"{rows['date'].min().date()}: import (or fetch) the series from {date} or earlier")
+        else:
+            key, date, later = "end", cov.earliest_end, pd.Timestamp(study.end) < pd.Timestamp(cov.earliest_end)
+            fix = (f"set end: to {date} or later in the study file and import (or fetch) the series to that date"
+                   if later else f"the study's end allows it, but the trends file's rows for it stop earlier: import "
+                                 f"(or fetch) the series to {date} or later")
+        raise DataError(f"the main event (event_date {study.event_date}) cannot be studied for query {query!r}: "
+                        f"{cov.problem}. To fix it, {fix} (study key {key!r})", file=str(study.trends))
+
+
 class StudyDataCheck:
     """What :func:`check_study_data` found: ``notes`` lists what was converted or left out, in words."""
 
@@ -73,8 +101,10 @@ def check_study_data(study) -> StudyDataCheck:
 
     Raises :class:`DataError` (exit 2) naming the file, row and column, or the study key, for:
     a data file that cannot be read (any loader's refusal), a query with no rows for the study's
-    geo, no rows inside the study period, a trends file mixing resolutions for one query, series that are not daily or weekly, and
-    events, crossings or facts files that do not load. Returns the notes of what was accepted
+    geo, no rows inside the study period, a trends file mixing resolutions for one query, series
+    that are not daily or weekly, series whose dates cannot hold the event study of the main event
+    (too little baseline before ``event_date``, or a fold window past the end: the message names the
+    start or end date that would work), and events, crossings or facts files that do not load. Returns the notes of what was accepted
     with a conversion (e.g. timestamps with a time zone read as dates).
     """
     from trendlib.datasets.select import select_series
@@ -101,6 +131,7 @@ def check_study_data(study) -> StudyDataCheck:
         raise DataError(f"no rows between {study.start} and {study.end} for quer"
                         f"{'y' if len(missing_in_period) == 1 else 'ies'} "
                         f"{', '.join(map(repr, missing_in_period))}", file=str(study.trends))
+    _check_main_event_fits(study, series)
     load_trend_samples(study.trends, missing_ok=True)
     if study.events is not None:
         study_events(study, load_events(study.events))

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trendlib.study import STUDY_KEYS, Study, StudyError, check_size, safe_yaml_loader
+from trendlib.study import STUDY_KEYS, Study, StudyError, check_size, safe_yaml_loader, study_name
 
 __all__ = ["Sweep", "load_sweep", "comparison_table", "write_sweep_index"]
 
@@ -111,11 +111,11 @@ def load_sweep(path: str | Path) -> Sweep:
         current = _substitute(current, current)  # a varied value may name another: title: "A {geo}"
         mapping = _substitute(dict(template), current)
         mapping.update(current)
-        study_name = _study_name(template_path.stem, current)
-        if study_name in names:
-            raise StudyError(f"{where}: two combinations give the same study name {study_name!r}")
-        names.add(study_name)
-        study = Study.from_mapping(mapping, name=study_name, base_dir=template_path.parent,
+        name_of = _study_name(study_name(template_path), current)
+        if name_of in names:
+            raise StudyError(f"{where}: two combinations give the same study name {name_of!r}")
+        names.add(name_of)
+        study = Study.from_mapping(mapping, name=name_of, base_dir=template_path.parent,
                                    source=f"{where}, combination {_describe(current)}",
                                    source_file=template_path)
         studies.append(study)
