@@ -184,15 +184,7 @@ def segmented_regression(series: pd.Series, event_date, *, frequency: str | None
     """
     s = regularize(series, frequency=frequency or series.attrs.get("frequency"))
     freq = s.attrs["frequency"]
-    first, last = span if span is not None else DEFAULT_SPAN[freq]
-    if first >= 0 or last < 0:
-        raise AnalysisError(f"span {span!r} must start before the event (negative) and end at or after it")
-    t0 = period_of(s.index, event_date, freq)
-    lo, hi = max(t0 + first, 0), min(t0 + last, len(s) - 1)
-    t = np.arange(lo, hi + 1)
-    y = log_index(s.to_numpy()[t], offset)
-    ok = ~np.isnan(y)
-    t, y = t[ok], y[ok]
+    t0, t, y = _fit_periods(s, event_date, freq, span, offset)
     dates = s.index[t]
     n_pre, n_post = int((t < t0).sum()), int((t >= t0).sum())
     X = _design(t, t0, dates, freq)
@@ -203,48 +195,16 @@ def segmented_regression(series: pd.Series, event_date, *, frequency: str | None
     n = len(y)
     L = maxlags if maxlags is not None else max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
     res = _fit(y, X, L)
-    ci = res.conf_int(alpha=alpha)
     gls = _fit_ar1(y, X)
-    gci = gls.conf_int(alpha=alpha)
-    coef = pd.DataFrame({"term": X.columns, "estimate": gls.params.to_numpy(), "std_error": gls.bse.to_numpy(),
-                         "ci_low": gci.iloc[:, 0].to_numpy(), "ci_high": gci.iloc[:, 1].to_numpy(),
-                         "p_value": gls.pvalues.to_numpy(),
-                         "estimate_ols": res.params.to_numpy(), "std_error_hac": res.bse.to_numpy(),
-                         "ci_low_hac": ci.iloc[:, 0].to_numpy(), "ci_high_hac": ci.iloc[:, 1].to_numpy(),
-                         "p_value_hac": res.pvalues.to_numpy()})
+    coef = _coefficients(X, res, gls, alpha)
     c = coef.set_index("term")
     wald = gls.wald_test("level = 0, slope = 0", use_f=True, scalar=True)
     wald_hac = res.wald_test("level = 0, slope = 0", use_f=True, scalar=True)
-    if horizons is None:
-        horizons = (7, 14) if freq == "day" else (1, 4)
-    eff = {}
-    for h in horizons:
-        if h <= t.max() - t0:
-            eff[int(h)] = float(math.exp(c.loc["level", "estimate"] + c.loc["slope", "estimate"] * h))
+    eff = _effects(c, horizons, freq, t, t0)
     from statsmodels.stats.diagnostic import acorr_ljungbox
 
     lb = float(acorr_ljungbox(res.resid, lags=[min(7 if freq == "day" else 4, n // 4)])["lb_pvalue"].iloc[0])
-    scan_date, scan_f = None, math.nan
-    if scan:
-        trim = int(math.ceil(0.15 * n))
-        best = (-math.inf, None)
-        for cand in t[trim:n - trim]:
-            Xc = _design(t, int(cand), dates, freq)
-            try:
-                rc = _fit(y, Xc, L)
-                f = float(rc.wald_test("level = 0, slope = 0", use_f=True, scalar=True).statistic)
-            except (ValueError, np.linalg.LinAlgError):  # singular design at this candidate
-                continue
-            if f > best[0]:
-                best = (f, cand)
-        if best[1] is not None:
-            scan_date, scan_f = s.index[best[1]].date(), best[0]
-    Xcf = X.copy()
-    Xcf["level"] = 0.0
-    Xcf["slope"] = 0.0
-    path = pd.DataFrame({"date": dates, "period": t - t0, "value": s.to_numpy()[t],
-                         "fitted": np.exp(X.to_numpy() @ gls.params.to_numpy()) - offset,
-                         "counterfactual": np.exp(Xcf.to_numpy() @ gls.params.to_numpy()) - offset})
+    scan_date, scan_f = _scan_break(s, t, y, dates, freq, L) if scan else (None, math.nan)
     tq_lo, tq_hi = c.loc["level", "ci_low"], c.loc["level", "ci_high"]
     return SegmentedResult(
         query=query if query is not None else (str(s.name) if s.name is not None else "series"),
@@ -256,5 +216,74 @@ def segmented_regression(series: pd.Series, event_date, *, frequency: str | None
         slope_low=float(c.loc["slope", "ci_low"]), slope_high=float(c.loc["slope", "ci_high"]),
         slope_p=float(c.loc["slope", "p_value"]), break_f=float(wald.statistic), break_p=float(wald.pvalue),
         break_p_hac=float(wald_hac.pvalue), rho=float(np.ravel(gls.model.rho)[0]),
-        effect_fold=eff, ljung_box_p=lb, scan_date=scan_date, scan_f=float(scan_f), path=path,
+        effect_fold=eff, ljung_box_p=lb, scan_date=scan_date, scan_f=float(scan_f),
+        path=_fitted_path(s, X, gls, t, t0, dates, offset),
         baseline_note=baseline_note(s.to_numpy()[t[t < t0]], low_baseline))
+
+
+def _fit_periods(s: pd.Series, event_date, freq: str, span: Sequence[int] | None,
+                 offset: float) -> tuple[int, np.ndarray, np.ndarray]:
+    """The event's position, the observed positions in the span and their ``log(value + offset)``."""
+    first, last = span if span is not None else DEFAULT_SPAN[freq]
+    if first >= 0 or last < 0:
+        raise AnalysisError(f"span {span!r} must start before the event (negative) and end at or after it")
+    t0 = period_of(s.index, event_date, freq)
+    lo, hi = max(t0 + first, 0), min(t0 + last, len(s) - 1)
+    t = np.arange(lo, hi + 1)
+    y = log_index(s.to_numpy()[t], offset)
+    ok = ~np.isnan(y)
+    return t0, t[ok], y[ok]
+
+
+def _coefficients(X: pd.DataFrame, res, gls, alpha: float) -> pd.DataFrame:
+    """One row per term: the AR(1) GLS estimate with its interval and p, and the OLS one with HAC errors."""
+    ci = res.conf_int(alpha=alpha)
+    gci = gls.conf_int(alpha=alpha)
+    return pd.DataFrame({"term": X.columns, "estimate": gls.params.to_numpy(), "std_error": gls.bse.to_numpy(),
+                         "ci_low": gci.iloc[:, 0].to_numpy(), "ci_high": gci.iloc[:, 1].to_numpy(),
+                         "p_value": gls.pvalues.to_numpy(),
+                         "estimate_ols": res.params.to_numpy(), "std_error_hac": res.bse.to_numpy(),
+                         "ci_low_hac": ci.iloc[:, 0].to_numpy(), "ci_high_hac": ci.iloc[:, 1].to_numpy(),
+                         "p_value_hac": res.pvalues.to_numpy()})
+
+
+def _effects(c: pd.DataFrame, horizons: Sequence[int] | None, freq: str, t: np.ndarray, t0: int) -> dict[int, float]:
+    """The fold effect ``exp(level + slope h)`` at each horizon ``h`` the data reach."""
+    if horizons is None:
+        horizons = (7, 14) if freq == "day" else (1, 4)
+    eff = {}
+    for h in horizons:
+        if h <= t.max() - t0:
+            eff[int(h)] = float(math.exp(c.loc["level", "estimate"] + c.loc["slope", "estimate"] * h))
+    return eff
+
+
+def _scan_break(s: pd.Series, t: np.ndarray, y: np.ndarray, dates: pd.DatetimeIndex, freq: str,
+                L: int) -> tuple[dt.date | None, float]:
+    """The candidate break date (central 70 % of the sample) with the largest HAC Wald F, and that F."""
+    n = len(y)
+    trim = int(math.ceil(0.15 * n))
+    best = (-math.inf, None)
+    for cand in t[trim:n - trim]:
+        Xc = _design(t, int(cand), dates, freq)
+        try:
+            rc = _fit(y, Xc, L)
+            f = float(rc.wald_test("level = 0, slope = 0", use_f=True, scalar=True).statistic)
+        except (ValueError, np.linalg.LinAlgError):  # singular design at this candidate
+            continue
+        if f > best[0]:
+            best = (f, cand)
+    if best[1] is not None:
+        return s.index[best[1]].date(), best[0]
+    return None, math.nan
+
+
+def _fitted_path(s: pd.Series, X: pd.DataFrame, gls, t: np.ndarray, t0: int, dates: pd.DatetimeIndex,
+                 offset: float) -> pd.DataFrame:
+    """Observed, fitted and no-break counterfactual values (index points) per period of the fit."""
+    Xcf = X.copy()
+    Xcf["level"] = 0.0
+    Xcf["slope"] = 0.0
+    return pd.DataFrame({"date": dates, "period": t - t0, "value": s.to_numpy()[t],
+                         "fitted": np.exp(X.to_numpy() @ gls.params.to_numpy()) - offset,
+                         "counterfactual": np.exp(Xcf.to_numpy() @ gls.params.to_numpy()) - offset})

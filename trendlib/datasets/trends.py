@@ -78,65 +78,96 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         i = int(np.flatnonzero(blank.to_numpy())[0])
         raise DataError("query is empty", file=f, row=line_of(i), column="query")
     for col in ("value", "value_low", "value_high"):
-        num = pd.to_numeric(df[col].replace("", np.nan), errors="coerce")
-        bad = num.isna() & (df[col] != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"value {df[col].iloc[i]!r} is not a number (use an empty cell for "
-                            "missing data)", file=f, row=line_of(i), column=col)
-        fail_first(np.isinf(num.to_numpy(dtype=float)), lambda i: f"value {df[col].iloc[i]!r} is not a finite "
-                   "number", file=f, column=col)
-        # the value itself is on Google's 0-100 scale; a band from calibration or stitching
-        # uncertainty may reach above 100 (the peak's own uncertainty), never below 0
-        outside = (num < 0) | ((num > 100) if col == "value" else False)
-        if outside.any():
-            i = int(np.flatnonzero(outside.to_numpy())[0])
-            what = "outside Google's 0-100 index range" if col == "value" else "negative"
-            raise DataError(f"value {num.iloc[i]} is {what}", file=f, row=line_of(i), column=col)
-        out[col] = num.astype(float)
-    n = pd.to_numeric(df["n_samples"].replace("", np.nan), errors="coerce")
-    bad = n.isna() | (n < 0) | (n != n.round())
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"n_samples {df['n_samples'].iloc[i]!r} is not a whole number >= 0",
-                        file=f, row=line_of(i), column="n_samples")
-    out["n_samples"] = n.astype(int)
-    flags = df["is_partial"].str.strip().str.lower()
-    bad = ~flags.isin(list(_TRUE))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"is_partial {df['is_partial'].iloc[i]!r}; expected true or false",
-                        file=f, row=line_of(i), column="is_partial")
-    out["is_partial"] = flags.map(_TRUE).astype(bool)
-    fail_first(out["value_low"] > out["value"], lambda i: f"value_low {out['value_low'].iloc[i]} is above value "
-               f"{out['value'].iloc[i]}", file=f, column="value_low")
-    fail_first(out["value_high"] < out["value"], lambda i: f"value_high {out['value_high'].iloc[i]} is below "
-               f"value {out['value'].iloc[i]}", file=f, column="value_high")
+        out[col] = _index_points(df, col, file=f)
+    out["n_samples"] = _n_samples(df, file=f)
+    out["is_partial"] = _is_partial(df, file=f)
+    _check_band(out, file=f)
     if "below_one" in df.columns:
         out["below_one"] = parse_flag(df, "below_one", file=f, default=False)
         fail_first(out["below_one"] & (out["value"] >= 1),
                    lambda i: f"below_one is true but value is {out['value'].iloc[i]}; '<1' is stored as 0",
                    file=f, column="below_one")
+    _check_resolution_and_duplicates(out, file=f)
+    out = _ordered(df, out)
+    out.attrs["file"] = f
+    out.attrs["notes"] = notes
+    return out
+
+
+def _index_points(df: pd.DataFrame, col: str, *, file: str) -> pd.Series:
+    """One of ``value, value_low, value_high`` as floats (empty = missing), checked against its range."""
+    f = file
+    num = pd.to_numeric(df[col].replace("", np.nan), errors="coerce")
+    bad = num.isna() & (df[col] != "")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"value {df[col].iloc[i]!r} is not a number (use an empty cell for "
+                        "missing data)", file=f, row=line_of(i), column=col)
+    fail_first(np.isinf(num.to_numpy(dtype=float)), lambda i: f"value {df[col].iloc[i]!r} is not a finite "
+               "number", file=f, column=col)
+    # the value itself is on Google's 0-100 scale; a band from calibration or stitching
+    # uncertainty may reach above 100 (the peak's own uncertainty), never below 0
+    outside = (num < 0) | ((num > 100) if col == "value" else False)
+    if outside.any():
+        i = int(np.flatnonzero(outside.to_numpy())[0])
+        what = "outside Google's 0-100 index range" if col == "value" else "negative"
+        raise DataError(f"value {num.iloc[i]} is {what}", file=f, row=line_of(i), column=col)
+    return num.astype(float)
+
+
+def _n_samples(df: pd.DataFrame, *, file: str) -> pd.Series:
+    """The ``n_samples`` column as whole numbers >= 0."""
+    n = pd.to_numeric(df["n_samples"].replace("", np.nan), errors="coerce")
+    bad = n.isna() | (n < 0) | (n != n.round())
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"n_samples {df['n_samples'].iloc[i]!r} is not a whole number >= 0",
+                        file=file, row=line_of(i), column="n_samples")
+    return n.astype(int)
+
+
+def _is_partial(df: pd.DataFrame, *, file: str) -> pd.Series:
+    """The ``is_partial`` column as booleans (true/false, 1/0, yes/no, empty = false)."""
+    flags = df["is_partial"].str.strip().str.lower()
+    bad = ~flags.isin(list(_TRUE))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"is_partial {df['is_partial'].iloc[i]!r}; expected true or false",
+                        file=file, row=line_of(i), column="is_partial")
+    return flags.map(_TRUE).astype(bool)
+
+
+def _check_band(out: pd.DataFrame, *, file: str) -> None:
+    """``value_low <= value <= value_high`` on every row that has them."""
+    fail_first(out["value_low"] > out["value"], lambda i: f"value_low {out['value_low'].iloc[i]} is above value "
+               f"{out['value'].iloc[i]}", file=file, column="value_low")
+    fail_first(out["value_high"] < out["value"], lambda i: f"value_high {out['value_high'].iloc[i]} is below "
+               f"value {out['value'].iloc[i]}", file=file, column="value_high")
+
+
+def _check_resolution_and_duplicates(out: pd.DataFrame, *, file: str) -> None:
+    """A known resolution on every row, and one row per ``(date, query, geo)``."""
     bad = ~out["resolution"].isin(RESOLUTIONS)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"resolution {out['resolution'].iloc[i]!r}; accepted: {', '.join(RESOLUTIONS)}",
-                        file=f, row=line_of(i), column="resolution")
+                        file=file, row=line_of(i), column="resolution")
     dup = out.duplicated(["date", "query", "geo"], keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise DataError(f"duplicate row for date {out['date'].iloc[i].date()}, query "
                         f"{out['query'].iloc[i]!r}, geo {out['geo'].iloc[i]!r}",
-                        file=f, row=line_of(i))
+                        file=file, row=line_of(i))
+
+
+def _ordered(df: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """The file's columns in the tidy order (then known optional ones, then extras), rows sorted."""
     extras = [c for c in df.columns if c not in TRENDS_COLUMNS and c not in out.columns]
     for col in extras:
         out[col] = df[col]
     known = [c for c in out.columns if c not in TRENDS_COLUMNS and c not in extras]
     out = out[TRENDS_COLUMNS + known + extras]
-    out = out.sort_values(["query", "geo", "date"], kind="stable").reset_index(drop=True)
-    out.attrs["file"] = f
-    out.attrs["notes"] = notes
-    return out
+    return out.sort_values(["query", "geo", "date"], kind="stable").reset_index(drop=True)
 
 
 def _check_google_era(dates: pd.Series, *, file: str) -> None:

@@ -95,7 +95,8 @@ def plot_event_study(studies, *, title: str, source: str, events=None, records=N
 
     The y axis is logarithmic in "x normal" (1x = what the baseline model expects,
     ``(value + c) / (expected + c)``); the grey band is the 95 % forecast band; the
-    estimation window is shaded grey, the event window orange.
+    estimation window is shaded grey, the event window orange. With no results (e.g. every study
+    was skipped because its baseline was too short) it raises a ValueError naming the study.
     """
     from matplotlib.figure import Figure
 

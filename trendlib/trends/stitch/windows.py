@@ -195,6 +195,29 @@ def stitch_windows(frames: Sequence[pd.DataFrame], *, pin: pd.DataFrame | None =
         consecutive windows share fewer than ``min_overlap_days`` dates, or a window with
         positive values cannot be tied to the others (too few usable overlap points and no pin).
     """
+    _check_options(frames, pin=pin, pin_resolution=pin_resolution, method=method, min_value=min_value,
+                   min_overlap_days=min_overlap_days, min_points=min_points)
+    prepared, keys = _prepare_windows(frames)
+    grid = _grid(prepared, keys)
+    _check_overlaps(prepared, grid, min_overlap_days)
+    eqs = _overlap_equations(grid, min_value, min_points)
+    pin_df = _prepare_pin(pin, keys, min_value)
+    if pin_df is not None and len(pin_df):
+        eqs.pin_rows = _pin_equations(grid, pin_df, pin_resolution)
+    use_pin = pin is not None and len(eqs.pin_rows) > 0
+    reached, n_ov = _reachable(grid, eqs, use_pin=use_pin, joint=method == "joint", min_points=min_points,
+                               has_pin=pin is not None)
+    a, se, tau_o, tau_p = _window_factors(grid, eqs, reached, method=method, use_pin=use_pin)
+    _borrow_factors(grid, a, se)
+    out = _combine(grid, prepared, a, se)
+    pin_fit, g = _pin_fit(out, pin_df, keys, pin_resolution, refit=method == "chain" or not use_pin)
+    return _finish(grid, prepared, out, pin_fit, g, a, se, n_ov, eqs, method=method, normalize=normalize,
+                   pin_resolution=pin_resolution if pin is not None else None, tau=(tau_o, tau_p))
+
+
+def _check_options(frames: Any, *, pin: Any, pin_resolution: str, method: str, min_value: Any,
+                   min_overlap_days: Any, min_points: Any) -> None:
+    """BadRequest for frames that are not a non-empty list, or an unknown or out-of-range option."""
     import pandas as pd
 
     if isinstance(frames, pd.DataFrame) or not isinstance(frames, Sequence) or len(frames) == 0:
@@ -210,33 +233,25 @@ def stitch_windows(frames: Sequence[pd.DataFrame], *, pin: pd.DataFrame | None =
         raise BadRequest(f"min_value {min_value!r}; accepted: a number > 0")
 
 
+def _prepare_windows(frames: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], list[str]]:
+    """The checked window frames and their key columns (``query``, and ``geo`` when present)."""
     prepared = [_prepare(f, f"window {i}") for i, f in enumerate(frames)]
     if not any(len(f) for f in prepared):
         raise BadRequest("every window frame is empty; accepted: at least one row")
     keys = _keys(prepared[0])
     if any(_keys(f) != keys for f in prepared):
         raise BadRequest("some windows have a geo column and others not; accepted: the same columns in all")
-    grid = _grid(prepared, keys)
-    _check_overlaps(prepared, grid, min_overlap_days)
-    eqs = _overlap_equations(grid, min_value, min_points)
-    pin_df = _prepare_pin(pin, keys, min_value)
-    if pin_df is not None and len(pin_df):
-        eqs.pin_rows = _pin_equations(grid, pin_df, pin_resolution)
-    use_pin = pin is not None and len(eqs.pin_rows) > 0
-    reached, n_ov = _reachable(grid, eqs, use_pin=use_pin, joint=method == "joint", min_points=min_points,
-                               has_pin=pin is not None)
+    return prepared, keys
+
+
+def _window_factors(grid: Grid, eqs: Equations, reached: Any, *, method: str, use_pin: bool) -> tuple:
+    """Log factor and se of each window, and the extra noise (tau) of overlap and pin equations."""
     if method == "joint":
         from trendlib.trends.stitch.solver import joint_window_factors
-        a, se, tau_o, tau_p = joint_window_factors(grid, eqs, reached, use_pin=use_pin)
-    else:
-        from trendlib.trends.stitch.chain import chain_window_factors
-        a, se = chain_window_factors(grid)
-        tau_o = tau_p = 0.0
-    _borrow_factors(grid, a, se)
-    out = _combine(grid, prepared, a, se)
-    pin_fit, g = _pin_fit(out, pin_df, keys, pin_resolution, refit=method == "chain" or not use_pin)
-    return _finish(grid, prepared, out, pin_fit, g, a, se, n_ov, eqs, method=method, normalize=normalize,
-                   pin_resolution=pin_resolution if pin is not None else None, tau=(tau_o, tau_p))
+        return joint_window_factors(grid, eqs, reached, use_pin=use_pin)
+    from trendlib.trends.stitch.chain import chain_window_factors
+    a, se = chain_window_factors(grid)
+    return a, se, 0.0, 0.0
 
 
 def _grid(prepared: list[pd.DataFrame], keys: list[str]) -> Grid:
