@@ -82,7 +82,7 @@ def test_the_same_studies_render_on_a_local_dask_cluster(tmp_path, tiny_study):
     from trendlib.study import load_study
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address="127.0.0.1:0") as cluster:  # any free port: two suites side by side
         runs = run_studies([load_study(tiny_study)], out=tmp_path / "out", executor="dask",
                            scheduler=cluster.scheduler_address, progress=False,
                            notebooks_dir=_shipped(tmp_path / "nbs", "01-explore-search-interest",

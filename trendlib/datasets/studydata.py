@@ -104,8 +104,9 @@ def check_study_data(study) -> StudyDataCheck:
     geo, no rows inside the study period, a trends file mixing resolutions for one query, series
     that are not daily or weekly, series whose dates cannot hold the event study of the main event
     (too little baseline before ``event_date``, or a fold window past the end: the message names the
-    start or end date that would work), and events, crossings or facts files that do not load. Returns the notes of what was accepted
-    with a conversion (e.g. timestamps with a time zone read as dates).
+    start or end date that would work), and events, crossings or facts files that do not load.
+    Returns the notes of what was accepted with a conversion (e.g. timestamps with a time zone read
+    as dates).
     """
     from trendlib.datasets.select import select_series
     from trendlib.datasets.trends import load_trend_samples, load_trends
