@@ -154,6 +154,8 @@ ENGLISH = {
            "Gomel Region": "BY-HO", "Grodno Region": "BY-HR", "Mogilev Region": ""},
     "KZ": {"Almaty": "KZ-75", "Almaty Region": "KZ-19", "Akmola Region": "KZ-11", "Astana": "KZ-71"},
     "UA": {"Kyiv": "UA-30", "Kyiv city": "UA-30", "Kyiv Oblast": "", "Kiev": "", "Lviv Oblast": "UA-46"},
+    "RU": {"Novgorod Oblast": "RU-NGR", "Nizhny Novgorod Oblast": "",  # was RU-NGR: 'Nizhny' makes another place
+           "Leningrad Oblast": "RU-LEN", "Republic of Tatarstan": "RU-TA"},
 }
 
 
@@ -241,3 +243,46 @@ def test_a_unit_and_one_inside_it_of_the_same_name_are_told_apart_by_the_files_l
                          "Bali": "ID-BA"}
     # with no unambiguous name to tell the level, the top level is kept
     assert subdivision_codes(["Maluku", "Papua"], "ID") == {"Maluku": "ID-ML", "Papua": "ID-PP"}
+
+
+# One catalogue held out at a time: its names of Russian, Ukrainian, Belarusian and Kazakh regions are matched
+# against the others' (what a user of that interface language brings). A code may be missing, never another
+# subdivision's - except where the held-out catalogue itself is wrong or the name means two places.
+HELD_OUT = ("de", "fr", "hu", "it", "nl", "pl", "ro", "uk")
+KNOWN = {
+    ("de", "Brest"): "BY-BR",  # the German catalogue calls Vitebsk region (BY-VI) "Brest": a catalogue error
+    ("uk", "Республіка Алтай"): "RU-AL",  # the Ukrainian catalogue gives RU-SA the Altai Republic's name
+    ("uk", "Краснодарський край"): "RU-KDA",  # ... and Krasnoyarsk Krai (RU-KYA) Krasnodar's name
+    ("nl", "Kiev (stad)"): "UA-32",  # 'Kiev' is the city in some catalogues and the oblast in others
+    ("ro", "Kiev"): "UA-30",
+}
+
+
+def _clear_geo_caches(geo) -> None:
+    for cache in (geo._catalogues, geo._names, geo._subdivisions, geo._keyed):
+        cache.cache_clear()
+
+
+def test_a_held_out_catalogues_names_never_get_another_subdivisions_code(monkeypatch):
+    import gettext
+
+    from trendlib.datasets.webexport import geo
+
+    wrong, right = [], 0
+    try:
+        for lang in HELD_OUT:
+            cat = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+            monkeypatch.setattr(geo, "CATALOGUE_LANGUAGES", tuple(x for x in geo.CATALOGUE_LANGUAGES if x != lang))
+            _clear_geo_caches(geo)
+            for parent in ("RU", "UA", "BY", "KZ"):
+                names = {cat.gettext(s.name): s.code for s in pycountry.subdivisions
+                         if s.country_code == parent and cat.gettext(s.name) != s.name}
+                for name, code in geo.subdivision_codes(list(names), parent).items():
+                    right += code == names[name]
+                    if code and code != names[name] and KNOWN.get((lang, name)) != code:
+                        wrong.append((lang, name, names[name], code))
+    finally:
+        monkeypatch.undo()
+        _clear_geo_caches(geo)
+    assert not wrong
+    assert right >= 110  # and many get theirs (123 of these names on 2026-12-01; the rest get no code)

@@ -20,7 +20,8 @@ name is kept - never a guess:
 4. the same, kind words ignored ("город Москва" = "Moskva"), where the subdivision most of whose names
    agree wins by two to one (one catalogue's stray translation does not outvote the rest);
 5. one key's words contained in the other's ("Республика Северная Осетия-Алания" ⊃ "Severnaya
-   Osetiya, Respublika");
+   Osetiya, Respublika"), unless the words they differ by include one that makes another place of
+   a name ("Nizhny Novgorod" is not "Novgorod"; ``place_modifiers.csv``);
 6. a Cyrillic name's loose words equal to those of a Cyrillic catalogue name: Russian and Ukrainian
    spellings of one name ('Брестская область', Ukrainian 'Брестська область'), through which Russian
    names of Belarusian and Kazakh regions meet pycountry's Ukrainian catalogue;
@@ -28,7 +29,8 @@ name is kept - never a guess:
 
 Rules 4, 5 and 7 set kind words aside, so they never give a name that says what it is ("Minsk
 Region", "Kyiv Oblast") a subdivision whose names all say it is something else ("Horad Minsk",
-"Місто Київ": cities); the classes are in ``subdivision_kinds.csv``.
+"Місто Київ": cities); a name's class is in ``subdivision_kinds.csv``, a subdivision's comes
+from its ISO 3166-2 type ("City", "Oblast", ...).
 
 A catalogue translation that names two subdivisions of one country (pycountry's Ukrainian catalogue
 gives RU-AL and RU-SA both "Республіка Алтай") names neither and is not used.
@@ -108,15 +110,19 @@ def country_code(name: str, *, thorough: bool = True) -> str | None:
     return _country_aliases().get(key)
 
 
+#: the languages whose pycountry iso3166-2 catalogues give subdivision names (Google's interface languages)
+CATALOGUE_LANGUAGES = tuple(sorted(INTERFACE_LANGUAGES | {"zh_CN", "zh_TW", "nb_NO", "pt_BR"}))
+
+
 @functools.lru_cache(maxsize=1)
 def _catalogues() -> tuple:
-    """pycountry's iso3166-2 message catalogues of the interface languages."""
+    """pycountry's iso3166-2 message catalogues of :data:`CATALOGUE_LANGUAGES` (those it ships)."""
     import gettext
 
     import pycountry
 
     out = []
-    for lang in sorted(INTERFACE_LANGUAGES | {"zh_CN", "zh_TW", "nb_NO", "pt_BR"}):
+    for lang in CATALOGUE_LANGUAGES:
         try:
             out.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang]))
         except OSError:
@@ -232,10 +238,27 @@ def _keyed(parent: str) -> _Keyed:
             for words in {k[1] for k in keys}:
                 kinds = frozenset().union(*(kind_classes(k[0]) for k in keys if k[1] == words))
                 keyed.by_words.setdefault(words, {}).setdefault(hit, []).append(kinds)
-        keyed.classes[code] = frozenset().union(*(kind_classes(k[0]) for keys in per_name for k in keys))
+        keyed.classes[code] = _type_class(code) or frozenset().union(*(kind_classes(k[0]) for keys in per_name
+                                                                        for k in keys))
         for words in {w for n in names if is_cyrillic(n) for w in loose_words(n)}:
             keyed.by_loose.setdefault(words, set()).add(hit)
     return keyed
+
+
+@functools.lru_cache(maxsize=1)
+def _types() -> dict[str, str]:
+    import pycountry
+
+    return {sub.code: str(getattr(sub, "type", "") or "") for sub in pycountry.subdivisions}
+
+
+def _type_class(code: str) -> frozenset[str]:
+    """The kind class ISO 3166-2's own type gives a subdivision: ``city`` ("City", "Autonomous city",
+    "Municipality", ...) or ``area`` (region, oblast, republic, ...); empty when ISO gives no type."""
+    kind = _types().get(code, "").casefold()
+    if not kind:
+        return frozenset()
+    return frozenset({"city" if ("city" in kind or "municipality" in kind) else "area"})
 
 
 def _agreeing(hits, classes: frozenset[str], keyed: _Keyed) -> set[Hit]:
@@ -268,6 +291,13 @@ def _clear_majority(counts: dict[Hit, int]) -> set[Hit]:
 
 
 @functools.lru_cache(maxsize=1)
+def _modifiers() -> frozenset[str]:
+    """Words that make another place of a name ("Nizhny Novgorod" is not "Novgorod"): rule 5 never
+    matches names that differ by one of them (``trendlib/data/place_modifiers.csv``)."""
+    return frozenset(fold(r["word"]) for r in bundled_rows("place_modifiers.csv"))
+
+
+@functools.lru_cache(maxsize=1)
 def _aliases() -> dict[tuple[str, str], str]:
     return {(r["country"], fold(r["name"])): r["code"] for r in bundled_rows("subdivision_aliases.csv")}
 
@@ -283,7 +313,8 @@ def _tiers(name: str, parent: str):
     classes = frozenset().union(*(kind_classes(k[0]) for k in keys))
     words = {k[1] for k in keys}
     yield _by_words(words, classes, keyed)
-    yield _agreeing({h for w in words for word in w for ws, h in keyed.by_word.get(word, ()) if ws < w or w < ws},
+    yield _agreeing({h for w in words for word in w for ws, h in keyed.by_word.get(word, ())
+                     if (ws < w or w < ws) and not (ws ^ w) & _modifiers()},
                     classes, keyed)
     yield {h for w in (loose_words(name) if is_cyrillic(name) else ()) for h in keyed.by_loose.get(w, ())}
     yield _agreeing({(code, nested) for country, code, nested in _trimmed(name) if _belongs(country, code, parent)},
