@@ -248,7 +248,7 @@ else:
     if png_fig3 is not None:
         show(png_fig3)
     pv_sentences = [fold_sentence(rec) for rec in pv_main_records] + [
-        not_studied_sentence(dict((a.article, a.label) for a in study.articles).get(art, art), "the main event", why)
+        not_studied_sentence(study.article_labels.get(art, art), "the main event", why)
         for art, why in pv_studies.skipped_at(primary)]
     for sentence in pv_sentences:  # on the landing page beside the search findings
         exhibits.finding(sentence, anchor="The-same-question-on-Wikipedia-pageviews")
